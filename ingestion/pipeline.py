@@ -1,0 +1,194 @@
+"""Files → cleaned, split, annotated documents → the index; per-file outcomes, never a lost batch."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingestion.clean import clean_text
+from ingestion.facts import extract_facts
+from ingestion.load import MAX_FILE_BYTES, SUPPORTED, LoadedFile, load_bytes
+from ingestion.metadata import extract_metadata
+from ingestion.split import split_text
+from vectorstore.analyzer import analyze, fold
+from vectorstore.errors import InvalidDocumentError, QAError
+from vectorstore.registry import ChunkRecord, DocumentRecord
+from vectorstore.store import IndexStore, PreparedDocument
+
+log = logging.getLogger(__name__)
+# Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
+PIPELINE_VERSION = "3"
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    status: str  # added | updated | unchanged | skipped | removed
+    doc_id: str | None = None
+    chunks: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class IngestSummary:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def chunks(self) -> int:
+        return sum(o.chunks for o in self.outcomes if o.status in ("added", "updated"))
+
+    @property
+    def skipped(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "skipped"]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": len(self.outcomes),
+            "added": self.count("added"), "updated": self.count("updated"),
+            "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
+            "chunks": self.chunks, "seconds": round(self.seconds, 3),
+            "outcomes": [o.__dict__ for o in self.outcomes],
+        }
+
+
+def make_doc_id(path: str) -> str:
+    """Readable and stable: the file stem, plus a hash of the full path for uniqueness."""
+    stem = re.sub(r"[^a-z0-9]+", "-", fold(Path(path).stem))[:48].strip("-") or "doc"
+    return f"{stem}-{hashlib.sha1(path.encode()).hexdigest()[:10]}"
+
+
+def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | None = None) -> PreparedDocument:
+    """Clean, describe, split and annotate one loaded file."""
+    text = clean_text(loaded.text)
+    if len(text.strip()) < 2:
+        raise InvalidDocumentError("no article text left after cleaning")
+    meta = extract_metadata(text, source, loaded.meta)
+    doc_id = doc_id or make_doc_id(loaded.path)
+    pieces = split_text(text)
+    header = meta.title + (f" · {meta.published}" if meta.published else "")
+    chunks: list[ChunkRecord] = []
+    seen: dict[str, int] = {}
+    for piece in pieces:
+        digest = hashlib.sha1(piece.text.encode()).hexdigest()[:16]
+        n = seen.get(digest, 0)
+        seen[digest] = n + 1
+        extra = ""
+        if meta.author and meta.author in piece.text:
+            extra += f" · tác giả {meta.author}"
+        if meta.source_domain and meta.source_domain in piece.text:
+            extra += f" · nguồn {meta.source_domain}"
+        chunk_header = header + extra
+        chunks.append(
+            ChunkRecord(
+                chunk_id=f"{doc_id}:{digest}" + (f"-{n}" if n else ""), doc_id=doc_id, ord=piece.ord,
+                start=piece.start, end=piece.end, text=piece.text, header=chunk_header,
+                tokens=analyze(f"{chunk_header}\n{piece.text}"),
+            )
+        )
+    facts = []
+    for fact in extract_facts(text):
+        owner = next((c for c in chunks if c.start <= fact.start < c.end), None)
+        if owner is not None:
+            fact.chunk_id = owner.chunk_id
+            facts.append(fact.as_dict())
+    record = DocumentRecord(
+        doc_id=doc_id, source=source, path=loaded.path, title=meta.title, published=meta.published,
+        content_hash=content_hash, text=text,
+        metadata={**meta.as_dict(), "kind": loaded.kind, "notes": loaded.notes}, ingested_at=time.time(),
+    )
+    return PreparedDocument(record=record, chunks=chunks, facts=facts)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(PIPELINE_VERSION.encode() + b"\x00" + data).hexdigest()
+
+
+def ingest_bytes(store: IndexStore, name: str, data: bytes, path: str | None = None) -> FileOutcome:
+    """Ingest one file's bytes (caller holds the writer lock); errors become a skipped outcome."""
+    path = path or name
+    try:
+        digest = content_hash(data)
+        doc_id = make_doc_id(path)
+        twin = store.registry.find_by_hash(digest)
+        if twin is not None and twin.doc_id != doc_id:
+            return FileOutcome(path, "skipped", twin.doc_id, reason=f"same content as {twin.source} (already indexed)")
+        existing = store.registry.get_document(doc_id)
+        if existing is not None and existing.content_hash == digest:
+            return FileOutcome(path, "unchanged", doc_id, existing.chunk_count)
+        loaded = load_bytes(name, data, path)
+        result = store.upsert_document(prepare(loaded, name, digest, doc_id))
+        return FileOutcome(path, result.status, doc_id, result.chunks)
+    except QAError as exc:
+        return FileOutcome(path, "skipped", reason=exc.message)
+    except Exception as exc:  # a broken file must never stop the batch
+        log.exception("unexpected error ingesting %s", path)
+        return FileOutcome(path, "skipped", reason=f"unexpected error: {type(exc).__name__}: {exc}")
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Expand folders (recursively); unknown paths and unsupported files become outcomes."""
+    files: list[Path] = []
+    problems: list[FileOutcome] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                if child.suffix.lower() in SUPPORTED:
+                    files.append(child)
+                else:
+                    problems.append(FileOutcome(str(child), "skipped", reason=f"unsupported file type '{child.suffix}'"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(FileOutcome(str(path), "skipped", reason="no such file or folder"))
+    return files, problems
+
+
+def ingest_paths(
+    store: IndexStore, paths: Iterable[Path], progress: Callable[[int, int, str], None] | None = None
+) -> IngestSummary:
+    """Ingest files and folders under the writer lock; the lexical index is rebuilt once at the end."""
+    started = time.perf_counter()
+    files, problems = collect_files([Path(p) for p in paths])
+    summary = IngestSummary(outcomes=list(problems))
+    with store.writer_lock:
+        store.open_for_writing()
+        for i, file in enumerate(files):
+            resolved = str(file.resolve())
+            try:
+                if file.stat().st_size > MAX_FILE_BYTES:
+                    reason = f"file too large (> {MAX_FILE_BYTES // 2**20} MB)"
+                    summary.outcomes.append(FileOutcome(resolved, "skipped", reason=reason))
+                    continue
+                data = file.read_bytes()
+            except OSError as exc:
+                summary.outcomes.append(FileOutcome(resolved, "skipped", reason=f"cannot read: {exc.strerror}"))
+                continue
+            summary.outcomes.append(ingest_bytes(store, file.name, data, resolved))
+            if progress:
+                progress(i + 1, len(files), file.name)
+        store.refresh(persist=True)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def remove(store: IndexStore, target: str) -> FileOutcome:
+    """Remove a document by id or by the path it was ingested from."""
+    rec = store.registry.get_document(target)
+    if rec is None:
+        p = Path(target)
+        rec = store.registry.find_by_path(str(p.resolve()) if p.exists() else target)
+    if rec is None:
+        raise QAError(f"no document with id or path '{target}'", code="not_found", status_code=404)
+    with store.writer_lock:
+        n = store.delete_document(rec.doc_id)
+        store.refresh(persist=True)
+    return FileOutcome(rec.path, "removed", rec.doc_id, n)

@@ -1,0 +1,96 @@
+"""Sentence-aware chunking with character offsets into the cleaned text.
+
+Vietnamese sentences end in . ! ? … followed by a capital, a quote or a digit; document numbers
+(`12-CT/TW`), dates (`05/01/2022`) and abbreviations (`TP.`, `v.v.`) never end one. Chunks are
+runs of whole sentences, a few hundred characters long, overlapping by one short sentence; an
+over-long sentence is cut at `;` or `,` so no chunk grows past `max_chars`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREVIATIONS = {"tp", "ts", "ths", "pgs", "gs", "bs", "ks", "v.v", "vv", "st", "q", "p", "tt", "mr", "ms", "dr", "no"}
+_BOUNDARY = re.compile(r"([.!?…]+[\"”’)]*)(\s+)(?=[\"“‘(\[]?[A-ZĐÀ-Ỹ0-9])|\n+")
+_SOFT_BREAK = re.compile(r"[;:]\s+|,\s+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    ord: int
+    start: int
+    end: int
+    text: str
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentences as [start, end) spans with surrounding whitespace trimmed."""
+    spans: list[Span] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group(1):
+            word = re.findall(r"[\w.]+$", text[start : m.start(1)])
+            if word and word[0].lower().rstrip(".") in _ABBREVIATIONS:
+                continue
+            end = m.end(1)
+        else:
+            end = m.start()
+        _add(spans, text, start, end)
+        start = m.end()
+    _add(spans, text, start, len(text))
+    return spans
+
+
+def _add(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end))
+
+
+def _cut_long(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Cut an over-long sentence at the last `;`/`,` before the limit (never inside a token)."""
+    out: list[Span] = []
+    start = span.start
+    while span.end - start > max_chars:
+        window = text[start : start + max_chars]
+        cuts = [m.end() for m in _SOFT_BREAK.finditer(window) if m.end() > max_chars // 3]
+        if not cuts:
+            space = window.rfind(" ", max_chars // 2)
+            cuts = [space + 1] if space > 0 else [max_chars]
+        cut = start + cuts[-1]
+        _add(out, text, start, cut)
+        start = cut
+    _add(out, text, start, span.end)
+    return out
+
+
+def split_text(text: str, target_chars: int = 600, max_chars: int = 900, overlap_chars: int = 150) -> list[Chunk]:
+    pieces: list[Span] = []
+    for span in sentence_spans(text):
+        pieces.extend(_cut_long(text, span, max_chars) if span.end - span.start > max_chars else [span])
+    chunks: list[Chunk] = []
+    i = 0
+    fresh = 0  # first piece no earlier chunk holds: every chunk must add at least one
+    while i < len(pieces):
+        first = i
+        while i < len(pieces) and (i <= fresh or pieces[i].end - pieces[first].start <= target_chars):
+            i += 1
+        start, end = pieces[first].start, pieces[i - 1].end
+        chunks.append(Chunk(len(chunks), start, end, text[start:end]))
+        fresh = i
+        last = pieces[i - 1]
+        nxt = pieces[i] if i < len(pieces) else None
+        # Overlap: repeat the last sentence when it is short and the pair still fits a chunk.
+        if nxt and i - first > 1 and last.end - last.start <= overlap_chars and nxt.end - last.start <= max_chars:
+            i -= 1
+    return chunks

@@ -1,0 +1,97 @@
+"""The question-answering chain as a LangChain `Runnable`: condense → retrieve → answer.
+
+Being a Runnable gives callers LangChain's callbacks, tracing, batching and `astream` for free.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from langchain_core.documents import Document
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
+
+from qa_service.answer import Answer, ExtractiveAnswerer
+from qa_service.condense import condense
+from qa_service.question import QuestionInfo, analyze_question
+from qa_service.schemas import ChatRequest, ChatResponse, HistoryMessage
+from vectorstore.retriever import HybridRetriever
+from vectorstore.store import IndexStore
+
+
+class Answerer(Protocol):
+    def answer(self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], docs: Any,
+               chunk_at: Any = None) -> Answer: ...
+
+
+@dataclass
+class ChainState:
+    """What flows between the steps; kept so streaming and the LLM answerer can reuse parts."""
+
+    request: ChatRequest
+    history: list[HistoryMessage]
+    standalone: str = ""
+    info: QuestionInfo | None = None
+    chunks: list[Document] = field(default_factory=list)
+    answer: Answer | None = None
+
+
+class QAChain:
+    def __init__(self, store: IndexStore, retriever: HybridRetriever, answerer: Answerer, top_k: int = 5) -> None:
+        self.store = store
+        self.retriever = retriever
+        self.answerer = answerer
+        self.top_k = top_k
+
+    # --- steps ------------------------------------------------------------------------------------
+    def condense_step(self, state: ChainState) -> ChainState:
+        state.standalone = condense(state.request.message, state.history)
+        state.info = analyze_question(state.standalone)
+        return state
+
+    def retrieve_step(self, state: ChainState, config: RunnableConfig | None = None) -> ChainState:
+        k = state.request.top_k or self.top_k
+        state.chunks = self.retriever.invoke(state.standalone, config=config, k=k)
+        return state
+
+    def answer_step(self, state: ChainState) -> ChainState:
+        assert state.info is not None
+        ids = [c.metadata["chunk_id"] for c in state.chunks]
+        facts = self.store.registry.facts(chunk_ids=ids)
+        docs = {d: rec for d in {c.metadata["doc_id"] for c in state.chunks}
+                if (rec := self.store.registry.get_document(d)) is not None}
+        state.answer = self.answerer.answer(state.info, state.chunks, facts, docs, chunk_at=self.chunk_at)
+        return state
+
+    def chunk_at(self, doc_id: str, offset: int) -> Document | None:
+        """The stored chunk of `doc_id` covering `offset` (for spans outside the retrieved chunks)."""
+        for c in self.store.registry.doc_chunks(doc_id):
+            if c.start <= offset < c.end:
+                return self.retriever.to_documents([(c.chunk_id, 0.0, 0.0, 0.0)])[0]
+        return None
+
+    def as_runnable(self) -> Runnable[ChainState, ChatResponse]:
+        return (
+            RunnableLambda(self.condense_step, name="condense")
+            | RunnableLambda(self.retrieve_step, name="retrieve")
+            | RunnableLambda(self.answer_step, name="answer")
+            | RunnableLambda(to_response, name="respond")
+        )
+
+
+def to_response(state: ChainState) -> ChatResponse:
+    assert state.answer is not None
+    return ChatResponse(
+        conversation_id=state.request.conversation_id or uuid.uuid4().hex,
+        message_id=uuid.uuid4().hex,
+        answer=state.answer.text,
+        abstained=state.answer.abstained,
+        citations=state.answer.citations.citations,
+        standalone_question=state.standalone,
+        answerer="extractive",
+    )
+
+
+def make_extractive_chain(store: IndexStore, retriever: HybridRetriever, top_k: int = 5) -> QAChain:
+    return QAChain(store, retriever, ExtractiveAnswerer(), top_k=top_k)

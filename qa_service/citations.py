@@ -1,0 +1,46 @@
+"""Citations: every `[n]` in an answer maps to one exact span of one chunk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from langchain_core.documents import Document
+
+from qa_service.schemas import Citation
+from vectorstore.registry import DocumentRecord
+
+if TYPE_CHECKING:
+    from qa_service.evidence import Sentence
+
+
+class CitationBuilder:
+    """Numbers spans in the order the answer first cites them; the same span keeps its number."""
+
+    def __init__(self, chunk_at: Callable[[str, int], Document | None] | None = None) -> None:
+        self.citations: list[Citation] = []
+        self._chunk_at = chunk_at
+        self._keys: dict[tuple[str, int, int], int] = {}
+
+    def reset(self) -> None:
+        self.citations, self._keys = [], {}
+
+    def cite(self, chunk: Document, start: int | None = None, end: int | None = None) -> int:
+        s = int(chunk.metadata["start"]) if start is None else start
+        e = int(chunk.metadata["end"]) if end is None else end
+        key = (chunk.metadata["chunk_id"], s, e)
+        if key not in self._keys:
+            index = len(self.citations) + 1
+            self.citations.append(Citation.from_chunk(index, chunk, start=s, end=e))
+            self._keys[key] = index
+        return self._keys[key]
+
+    def cite_sentence(self, sentence: Sentence) -> int:
+        return self.cite(sentence.chunk, sentence.start, sentence.end)
+
+    def cite_span(self, rec: DocumentRecord, start: int, end: int) -> int:
+        """Cite a span of a document that may lie outside the retrieved chunks."""
+        chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
+        if chunk is None:
+            raise LookupError(f"no chunk of {rec.doc_id} covers offset {start}")
+        return self.cite(chunk, start, end)

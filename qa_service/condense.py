@@ -1,0 +1,81 @@
+"""Follow-ups → standalone questions, by rule (no LLM needed).
+
+Two moves cover how people continue a conversation about documents:
+- "Còn <X> thì sao?" swaps X into the previous question in place of the thing of the same kind
+  ("Quyết định 45/QĐ-UBND do ai ký?" + "Còn Quyết định 46 thì sao?" → "Quyết định 46 do ai ký?");
+- "văn bản đó", "kế hoạch này", "chỉ thị trên"… point back at the document of the previous turn.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa_service.schemas import HistoryMessage
+from vectorstore.analyzer import DOC_NUMBER_RE, normalize
+
+_KINDS = (
+    r"chương trình hành động|nghị quyết|chỉ thị|kế hoạch|quyết định|công văn|thông tư|nghị định|thông báo|"
+    r"hướng dẫn|luật|văn bản|tài liệu|bài viết|bài báo|chương trình"
+)
+# A document reference: kind + optional "số" + number ("Quyết định 45/QĐ-UBND", "Chỉ thị số 12").
+_DOC_REF = re.compile(rf"(?:{_KINDS})(?:\s+số)?\s+(?:\d[\w/.-]*)", re.IGNORECASE)
+_WHAT_ABOUT = re.compile(r"^\s*(?:thế |vậy |và |còn )*còn\s+(.+?)\s*(?:thì sao|thì thế nào|thế nào|ra sao|thì)\s*\??\s*$", re.IGNORECASE)
+_ANAPHORA = re.compile(
+    rf"\b(?:(?:{_KINDS})\s+(?:đó|này|trên|ấy|nói trên|vừa nêu)|(?<!\w)(?:nó|văn bản đó))\b", re.IGNORECASE
+)
+_KIND_WORD = re.compile(rf"^({_KINDS})\b", re.IGNORECASE)
+
+
+def _last_reference(texts: list[str]) -> str | None:
+    """The most recent document reference (or bare number) in the given turns, newest first."""
+    for text in texts:
+        refs = _DOC_REF.findall(text)
+        if refs:
+            return refs[0].strip()
+        numbers = DOC_NUMBER_RE.findall(text)
+        if numbers:
+            return numbers[0]
+    return None
+
+
+def condense(question: str, history: list[HistoryMessage]) -> str:
+    """The question made standalone using the conversation so far (unchanged when it is)."""
+    question = normalize(question.strip())
+    users = [m.content for m in history if m.role == "user"]
+    if not users:
+        return question
+    # The previous question may itself have been a follow-up: resolve it first.
+    prev_history = history[: max(0, _index_of_last_user(history))]
+    previous = condense(users[-1], prev_history)
+    assistants = [m.content for m in history if m.role == "assistant"]
+
+    m = _WHAT_ABOUT.match(question)
+    if m:
+        new = m.group(1).strip()
+        kind = _KIND_WORD.match(new)
+        for ref in _DOC_REF.finditer(previous):
+            if kind is None or ref.group(0).lower().startswith(kind.group(1).lower()):
+                return previous[: ref.start()] + new + previous[ref.end() :]
+        numbers = list(DOC_NUMBER_RE.finditer(previous))
+        if numbers:
+            n = numbers[0]
+            return previous[: n.start()] + new + previous[n.end() :]
+        return f"{new}: {previous}"
+
+    if _ANAPHORA.search(question):
+        ref = _last_reference([previous] + assistants[-1:])
+        if ref:
+            return _ANAPHORA.sub(ref, question, count=1)
+    elif len(question.split()) <= 3 and question.rstrip("?").strip():
+        # A bare fragment ("Còn hạn chót?", "Ai ký?") continues the previous topic.
+        ref = _last_reference([previous])
+        if ref and ref.lower() not in question.lower():
+            return f"{question.rstrip('?')} {ref}?"
+    return question
+
+
+def _index_of_last_user(history: list[HistoryMessage]) -> int:
+    for i in range(len(history) - 1, -1, -1):
+        if history[i].role == "user":
+            return i
+    return 0

@@ -1,0 +1,86 @@
+"""Server-side conversation history and feedback (SQLite under QA_DATA_DIR).
+
+A portal may send only the new message with a `conversation_id`; the service keeps the turns,
+bounded to the last `max_turns` so a long chat never grows the prompt or the table without end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from qa_service.schemas import HistoryMessage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    conversation_id TEXT NOT NULL, message_id TEXT NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_conv ON messages(conversation_id, created);
+CREATE TABLE IF NOT EXISTS feedback (
+    conversation_id TEXT, message_id TEXT, rating TEXT NOT NULL, comment TEXT, created REAL NOT NULL
+);
+"""
+
+
+class ConversationStore:
+    def __init__(self, path: Path, max_turns: int = 20) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.max_turns = max_turns
+        self._local = threading.local()
+        self._conn().executescript(_SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            conn.execute("PRAGMA journal_mode=WAL")
+            self._local.conn = conn
+        return conn
+
+    def history(self, conversation_id: str) -> list[HistoryMessage]:
+        rows = self._conn().execute(
+            "SELECT role, content FROM messages WHERE conversation_id=? ORDER BY created DESC, rowid DESC LIMIT ?",
+            (conversation_id, self.max_turns * 2),
+        ).fetchall()
+        return [HistoryMessage(role=r, content=c) for r, c in reversed(rows)]
+
+    def messages(self, conversation_id: str) -> list[dict[str, Any]]:
+        rows = self._conn().execute(
+            "SELECT message_id, role, content, created FROM messages WHERE conversation_id=? ORDER BY created, rowid",
+            (conversation_id,),
+        ).fetchall()
+        return [{"message_id": m, "role": r, "content": c, "created": t} for m, r, c, t in rows]
+
+    def append(self, conversation_id: str, question: str, message_id: str, answer: str) -> None:
+        now = time.time()
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            "INSERT INTO messages VALUES (?,?,?,?,?)",
+            [(conversation_id, message_id + "-q", "user", question, now),
+             (conversation_id, message_id, "assistant", answer, now + 1e-6)],
+        )
+        # Keep only the newest turns.
+        conn.execute(
+            "DELETE FROM messages WHERE conversation_id=? AND rowid NOT IN (SELECT rowid FROM messages "
+            "WHERE conversation_id=? ORDER BY created DESC, rowid DESC LIMIT ?)",
+            (conversation_id, conversation_id, self.max_turns * 2),
+        )
+        conn.execute("COMMIT")
+
+    def delete(self, conversation_id: str) -> int:
+        cur = self._conn().execute("DELETE FROM messages WHERE conversation_id=?", (conversation_id,))
+        return cur.rowcount
+
+    def add_feedback(self, conversation_id: str | None, message_id: str | None, rating: str, comment: str | None) -> None:
+        self._conn().execute(
+            "INSERT INTO feedback VALUES (?,?,?,?,?)", (conversation_id, message_id, rating, comment, time.time())
+        )
+
+    def feedback_count(self) -> int:
+        return int(self._conn().execute("SELECT COUNT(*) FROM feedback").fetchone()[0])

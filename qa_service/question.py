@@ -1,0 +1,70 @@
+"""What a question asks: its type, its content words, and the entities the answer must contain.
+
+Everything is matched on the diacritic-folded form, so `ai co trach nhiem` reads like
+`ai có trách nhiệm`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from vectorstore.analyzer import DOC_NUMBER_RE, analyze, fold, normalize
+
+# (type, folded patterns) in priority order: the first that matches wins.
+_TYPES: list[tuple[str, tuple[str, ...]]] = [
+    ("author", (r"\btac gia\b", r"\bai (viet|dua tin)\b", r"\bnguoi viet\b", r"\bbut danh\b", r"\bai la nguoi viet\b")),
+    ("source", (r"\bnguon\b", r"\btrang (web|thong tin|dien tu) nao\b", r"\bwebsite\b", r"\blay tu dau\b", r"\btrich tu\b")),
+    ("published", (r"\b(dang|dang tai|xuat ban|cong bo)\b.*\b(ngay nao|khi nao|luc nao|bao gio|thoi gian nao|hom nao)\b",
+                   r"\bngay dang\b", r"\bduoc dang\b")),
+    ("issuer", (r"\b(do|cua) (ai|co quan nao|don vi nao|cap nao)\b.*\b(ban hanh|ky)\b", r"\bai (ban hanh|ky)\b",
+                r"\b(co quan|don vi|cap) nao (ban hanh|ky)\b", r"\b(cua|thuoc) (co quan|don vi|cap) nao\b",
+                r"\bdo ai\b", r"\bcua ai\b", r"\bai ky\b")),
+    ("deadline", (r"\bkhi nao\b", r"\bngay nao\b", r"\bbao gio\b", r"\bthoi han\b", r"\bhan chot\b", r"\bthoi gian nao\b",
+                  r"\bnam nao\b", r"\bnhiem ky\b", r"\bgiai doan nao\b", r"\bthoi diem nao\b", r"\bhan\b.*\bnao\b",
+                  r"\bbao lau\b", r"\bdinh ky\b", r"\bhang nam\b", r"\bhang nam\b", r"\bluc nao\b", r"\btu ngay\b", r"\bngay thang\b")),
+    ("number", (r"\bso hieu\b", r"\bso (may|bao nhieu|nao)\b", r"\bma so\b", r"\bky hieu\b")),
+    ("responsibility", (r"\bai\b", r"\bco quan nao\b", r"\bdon vi nao\b", r"\bto chuc nao\b", r"\bcap nao\b",
+                        r"\bnhung (co quan|don vi|ai|to chuc)\b", r"\bbo phan nao\b", r"\btrach nhiem\b", r"\bduoc giao\b",
+                        r"\bchu tri\b", r"\bben nao\b", r"\bnoi nao\b")),
+    ("action", (r"\blam gi\b", r"\bnhiem vu (gi|nao)\b", r"\byeu cau (gi|nhung gi)\b", r"\bnoi dung\b", r"\bnhung gi\b",
+                r"\bcai gi\b", r"\bgi\b", r"\bnhu the nao\b", r"\bra sao\b", r"\bbien phap\b", r"\bde nghi gi\b")),
+]
+# Question words and fillers: they say what is asked, not what the answer is about.
+_QUESTION_WORDS = set(
+    "ai gi nao nhung cai khi bao gio sao the nhu vay co khong phai hay la duoc bi thi ma cua do va voi cho "
+    "nay kia ay day toi ban xin hoi cho biet hoi nhieu may muon can".split()
+)
+_PROPER = re.compile(r"(?<![\w])([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)+)")
+
+
+@dataclass
+class QuestionInfo:
+    text: str
+    qtype: str
+    folded: str
+    content_tokens: list[str] = field(default_factory=list)
+    doc_numbers: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    proper_names: list[str] = field(default_factory=list)
+
+
+def classify(folded: str) -> str:
+    for qtype, patterns in _TYPES:
+        if any(re.search(p, folded) for p in patterns):
+            return qtype
+    return "general"
+
+
+def analyze_question(text: str) -> QuestionInfo:
+    text = normalize(text.strip())
+    folded = fold(text)
+    info = QuestionInfo(text=text, qtype=classify(folded), folded=folded)
+    info.doc_numbers = [m.group(0) for m in DOC_NUMBER_RE.finditer(text)]
+    rest = DOC_NUMBER_RE.sub(" ", text)
+    info.numbers = re.findall(r"(?<![\w/])\d+(?![\w/])", rest)
+    # Multi-word capitalised names not at the very start (e.g. "Hà Nội", "Đà Nẵng").
+    info.proper_names = [m.group(1) for m in _PROPER.finditer(rest) if m.start() > 0]
+    tokens = analyze(text, mode="query")
+    info.content_tokens = [t for t in tokens if fold(t).lstrip("~") not in _QUESTION_WORDS]
+    return info

@@ -1,0 +1,65 @@
+"""The service object the API, the CLI and evaluation share: one store, one chain, one history."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+
+from qa_service.chain import ChainState, QAChain, make_extractive_chain
+from qa_service.conversations import ConversationStore
+from qa_service.schemas import ChatRequest, ChatResponse
+from qa_service.settings import Settings
+from vectorstore.embeddings import make_embeddings
+from vectorstore.retriever import HybridRetriever
+from vectorstore.store import IndexStore
+
+log = logging.getLogger(__name__)
+
+
+class QAService:
+    def __init__(self, settings: Settings, store: IndexStore, chain: QAChain, conversations: ConversationStore) -> None:
+        self.settings = settings
+        self.store = store
+        self.chain = chain
+        self.retriever = chain.retriever
+        self.conversations = conversations
+        self.runnable = chain.as_runnable()
+        self.ready = threading.Event()
+
+    def prepare(self, request: ChatRequest) -> ChainState:
+        """Fill in server-side history when the client sent a conversation id and no history."""
+        conversation_id = request.conversation_id or uuid.uuid4().hex
+        request = request.model_copy(update={"conversation_id": conversation_id})
+        history = request.history or self.conversations.history(conversation_id)
+        return ChainState(request=request, history=history[-self.settings.conversation_max_turns * 2 :])
+
+    def chat(self, request: ChatRequest) -> ChatResponse:
+        state = self.prepare(request)
+        response: ChatResponse = self.runnable.invoke(state)
+        self.remember(request, response)
+        return response
+
+    def remember(self, request: ChatRequest, response: ChatResponse) -> None:
+        self.conversations.append(response.conversation_id, request.message, response.message_id, response.answer)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_store(settings: Settings) -> IndexStore:
+    embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
+    return IndexStore(settings.data_dir, embeddings, chroma_url=settings.chroma_url)
+
+
+def build_service(settings: Settings, store: IndexStore | None = None) -> QAService:
+    store = store or build_store(settings)
+    retriever = HybridRetriever(
+        store=store, k=settings.top_k, lexical_weight=settings.lexical_weight, mode=settings.retrieval_mode
+    )
+    chain = make_extractive_chain(store, retriever, top_k=settings.top_k)
+    conversations = ConversationStore(settings.data_dir / "conversations.sqlite3", settings.conversation_max_turns)
+    store.refresh()
+    service = QAService(settings, store, chain, conversations)
+    service.ready.set()
+    return service

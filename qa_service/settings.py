@@ -1,0 +1,65 @@
+"""All settings, read once from `QA_*` environment variables (and `.env`) by one class."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Path("data/index")
+    sample_dir: Path = Path("data/sample")
+    embeddings: Literal["e5-small", "sentence-transformers", "fake"] = "e5-small"
+    embeddings_model: str | None = None
+    chroma_url: str | None = None
+
+    top_k: int = Field(default=5, ge=1, le=20)
+    lexical_weight: float = Field(default=0.6, ge=0.0, le=1.0)
+    retrieval_mode: Literal["hybrid", "lexical", "dense"] = "hybrid"
+
+    answerer: Literal["extractive", "openai", "ollama"] = "extractive"
+    llm_base_url: str | None = None
+    llm_model: str = "qwen2.5:7b-instruct"
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
+    llm_temperature: float = 0.1
+    llm_max_tokens: int = 512
+
+    api_keys: str | None = None  # "key1:chat,key2:admin"
+    public_chat: bool = False  # chat routes open without a key (trusted intranet widget)
+    cors_origins: str = ""  # comma-separated allowlist
+    max_upload_mb: int = 20
+    max_body_kb: int = 64  # JSON request bodies
+    rate_limit_per_minute: int = 60
+    request_timeout: float = 30.0
+    conversation_max_turns: int = 20
+    log_json: bool = False
+    log_level: str = "INFO"
+
+    def api_key_scopes(self) -> dict[str, set[str]]:
+        """`key:scope` pairs; `admin` implies `chat`."""
+        keys: dict[str, set[str]] = {}
+        for item in (self.api_keys or "").split(","):
+            item = item.strip()
+            if not item:
+                continue
+            key, _, scope = item.partition(":")
+            scopes = keys.setdefault(key.strip(), set())
+            scopes.add(scope.strip() or "chat")
+            if "admin" in scopes:
+                scopes.add("chat")
+        return keys
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

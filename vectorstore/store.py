@@ -1,0 +1,312 @@
+"""One index, three parts sharing one chunk-id space: Chroma (dense), BM25 (lexical), registry.
+
+Order of operations when a document is written (why it is crash-safe):
+1. mark the index dirty (registry meta), 2. upsert the new chunks' vectors into Chroma,
+3. commit the document, chunks and facts to the registry in one SQLite transaction (the moment
+the document counts as ingested), 4. delete the old chunk ids that the new version no longer has
+from Chroma, 5. clear the dirty mark. A crash before 3 leaves only extra vectors; after 3, only
+stale ones: `reconcile()` (run when a writer opens a dirty index) deletes every Chroma id the
+registry does not list. The lexical index is derived from the registry, stamped with its version.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from vectorstore.embeddings import embeddings_id
+from vectorstore.errors import IndexConfigError, IndexLockedError
+from vectorstore.lexical import LexicalIndex
+from vectorstore.registry import ChunkRecord, DocumentRecord, Registry
+
+log = logging.getLogger(__name__)
+COLLECTION = "qa_chunks"
+EMBED_BATCH = 16
+
+
+@dataclass
+class PreparedDocument:
+    """A cleaned, split document ready to be written: what ingestion hands to the store."""
+
+    record: DocumentRecord
+    chunks: list[ChunkRecord]
+    facts: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class WriteResult:
+    doc_id: str
+    status: str  # "added" | "updated" | "unchanged"
+    chunks: int
+    embedded: int
+
+
+class WriterLock:
+    """An advisory file lock: one writing process per index, refused within `timeout` seconds."""
+
+    def __init__(self, path: Path, timeout: float = 5.0) -> None:
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                    os.close(fd)
+                    raise IndexLockedError(
+                        f"Another process (pid {holder}) is writing to the index at {self.path.parent}; "
+                        "wait for it to finish (only one writer at a time)."
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def make_chroma_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=settings
+        )
+    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
+
+
+class IndexStore:
+    def __init__(
+        self, data_dir: Path, embeddings: Embeddings, *, chroma_url: str | None = None, lock_timeout: float = 5.0
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.embeddings = embeddings
+        self.embeddings_id = embeddings_id(embeddings)
+        self.registry = Registry(self.data_dir / "registry.sqlite3")
+        self._check_embeddings()
+        self.client = make_chroma_client(self.data_dir, chroma_url)
+        self.vectorstore = Chroma(
+            collection_name=COLLECTION,
+            embedding_function=embeddings,
+            client=self.client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+        self.writer_lock = WriterLock(self.data_dir / "writer.lock", timeout=lock_timeout)
+        self._lexical_dir = self.data_dir / "lexical"
+        self._lexical = LexicalIndex.load(self._lexical_dir) or LexicalIndex()
+        self._positions: dict[str, int] = {}
+        self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
+        self._refresh_lock = threading.Lock()
+
+    @property
+    def collection(self) -> chromadb.Collection:
+        return self.vectorstore._collection
+
+    def _check_embeddings(self) -> None:
+        stored = self.registry.get_meta("embeddings_id")
+        if stored is None:
+            self.registry.set_meta("embeddings_id", self.embeddings_id)
+        elif stored != self.embeddings_id and self.registry.chunk_ids():
+            raise IndexConfigError(
+                f"The index at {self.data_dir} was built with embeddings '{stored}', but the current "
+                f"setting gives '{self.embeddings_id}'. Mixing vector spaces is refused: set QA_EMBEDDINGS "
+                "back, or run `qa reindex` to re-embed every chunk with the new model."
+            )
+        elif stored != self.embeddings_id:
+            self.registry.set_meta("embeddings_id", self.embeddings_id)
+
+    # --- writing ---------------------------------------------------------------------------------
+    def upsert_document(self, doc: PreparedDocument) -> WriteResult:
+        """Write one document (caller holds the writer lock). Unchanged content does no work."""
+        rec = doc.record
+        existing = self.registry.get_document(rec.doc_id)
+        new_ids = [c.chunk_id for c in doc.chunks]
+        if existing is not None and existing.content_hash == rec.content_hash:
+            if self.registry.chunk_ids(rec.doc_id) == new_ids:
+                return WriteResult(rec.doc_id, "unchanged", len(new_ids), 0)
+        old_ids = self.registry.chunk_ids(rec.doc_id) if existing else []
+        self.registry.set_meta("dirty", "1")
+        embedded = self._upsert_vectors(rec, doc.chunks)
+        self.registry.commit_document(rec, doc.chunks, doc.facts)
+        stale = sorted(set(old_ids) - set(new_ids))
+        if stale:
+            self.collection.delete(ids=stale)
+        self.registry.set_meta("dirty", "0")
+        return WriteResult(rec.doc_id, "updated" if existing else "added", len(new_ids), embedded)
+
+    def delete_document(self, doc_id: str) -> int:
+        self.registry.set_meta("dirty", "1")
+        ids = self.registry.delete_document(doc_id)
+        if ids:
+            self.collection.delete(ids=ids)
+        self.registry.set_meta("dirty", "0")
+        return len(ids)
+
+    def _embed_key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.embeddings_id}\x00{text}".encode()).hexdigest()
+
+    def _upsert_vectors(self, rec: DocumentRecord, chunks: list[ChunkRecord]) -> int:
+        """Embed only content never embedded before (cache by content hash, across documents)."""
+        if not chunks:
+            return 0
+        texts = [embedding_text(c) for c in chunks]
+        keys = [self._embed_key(t) for t in texts]
+        cached = self.registry.cached_vectors(keys)
+        missing = [i for i, k in enumerate(keys) if k not in cached]
+        for start in range(0, len(missing), EMBED_BATCH):
+            part = missing[start : start + EMBED_BATCH]
+            vectors = self.embeddings.embed_documents([texts[i] for i in part])
+            fresh = {keys[i]: v for i, v in zip(part, vectors, strict=True)}
+            self.registry.cache_vectors(fresh)
+            cached.update(fresh)
+        self.collection.upsert(
+            ids=[c.chunk_id for c in chunks],
+            embeddings=[np.asarray(cached[k], dtype=np.float32) for k in keys],
+            documents=[c.text for c in chunks],
+            metadatas=[chunk_metadata(rec, c) for c in chunks],
+        )
+        return len(missing)
+
+    def reconcile(self) -> dict[str, int]:
+        """Make Chroma agree with the registry: drop vectors of uncommitted or removed chunks,
+        re-add vectors of committed chunks that are missing."""
+        registered = set(self.registry.chunk_ids())
+        stored = set(self.collection.get(include=[])["ids"])
+        extra = sorted(stored - registered)
+        for i in range(0, len(extra), 1000):
+            self.collection.delete(ids=extra[i : i + 1000])
+        missing = registered - stored
+        if missing:
+            by_doc: dict[str, list[ChunkRecord]] = {}
+            for c in self.registry.chunks(missing):
+                by_doc.setdefault(c.doc_id, []).append(c)
+            for doc_id, chunks in by_doc.items():
+                rec = self.registry.get_document(doc_id)
+                if rec is not None:
+                    self._upsert_vectors(rec, chunks)
+        self.registry.set_meta("dirty", "0")
+        return {"deleted": len(extra), "restored": len(missing)}
+
+    def open_for_writing(self) -> None:
+        """Called with the writer lock held: repair what an interrupted writer left behind."""
+        if self.registry.get_meta("dirty") == "1":
+            log.warning("index was left mid-write; reconciling Chroma with the registry")
+            self.reconcile()
+
+    def reembed(self) -> int:
+        """Re-embed every chunk with the current model (after a model change)."""
+        self.client.delete_collection(COLLECTION)
+        self.vectorstore = Chroma(
+            collection_name=COLLECTION, embedding_function=self.embeddings, client=self.client,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+        self.registry.set_meta("embeddings_id", self.embeddings_id)
+        self.registry.set_meta("dirty", "1")
+        return self.reconcile()["restored"]
+
+    # --- reading ---------------------------------------------------------------------------------
+    def refresh(self, persist: bool = False) -> None:
+        """Reload the lexical index when the registry moved on (another process wrote)."""
+        version = self.registry.version()
+        if self._lexical.version == version:
+            return
+        with self._refresh_lock:
+            if self._lexical.version == version:
+                return
+            loaded = LexicalIndex.load(self._lexical_dir)
+            if loaded is not None and loaded.version == version:
+                self._lexical = loaded
+            else:
+                fresh = LexicalIndex()
+                fresh.build(self.registry.iter_tokens(), version)
+                self._lexical = fresh
+                if persist:
+                    fresh.save(self._lexical_dir)
+            self._positions = {cid: i for i, cid in enumerate(self._lexical.chunk_ids)}
+
+    def lexical_search(self, tokens: list[str], k: int) -> tuple[list[tuple[str, float]], np.ndarray]:
+        self.refresh()
+        scores = self._lexical.scores(tokens)
+        if not len(scores):
+            return [], scores
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self._lexical.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0], scores
+
+    def lexical_score_of(self, scores: np.ndarray, chunk_id: str) -> float:
+        pos = self._positions.get(chunk_id)
+        return 0.0 if pos is None or pos >= len(scores) else float(scores[pos])
+
+    def dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        count = self.collection.count()
+        if count == 0:
+            return []
+        res = self.collection.query(query_embeddings=[vector], n_results=min(k, count), include=["distances"])
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        if not chunk_ids:
+            return {}
+        res = self.collection.get(ids=chunk_ids, include=["embeddings"])
+        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(res["ids"], res["embeddings"], strict=True)}
+
+    def documents(self) -> dict[str, DocumentRecord]:
+        version = self.registry.version()
+        if self._docs_cache[0] != version:
+            docs, _ = self.registry.list_documents(limit=1_000_000)
+            self._docs_cache = (version, {d.doc_id: d for d in docs})
+        return self._docs_cache[1]
+
+    def chunk_count(self) -> int:
+        self.refresh()
+        return len(self._lexical)
+
+    def close(self) -> None:
+        self.registry.close()
+
+
+def embedding_text(chunk: ChunkRecord) -> str:
+    """What the dense model sees: the contextual header (title, date) and the chunk."""
+    return f"{chunk.header}\n{chunk.text}" if chunk.header else chunk.text
+
+
+def chunk_metadata(rec: DocumentRecord, chunk: ChunkRecord) -> dict[str, Any]:
+    return {
+        "doc_id": rec.doc_id, "chunk_id": chunk.chunk_id, "title": rec.title, "source": rec.source,
+        "published": rec.published or "", "start": chunk.start, "end": chunk.end, "ord": chunk.ord,
+    }
