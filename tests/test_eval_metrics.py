@@ -9,6 +9,7 @@ import pytest
 from qa_service.eval.metrics import (
     CitedChunk,
     Outcome,
+    check_thresholds,
     citation_relevant,
     first_relevant_rank,
     judge,
@@ -200,3 +201,16 @@ def test_percentile_is_numpy_linear() -> None:
     assert percentile([7.0], 95) == 7.0
     assert percentile([1, 2, 3, 4], 50) == pytest.approx(2.5)
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95) == pytest.approx(9.55)
+
+
+def test_thresholds() -> None:
+    m = {"answer_correctness": 0.9, "abstention_recall": None, "latency_p95_ms": 120.0}
+    rows = check_thresholds(
+        m, {"answer_correctness": 0.85, "abstention_recall": 0.9, "latency_p95_ms": 100}
+    )
+    assert [(r["metric"], r["ok"]) for r in rows] == [
+        ("answer_correctness", True),
+        ("abstention_recall", False),  # not measurable is not a pass
+        ("latency_p95_ms", False),  # a maximum, not a minimum
+    ]
+    assert rows[2]["op"] == "<="

@@ -213,3 +213,23 @@ def summarize_by_type(judgements: Sequence[Judgement]) -> dict[str, dict[str, fl
     for j in judgements:
         groups.setdefault(j.outcome.case.type or "untyped", []).append(j)
     return {name: summarize(groups[name]) for name in sorted(groups)}
+
+
+# Metrics where lower is better; every other threshold is a minimum.
+LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms", "latency_max_ms", "errors"}
+
+
+def check_thresholds(
+    metrics: dict[str, float | int | None], thresholds: dict[str, float]
+) -> list[dict[str, object]]:
+    """One row per threshold; a metric that could not be measured (None) does not pass."""
+    rows: list[dict[str, object]] = []
+    for name, limit in thresholds.items():
+        value = metrics.get(name)
+        op = "<=" if name in LOWER_IS_BETTER else ">="
+        if value is None:
+            ok = False
+        else:
+            ok = value <= limit if op == "<=" else value >= limit
+        rows.append({"metric": name, "op": op, "threshold": limit, "value": value, "ok": ok})
+    return rows
