@@ -47,9 +47,11 @@ class QAService:
         self.store.close()
 
 
-def build_store(settings: Settings) -> IndexStore:
+def build_store(settings: Settings, allow_model_change: bool = False) -> IndexStore:
     embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
-    return IndexStore(settings.data_dir, embeddings, chroma_url=settings.chroma_url)
+    return IndexStore(
+        settings.data_dir, embeddings, chroma_url=settings.chroma_url, allow_model_change=allow_model_change
+    )
 
 
 def build_service(settings: Settings, store: IndexStore | None = None) -> QAService:

@@ -110,14 +110,21 @@ def make_chroma_client(data_dir: Path, chroma_url: str | None) -> chromadb.Clien
 
 class IndexStore:
     def __init__(
-        self, data_dir: Path, embeddings: Embeddings, *, chroma_url: str | None = None, lock_timeout: float = 5.0
+        self,
+        data_dir: Path,
+        embeddings: Embeddings,
+        *,
+        chroma_url: str | None = None,
+        lock_timeout: float = 5.0,
+        allow_model_change: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.embeddings = embeddings
         self.embeddings_id = embeddings_id(embeddings)
         self.registry = Registry(self.data_dir / "registry.sqlite3")
-        self._check_embeddings()
+        if not allow_model_change:
+            self._check_embeddings()
         self.client = make_chroma_client(self.data_dir, chroma_url)
         self.vectorstore = Chroma(
             collection_name=COLLECTION,

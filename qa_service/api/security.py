@@ -1,0 +1,77 @@
+"""API keys with scopes, and a per-key token-bucket rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from qa_service.settings import Settings
+from vectorstore.errors import QAError
+
+
+@dataclass(frozen=True)
+class Principal:
+    key_id: str  # a hash prefix: keys themselves are never logged or stored
+    scopes: frozenset[str]
+
+
+def _key_from(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        return auth[7:].strip() or None
+    return request.headers.get("x-api-key") or None
+
+
+def authenticate(request: Request, settings: Settings, scope: str) -> Principal:
+    keys = settings.api_key_scopes()
+    client = request.client.host if request.client else "anonymous"
+    if not keys or (scope == "chat" and settings.public_chat and _key_from(request) is None):
+        return Principal(key_id=f"ip:{client}", scopes=frozenset({"chat", "admin"} if not keys else {"chat"}))
+    key = _key_from(request)
+    if key is None:
+        raise QAError("Thiếu khoá API (Authorization: Bearer KEY hoặc X-API-Key).", code="unauthorized", status_code=401)
+    scopes = keys.get(key)
+    if scopes is None:
+        raise QAError("Khoá API không hợp lệ.", code="unauthorized", status_code=401)
+    if scope not in scopes:
+        raise QAError(f"Khoá API không có quyền '{scope}'.", code="forbidden", status_code=403)
+    return Principal(key_id="key:" + hashlib.sha256(key.encode()).hexdigest()[:12], scopes=frozenset(scopes))
+
+
+class RateLimiter:
+    """Token bucket per principal: `per_minute` requests, refilled continuously."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.rate = per_minute / 60.0
+        self.capacity = float(max(per_minute, 1))
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def check(self, key: str) -> None:
+        if self.rate <= 0:
+            return
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens < 1.0:
+                retry = max(1, math.ceil((1.0 - tokens) / self.rate))
+                self._buckets[key] = (tokens, now)
+                raise RateLimitedError(retry)
+            self._buckets[key] = (tokens - 1.0, now)
+            if len(self._buckets) > 100_000:  # bound memory under a flood of distinct clients
+                self._buckets.clear()
+
+
+class RateLimitedError(QAError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Quá nhiều yêu cầu. Vui lòng thử lại sau {retry_after} giây.")
+        self.retry_after = retry_after

@@ -1,0 +1,150 @@
+"""The `qa` command: ingest, remove, ask, serve, eval, reindex (contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from qa_service.eval.cli import eval_command
+from qa_service.settings import get_settings
+from vectorstore.errors import QAError
+
+app = typer.Typer(help="Hỏi đáp văn bản tiếng Việt — Vietnamese document QA.", no_args_is_help=True)
+app.command("eval", help="Run a JSONL test set in process or against --url; write reports.")(eval_command)
+console = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest files; unchanged files do no work, changed files replace their old chunks."""
+    from ingestion.pipeline import ingest_paths
+    from qa_service.service import build_store
+
+    missing = [str(p) for p in paths if not p.exists()]
+    try:
+        store = build_store(get_settings())
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True, disable=json_out or not sys.stderr.isatty()) as bar:
+            task = bar.add_task("ingesting", total=None)
+
+            def progress(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=f"ingesting {name[:40]}")
+
+            summary = ingest_paths(store, paths, progress=progress)
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    if json_out:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        d = summary.as_dict()
+        console.print(
+            f"{d['files']} files: {d['added']} added, {d['updated']} updated, {d['unchanged']} unchanged, "
+            f"{d['skipped']} skipped; {d['chunks']} chunks written in {d['seconds']:.2f}s"
+        )
+        for o in summary.skipped:
+            console.print(f"  [yellow]skipped[/yellow] {o.path}: {o.reason}")
+    if missing:
+        _fail(f"no such file or folder: {', '.join(missing)}")
+
+
+@app.command()
+def remove(target: Annotated[str, typer.Argument(help="Document id or the path it was ingested from.")]) -> None:
+    """Delete a document everywhere (vectors, lexical index, registry)."""
+    from ingestion.pipeline import remove as remove_doc
+    from qa_service.service import build_store
+
+    try:
+        outcome = remove_doc(build_store(get_settings()), target)
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    console.print(f"removed {outcome.doc_id} ({outcome.chunks} chunks)")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Câu hỏi tiếng Việt.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the response object as JSON.")] = False,
+    top_k: Annotated[int | None, typer.Option(min=1, max=20)] = None,
+) -> None:
+    """Answer one question from the indexed documents, with its sources."""
+    from pydantic import ValidationError
+
+    from qa_service.schemas import ChatRequest
+    from qa_service.service import build_service
+
+    try:
+        request = ChatRequest(message=question, top_k=top_k)
+    except ValidationError as exc:
+        _fail(exc.errors()[0]["msg"], code=2)
+        return
+    try:
+        service = build_service(get_settings())
+        started = time.perf_counter()
+        response = service.chat(request)
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    if json_out:
+        print(response.model_dump_json(indent=2))
+        return
+    print(response.answer)
+    if response.citations:
+        print("\nNguồn:" if not response.abstained else "\nCác đoạn gần nhất để bạn kiểm tra:")
+    for c in response.citations:
+        date = f", {c.published}" if c.published else ""
+        snippet = " ".join(c.snippet.split())
+        print(f"[{c.index}] {c.title} ({c.source}{date}) ký tự {c.start}–{c.end}\n    “{snippet[:300]}”")
+    console.print(f"[dim]{(time.perf_counter() - started) * 1000:.0f} ms[/dim]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(min=1)] = 1,
+) -> None:
+    """Serve the chat page and the HTTP API."""
+    import uvicorn
+
+    uvicorn.run("qa_service.api.app:create_app", host=host, port=port, workers=workers, factory=True,
+                log_level=get_settings().log_level.lower(), timeout_graceful_shutdown=20)
+
+
+@app.command()
+def reindex() -> None:
+    """Re-embed every chunk with the configured embedding model (after changing QA_EMBEDDINGS)."""
+    from qa_service.service import build_store
+
+    try:
+        store = build_store(get_settings(), allow_model_change=True)
+        with store.writer_lock:
+            n = store.reembed()
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    console.print(f"re-embedded {n} chunks with {store.embeddings_id}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
