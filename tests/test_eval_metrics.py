@@ -38,12 +38,8 @@ def case(id: str = "q", answerable: bool = True, evidence: str = EVIDENCE, **kw)
     )
 
 
-def cite(
-    i: int, snippet: str, source: str = A, chunk: str = "", text: str | None = None
-) -> CitedChunk:
-    return CitedChunk(
-        index=i, source=source, snippet=snippet, chunk_id=chunk or f"c{i}", chunk_text=text
-    )
+def cite(i: int, snippet: str, source: str = A, chunk: str = "", text: str | None = None) -> CitedChunk:
+    return CitedChunk(index=i, source=source, snippet=snippet, chunk_id=chunk or f"c{i}", chunk_text=text)
 
 
 GOOD = "… và Kế hoạch số 108-KH/TU ngày 20/5/2022 của Ban Thường vụ Thành ủy …"
@@ -205,9 +201,7 @@ def test_percentile_is_numpy_linear() -> None:
 
 def test_thresholds() -> None:
     m = {"answer_correctness": 0.9, "abstention_recall": None, "latency_p95_ms": 120.0}
-    rows = check_thresholds(
-        m, {"answer_correctness": 0.85, "abstention_recall": 0.9, "latency_p95_ms": 100}
-    )
+    rows = check_thresholds(m, {"answer_correctness": 0.85, "abstention_recall": 0.9, "latency_p95_ms": 100})
     assert [(r["metric"], r["ok"]) for r in rows] == [
         ("answer_correctness", True),
         ("abstention_recall", False),  # not measurable is not a pass

@@ -75,9 +75,7 @@ def test_build_request_carries_history_and_top_k() -> None:
 
 def test_failing_request_is_recorded_and_the_run_goes_on() -> None:
     cases = [case("q1", "ok?"), case("q2", "boom?"), case("q3", "ok too?")]
-    chat = ScriptedChat(
-        {"ok?": response(), "boom?": RuntimeError("index locked"), "ok too?": response()}
-    )
+    chat = ScriptedChat({"ok?": response(), "boom?": RuntimeError("index locked"), "ok too?": response()})
     seen: list[Outcome] = []
     result = run_cases(cases, Target("fake", chat), top_k=4, progress=False, on_outcome=seen.append)
     assert [o.case.id for o in result.outcomes] == ["q1", "q2", "q3"] == [o.case.id for o in seen]
@@ -85,9 +83,7 @@ def test_failing_request_is_recorded_and_the_run_goes_on() -> None:
     assert result.outcomes[0].error is None and result.outcomes[0].latency_ms is not None
     assert all(r.top_k == 4 for r in chat.requests)
     assert not result.interrupted and result.skipped == 0
-    assert summarize([judge(o) for o in result.outcomes])["answer_correctness"] == pytest.approx(
-        2 / 3
-    )
+    assert summarize([judge(o) for o in result.outcomes])["answer_correctness"] == pytest.approx(2 / 3)
 
 
 def test_invalid_request_becomes_an_error_not_a_crash() -> None:
@@ -107,9 +103,7 @@ def test_interrupt_keeps_what_was_gathered() -> None:
 
 
 def test_chunk_text_lookup_is_attached_to_citations() -> None:
-    target = Target(
-        "fake", ScriptedChat({"q": response()}), chunk_text=lambda cid: f"text of {cid}"
-    )
+    target = Target("fake", ScriptedChat({"q": response()}), chunk_text=lambda cid: f"text of {cid}")
     result = run_cases([case("c", "q")], target, progress=False)
     assert result.outcomes[0].citations[0].chunk_text == "text of d0:3"
 
@@ -126,9 +120,7 @@ def test_http_target_sends_bearer_key_and_parses_the_response() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
         if request.headers.get("authorization") != "Bearer s3cret":
-            return httpx.Response(
-                401, json={"error": {"code": "unauthorized", "message": "API key required"}}
-            )
+            return httpx.Response(401, json={"error": {"code": "unauthorized", "message": "API key required"}})
         return httpx.Response(200, json=response().model_dump())
 
     c = case("h", history=[{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}])
@@ -161,9 +153,7 @@ def test_http_target_records_connection_errors() -> None:
 
 @pytest.fixture(scope="module")
 def real_service(tmp_path_factory: pytest.TempPathFactory):
-    service_mod = pytest.importorskip(
-        "qa_service.service", reason="qa_service.service not built yet"
-    )
+    service_mod = pytest.importorskip("qa_service.service", reason="qa_service.service not built yet")
     pipeline = pytest.importorskip("ingestion.pipeline", reason="ingestion.pipeline not built yet")
     from qa_service.settings import Settings
 

@@ -6,7 +6,6 @@ the options are invalid (nothing was run), 130 interrupted (partial reports are 
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,16 +33,10 @@ def eval_command(
     ] = None,
     api_key: Annotated[
         str | None,
-        typer.Option(
-            envvar="QA_EVAL_API_KEY", help="Sent as 'Authorization: Bearer KEY' with --url."
-        ),
+        typer.Option(envvar="QA_EVAL_API_KEY", help="Sent as 'Authorization: Bearer KEY' with --url."),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option(help="Report folder (default: eval/reports/TIMESTAMP).")
-    ] = None,
-    top_k: Annotated[
-        int | None, typer.Option(min=1, max=20, help="top_k sent with each question.")
-    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Report folder (default: eval/reports/TIMESTAMP).")] = None,
+    top_k: Annotated[int | None, typer.Option(min=1, max=20, help="top_k sent with each question.")] = None,
     ingest: Annotated[
         list[Path] | None,
         typer.Option(help="In process: ingest these files/folders first (idempotent). Repeatable."),
@@ -71,9 +64,7 @@ def eval_command(
     min_hit_at_5: Annotated[
         float | None, typer.Option(min=0.0, max=1.0, help="Exit 1 when retrieval hit@5 is below.")
     ] = None,
-    min_mrr: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="Exit 1 when retrieval MRR is below.")
-    ] = None,
+    min_mrr: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="Exit 1 when retrieval MRR is below.")] = None,
     min_citation_precision: Annotated[
         float | None,
         typer.Option(min=0.0, max=1.0, help="Exit 1 when citation precision is below."),
@@ -126,9 +117,7 @@ def eval_command(
         console.print("[red]No questions left after --type/--limit.[/red]")
         raise typer.Exit(EXIT_INVALID)
     if url and ingest:
-        console.print(
-            "[red]--ingest works in process only; ingest into the deployment instead.[/red]"
-        )
+        console.print("[red]--ingest works in process only; ingest into the deployment instead.[/red]")
         raise typer.Exit(EXIT_INVALID)
 
     out_dir = out or default_out_dir()
@@ -166,9 +155,7 @@ def eval_command(
         raise typer.Exit(EXIT_THRESHOLD)
 
 
-def _make_target(
-    url: str | None, api_key: str | None, timeout: float, ingest: list[Path], console: Console
-) -> Target:
+def _make_target(url: str | None, api_key: str | None, timeout: float, ingest: list[Path], console: Console) -> Target:
     if url:
         return http_target(url, api_key=api_key, timeout=timeout)
     missing = [str(p) for p in ingest if not p.exists()]
@@ -195,11 +182,9 @@ def _service_settings() -> dict[str, Any]:
     }
 
 
-def main() -> (
-    None
-):  # pragma: no cover - `python -m qa_service.eval.cli` before the `qa` app wires it
+def main() -> None:  # pragma: no cover - `python -m qa_service.eval.cli` before the `qa` app wires it
     typer.run(eval_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

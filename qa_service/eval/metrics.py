@@ -97,7 +97,7 @@ def missing_groups(answer: str, must_include: Sequence[Sequence[str]]) -> list[l
 def first_relevant_rank(citations: Sequence[CitedChunk], relevant: Sequence[bool]) -> int | None:
     """Rank of the first relevant chunk; repeated citations of one chunk share its rank."""
     ranks: dict[str, int] = {}
-    for i, (citation, flag) in enumerate(zip(citations, relevant)):
+    for i, (citation, flag) in enumerate(zip(citations, relevant, strict=True)):
         key = citation.chunk_id or f"#{i}"
         rank = ranks.setdefault(key, len(ranks) + 1)
         if flag:
@@ -139,13 +139,9 @@ def judge(outcome: Outcome) -> Judgement:
         return Judgement(outcome, relevant, rank, False, missing, False, reason)
     if missing:
         wanted = "; ".join(" | ".join(g) for g in missing)
-        return Judgement(
-            outcome, relevant, rank, False, missing, False, f"missing: {wanted} ({cited})"
-        )
+        return Judgement(outcome, relevant, rank, False, missing, False, f"missing: {wanted} ({cited})")
     n = len(case.must_include)
-    return Judgement(
-        outcome, relevant, rank, True, [], True, f"all {n} required group(s) found ({cited})"
-    )
+    return Judgement(outcome, relevant, rank, True, [], True, f"all {n} required group(s) found ({cited})")
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -173,9 +169,7 @@ def summarize(judgements: Sequence[Judgement]) -> dict[str, float | int | None]:
     abstained = [j for j in judgements if j.outcome.error is None and j.outcome.abstained]
     flags = [flag for j in answerable for flag in j.relevant]
     latencies = [
-        j.outcome.latency_ms
-        for j in judgements
-        if j.outcome.error is None and j.outcome.latency_ms is not None
+        j.outcome.latency_ms for j in judgements if j.outcome.error is None and j.outcome.latency_ms is not None
     ]
     metrics: dict[str, float | int | None] = {
         "questions": len(judgements),
@@ -183,23 +177,17 @@ def summarize(judgements: Sequence[Judgement]) -> dict[str, float | int | None]:
         "unanswerable": len(unanswerable),
         "errors": sum(j.outcome.error is not None for j in judgements),
         "accuracy": _ratio(sum(j.correct for j in judgements), len(judgements)),
-        "answer_correctness": _ratio(
-            sum(bool(j.answer_correct) for j in answerable), len(answerable)
-        ),
+        "answer_correctness": _ratio(sum(bool(j.answer_correct) for j in answerable), len(answerable)),
     }
     for k in HIT_KS:
-        hits = sum(
-            j.first_relevant_rank is not None and j.first_relevant_rank <= k for j in answerable
-        )
+        hits = sum(j.first_relevant_rank is not None and j.first_relevant_rank <= k for j in answerable)
         metrics[f"hit@{k}"] = _ratio(hits, len(answerable))
     metrics["mrr"] = _ratio(
         sum(1 / j.first_relevant_rank for j in answerable if j.first_relevant_rank), len(answerable)
     )
     metrics["citation_precision"] = _ratio(sum(flags), len(flags))
     metrics["citation_recall"] = _ratio(sum(any(j.relevant) for j in answerable), len(answerable))
-    metrics["abstention_precision"] = _ratio(
-        sum(not j.outcome.case.answerable for j in abstained), len(abstained)
-    )
+    metrics["abstention_precision"] = _ratio(sum(not j.outcome.case.answerable for j in abstained), len(abstained))
     metrics["abstention_recall"] = _ratio(sum(j.correct for j in unanswerable), len(unanswerable))
     metrics["latency_p50_ms"] = percentile(latencies, 50)
     metrics["latency_p95_ms"] = percentile(latencies, 95)
@@ -219,17 +207,12 @@ def summarize_by_type(judgements: Sequence[Judgement]) -> dict[str, dict[str, fl
 LOWER_IS_BETTER = {"latency_p50_ms", "latency_p95_ms", "latency_max_ms", "errors"}
 
 
-def check_thresholds(
-    metrics: dict[str, float | int | None], thresholds: dict[str, float]
-) -> list[dict[str, object]]:
+def check_thresholds(metrics: dict[str, float | int | None], thresholds: dict[str, float]) -> list[dict[str, object]]:
     """One row per threshold; a metric that could not be measured (None) does not pass."""
     rows: list[dict[str, object]] = []
     for name, limit in thresholds.items():
         value = metrics.get(name)
         op = "<=" if name in LOWER_IS_BETTER else ">="
-        if value is None:
-            ok = False
-        else:
-            ok = value <= limit if op == "<=" else value >= limit
+        ok = value is not None and (value <= limit if op == "<=" else value >= limit)
         rows.append({"metric": name, "op": op, "threshold": limit, "value": value, "ok": ok})
     return rows

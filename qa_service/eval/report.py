@@ -114,6 +114,7 @@ def _cell(text: Any, limit: int = 0) -> str:
     text = "" if text is None else str(text)
     if limit and len(text) > limit:
         text = text[: limit - 1] + "…"
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return " ".join(text.replace("|", "\\|").split())
 
 
@@ -144,9 +145,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         ]
         for t in report["thresholds"]:
             verdict = "pass" if t["ok"] else "**FAIL**"
-            lines.append(
-                f"| {t['metric']} | {t['op']} {t['threshold']} | {fmt(t['value'], t['metric'])} | {verdict} |"
-            )
+            lines.append(f"| {t['metric']} | {t['op']} {t['threshold']} | {fmt(t['value'], t['metric'])} | {verdict} |")
         lines.append("")
     cols = [
         "answer_correctness",
@@ -163,9 +162,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         "| --- | --- | " + " | ".join("---" for _ in cols) + " |",
     ]
     for name, tm in report["by_type"].items():
-        lines.append(
-            f"| {name} | {tm['questions']} | " + " | ".join(fmt(tm[c], c) for c in cols) + " |"
-        )
+        lines.append(f"| {name} | {tm['questions']} | " + " | ".join(fmt(tm[c], c) for c in cols) + " |")
     lines += [
         "",
         "## Questions",
@@ -174,11 +171,9 @@ def render_markdown(report: dict[str, Any]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for q in report["questions"]:
-        cites = ", ".join(
-            f"[{c['index']}] {c['source']}{' ✓' if c['relevant'] else ''}" for c in q["citations"]
-        )
+        cites = ", ".join(f"[{c['index']}] {c['source']}{' ✓' if c['relevant'] else ''}" for c in q["citations"])
         lines.append(
-            f"| {q['id']} | {q['type'] or ''} | {'✓' if q['correct'] else '✗'} | {_cell(q['question'], 120)} "
+            f"| {_cell(q['id'])} | {_cell(q['type'])} | {'✓' if q['correct'] else '✗'} | {_cell(q['question'], 120)} "
             f"| {_cell('(abstained) ' if q['abstained'] else '')}{_cell(q['answer'], 240)} "
             f"| {_cell(cites, 200)} | {_cell(q['reason'], 200)} |"
         )
@@ -198,9 +193,7 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
     return paths
 
 
-def print_summary(
-    report: dict[str, Any], paths: dict[str, Path], console: Console | None = None
-) -> None:
+def print_summary(report: dict[str, Any], paths: dict[str, Path], console: Console | None = None) -> None:
     """The one screen a person reads after a run: headline metrics, per type, thresholds, files."""
     console = console or Console(stderr=True)
     run, m = report["run"], report["metrics"]
@@ -240,7 +233,5 @@ def print_summary(
     )
     for t in report["thresholds"]:
         mark = "[green]pass[/green]" if t["ok"] else "[red bold]FAIL[/red bold]"
-        console.print(
-            f"{mark} {t['metric']} {t['op']} {t['threshold']} (got {fmt(t['value'], t['metric'])})"
-        )
+        console.print(f"{mark} {t['metric']} {t['op']} {t['threshold']} (got {fmt(t['value'], t['metric'])})")
     console.print("reports: " + "  ".join(str(p) for p in paths.values()))

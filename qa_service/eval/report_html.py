@@ -60,9 +60,7 @@ def metrics_svg(metrics: dict[str, Any], thresholds: list[dict[str, Any]]) -> st
         value = metrics.get(name)
         width = 0 if value is None else max(0.0, min(1.0, float(value))) * bar_w
         parts.append(f'<text x="0" y="{y + 14}">{escape(name)}</text>')
-        parts.append(
-            f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#f3f4f6"/>'
-        )
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w}" height="{row_h - 8}" fill="#f3f4f6"/>')
         parts.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row_h - 8}" fill="#3b82f6">'
             f"<title>{escape(name)}: {_fmt(value)}</title></rect>"
@@ -110,13 +108,10 @@ def latency_svg(questions: list[dict[str, Any]], metrics: dict[str, Any]) -> str
             continue
         y = plot_h - value / top * plot_h + 5
         parts.append(
-            f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{color}" '
-            f'stroke-dasharray="4 3"/>'
+            f'<line x1="{left}" x2="{width}" y1="{y:.1f}" y2="{y:.1f}" stroke="{color}" stroke-dasharray="4 3"/>'
         )
         parts.append(f'<text x="0" y="{y + 4:.1f}" fill="{color}">{name[8:11]} {value:.0f}</text>')
-    parts.append(
-        f'<text x="{left}" y="{plot_h + 22}">questions in test-set order; max {top:.0f} ms</text>'
-    )
+    parts.append(f'<text x="{left}" y="{plot_h + 22}">questions in test-set order; max {top:.0f} ms</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -124,9 +119,7 @@ def latency_svg(questions: list[dict[str, Any]], metrics: dict[str, Any]) -> str
 def _question_row(q: dict[str, Any]) -> str:
     history = ""
     if q["history"]:
-        turns = "".join(
-            f"<div><b>{escape(t['role'])}:</b> {escape(t['content'])}</div>" for t in q["history"]
-        )
+        turns = "".join(f"<div><b>{escape(t['role'])}:</b> {escape(t['content'])}</div>" for t in q["history"])
         history = f"<details class='small'><summary>{len(q['history'])} earlier turns</summary>{turns}</details>"
     cites = "".join(
         f"<li class='{'rel' if c['relevant'] else 'irr'}'>{'✓' if c['relevant'] else '✗'} "
@@ -153,9 +146,7 @@ def render_html(report: dict[str, Any]) -> str:
             f"<p class='warn'>Interrupted: {run['questions_run']} of {run['questions_total']} "
             "questions were run; metrics cover those only.</p>"
         )
-    summary = "".join(
-        f"<tr><th>{escape(k)}</th><td class='num'>{_fmt(m[k], k)}</td></tr>" for k in m
-    )
+    summary = "".join(f"<tr><th>{escape(k)}</th><td class='num'>{_fmt(m[k], k)}</td></tr>" for k in m)
     thresholds = "".join(
         f"<tr><td>{escape(t['metric'])}</td><td>{t['op']} {t['threshold']}</td>"
         f"<td class='num'>{_fmt(t['value'], t['metric'])}</td>"
@@ -175,9 +166,7 @@ def render_html(report: dict[str, Any]) -> str:
         "latency_p95_ms",
     ]
     by_type = "".join(
-        f"<tr><td>{escape(name)}</td>"
-        + "".join(f"<td class='num'>{_fmt(tm[c], c)}</td>" for c in cols)
-        + "</tr>"
+        f"<tr><td>{escape(name)}</td>" + "".join(f"<td class='num'>{_fmt(tm[c], c)}</td>" for c in cols) + "</tr>"
         for name, tm in report["by_type"].items()
     )
     rows = "".join(_question_row(q) for q in report["questions"])

@@ -64,9 +64,7 @@ def build_request(case: TestCase, top_k: int | None) -> ChatRequest:
     return ChatRequest(message=case.question, history=history, top_k=top_k)
 
 
-def to_outcome(
-    case: TestCase, response: ChatResponse, latency_ms: float, chunk_text: ChunkTextFn | None
-) -> Outcome:
+def to_outcome(case: TestCase, response: ChatResponse, latency_ms: float, chunk_text: ChunkTextFn | None) -> Outcome:
     citations = [
         CitedChunk(
             index=c.index,
@@ -98,9 +96,7 @@ def ask(case: TestCase, target: Target, top_k: int | None) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - recorded per question, the run goes on
         elapsed = (time.perf_counter() - started) * 1000
         message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-        return Outcome(
-            case=case, latency_ms=elapsed, error=f"{type(exc).__name__}: {message}".rstrip(": ")
-        )
+        return Outcome(case=case, latency_ms=elapsed, error=f"{type(exc).__name__}: {message}".rstrip(": "))
 
 
 def run_cases(

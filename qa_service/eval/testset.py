@@ -84,9 +84,7 @@ class TestCase(BaseModel):
         if not self.answerable and self.must_include:
             raise ValueError("an unanswerable question must have an empty must_include")
         if self.history and self.history[-1].role != "assistant":
-            raise ValueError(
-                "history must end with an assistant turn (the question is the next user turn)"
-            )
+            raise ValueError("history must end with an assistant turn (the question is the next user turn)")
         return self
 
 
