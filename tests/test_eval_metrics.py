@@ -137,8 +137,10 @@ def run() -> list:
             citations=[cite(1, OTHER), cite(2, OTHER), cite(3, GOOD)],
             latency_ms=20,
         ),
-        # no relevant citation, abstained
-        Outcome(case("a3", type="entity"), "Không có thông tin.", abstained=True, latency_ms=30),
+        # abstained, listing the passage it found: counts for retrieval, not as a citation
+        Outcome(
+            case("a3", type="entity"), "Không có thông tin.", abstained=True, citations=[cite(1, GOOD)], latency_ms=30
+        ),
         # request failed
         Outcome(case("a4", type="entity"), error="timeout"),
         # unanswerable: one abstains, one answers
@@ -163,11 +165,11 @@ def test_summary_values() -> None:
     assert (m["questions"], m["answerable"], m["unanswerable"], m["errors"]) == (6, 4, 2, 1)
     assert m["accuracy"] == pytest.approx(2 / 6)  # a1 and u1
     assert m["answer_correctness"] == pytest.approx(1 / 4)
-    assert m["hit@1"] == pytest.approx(1 / 4)
-    assert m["hit@3"] == m["hit@5"] == pytest.approx(2 / 4)
-    assert m["mrr"] == pytest.approx((1 + 1 / 3) / 4)
-    assert m["citation_precision"] == pytest.approx(2 / 5)  # answerable questions' citations only
-    assert m["citation_recall"] == pytest.approx(2 / 4)
+    assert m["hit@1"] == pytest.approx(2 / 4)  # a1 and a3 (abstained, but retrieval found it)
+    assert m["hit@3"] == m["hit@5"] == pytest.approx(3 / 4)
+    assert m["mrr"] == pytest.approx((1 + 1 / 3 + 1) / 4)
+    assert m["citation_precision"] == pytest.approx(2 / 5)  # answered, answerable questions only
+    assert m["citation_recall"] == pytest.approx(2 / 4)  # a1, a2; not a3 (abstained)
     assert m["abstention_precision"] == pytest.approx(1 / 2)  # a3 and u1 abstained, u1 rightly
     assert m["abstention_recall"] == pytest.approx(1 / 2)
     assert m["latency_p50_ms"] == pytest.approx(30)  # errors excluded: 10 20 30 40 50
@@ -187,6 +189,7 @@ def test_breakdown_by_type() -> None:
     assert list(by_type) == ["date", "entity", "unanswerable"]
     assert by_type["date"]["answer_correctness"] == pytest.approx(1 / 2)
     assert by_type["date"]["mrr"] == pytest.approx((1 + 1 / 3) / 2)
+    assert by_type["entity"]["hit@1"] == pytest.approx(1 / 2)
     assert by_type["unanswerable"]["abstention_recall"] == pytest.approx(1 / 2)
     assert by_type["unanswerable"]["answer_correctness"] is None
     assert list(summarize_by_type([judge(Outcome(case(), "x"))])) == ["untyped"]

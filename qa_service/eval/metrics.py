@@ -8,6 +8,10 @@ Relevance of a citation (used for retrieval hit@k/MRR and citation precision/rec
 - when `gold_evidence` is empty, a citation is relevant when its `source` (file name) is one of
   `gold_sources`.
 The ranked list for hit@k and MRR is the response's citations in order, one entry per chunk.
+Citation precision and recall count only answers that were given: the passages a response lists
+when it abstains are what retrieval found (they count for hit@k and MRR), not support for a claim.
+Precision is micro-averaged over the citations of answered, answerable questions; recall is the
+fraction of answerable questions whose answer cites at least one relevant chunk.
 """
 
 from __future__ import annotations
@@ -167,7 +171,8 @@ def summarize(judgements: Sequence[Judgement]) -> dict[str, float | int | None]:
     answerable = [j for j in judgements if j.outcome.case.answerable]
     unanswerable = [j for j in judgements if not j.outcome.case.answerable]
     abstained = [j for j in judgements if j.outcome.error is None and j.outcome.abstained]
-    flags = [flag for j in answerable for flag in j.relevant]
+    answered = [j for j in answerable if j.outcome.error is None and not j.outcome.abstained]
+    flags = [flag for j in answered for flag in j.relevant]
     latencies = [
         j.outcome.latency_ms for j in judgements if j.outcome.error is None and j.outcome.latency_ms is not None
     ]
@@ -186,7 +191,7 @@ def summarize(judgements: Sequence[Judgement]) -> dict[str, float | int | None]:
         sum(1 / j.first_relevant_rank for j in answerable if j.first_relevant_rank), len(answerable)
     )
     metrics["citation_precision"] = _ratio(sum(flags), len(flags))
-    metrics["citation_recall"] = _ratio(sum(any(j.relevant) for j in answerable), len(answerable))
+    metrics["citation_recall"] = _ratio(sum(any(j.relevant) for j in answered), len(answerable))
     metrics["abstention_precision"] = _ratio(sum(not j.outcome.case.answerable for j in abstained), len(abstained))
     metrics["abstention_recall"] = _ratio(sum(j.correct for j in unanswerable), len(unanswerable))
     metrics["latency_p50_ms"] = percentile(latencies, 50)
