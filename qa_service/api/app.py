@@ -14,7 +14,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from qa_service.api.errors import error_response, install_error_handlers
-from qa_service.api.routes import chat, health
+from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat
 from qa_service.api.security import RateLimiter
 from qa_service.service import QAService, build_service
 from qa_service.settings import Settings, get_settings
@@ -86,6 +86,10 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
         )
     app.include_router(health.router)
     app.include_router(chat.router)
+    app.include_router(openai_compat.router)
+    app.include_router(conversations.router)
+    app.include_router(documents.router)
+    app.include_router(feedback.router)
     mount_web(app, connect_src=origins)
     Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(app, include_in_schema=False)
     return app

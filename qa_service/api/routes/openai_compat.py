@@ -1,0 +1,259 @@
+"""OpenAI-compatible `POST /v1/chat/completions` and `GET /v1/models`.
+
+Portals that already speak the OpenAI API (the `openai` SDK, LangChain's `ChatOpenAI`, chat UIs)
+point their base URL here and get cited answers. The text carries `[n]` markers and a "Nguồn:" list,
+so a client that only shows `content` still shows the sources; the structured `citations` and
+`abstained` ride along as extra top-level fields that OpenAI clients ignore.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import AsyncIterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from qa_service.api.deps import ChatAuth, ServiceDep, SettingsDep
+from qa_service.api.errors import error_body
+from qa_service.api.routes.chat import answer_pieces, answer_with_deadline
+from qa_service.metrics import record_answer
+from qa_service.schemas import MAX_HISTORY_TURNS, ChatRequest, ChatResponse, Citation, HistoryMessage
+from vectorstore.errors import QAError
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+
+MODEL_ID = "vi-doc-qa"
+_CREATED = 1_735_689_600  # 2025-01-01: a fixed "created" for the model card
+SOURCES_HEADER = "Nguồn:"
+NEAREST_HEADER = "Các đoạn gần nhất để bạn kiểm tra:"
+# Where an earlier assistant turn's appended source list starts: history must not carry it back in.
+_SOURCES_TAIL = re.compile(r"\n\n(?:" + re.escape(SOURCES_HEADER) + "|" + re.escape(NEAREST_HEADER) + r")\n.*\Z", re.S)
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Thiếu hoặc sai khoá API"},
+    404: {"description": "Không có mô hình này"},
+    413: {"description": "Yêu cầu quá lớn"},
+    422: {"description": "Yêu cầu không hợp lệ (không có tin nhắn người dùng, câu hỏi quá dài, vai trò sai)"},
+    429: {"description": "Vượt giới hạn tần suất"},
+    504: {"description": "Quá thời gian xử lý"},
+}
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    type: str
+    text: str | None = None
+
+
+class OpenAIMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(p.text or "" for p in self.content if p.type == "text")
+        return self.content or ""
+
+
+class StreamOptions(BaseModel):
+    include_usage: bool = False
+
+
+class CompletionRequest(BaseModel):
+    """The OpenAI request; sampling options (temperature, max_tokens, …) are accepted and ignored."""
+
+    model_config = ConfigDict(
+        extra="ignore",
+        json_schema_extra={
+            "examples": [
+                {
+                    "model": MODEL_ID,
+                    "messages": [{"role": "user", "content": "Chỉ thị 12-CT/TW ban hành ngày nào?"}],
+                },
+                {
+                    "model": MODEL_ID,
+                    "stream": True,
+                    "messages": [
+                        {"role": "system", "content": "Trả lời ngắn gọn bằng tiếng Việt."},
+                        {"role": "user", "content": "Chỉ thị 12-CT/TW ban hành ngày nào?"},
+                        {"role": "assistant", "content": "Chỉ thị số 12-CT/TW ban hành ngày 05/01/2022 [1]."},
+                        {"role": "user", "content": "Ai có trách nhiệm xây dựng Chương trình hành động?"},
+                    ],
+                },
+            ]
+        },
+    )
+
+    model: str = MODEL_ID
+    messages: list[OpenAIMessage] = Field(min_length=1, max_length=200)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    conversation_id: str | None = Field(
+        default=None, max_length=128, description="Phần mở rộng: hội thoại phía máy chủ"
+    )
+    top_k: int | None = Field(default=None, ge=1, le=20, description="Phần mở rộng: số đoạn trích tối đa")
+
+    def to_chat_request(self) -> ChatRequest:
+        """The last user message is the question; earlier user/assistant turns are the history."""
+        last = next((i for i in range(len(self.messages) - 1, -1, -1) if self.messages[i].role == "user"), None)
+        if last is None:
+            raise QAError("Cần ít nhất một tin nhắn có role 'user'.", code="invalid_request", status_code=422)
+        try:
+            history = [
+                HistoryMessage.model_validate({"role": m.role, "content": _strip_sources(m.text())})
+                for m in self.messages[:last]
+                if m.role in ("user", "assistant") and m.text().strip()
+            ][-MAX_HISTORY_TURNS * 2 :]
+            return ChatRequest(
+                message=self.messages[last].text(),
+                history=history,
+                conversation_id=self.conversation_id,
+                top_k=self.top_k,
+            )
+        except ValidationError as exc:
+            detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:3])
+            raise QAError(f"Yêu cầu không hợp lệ — {detail}", code="invalid_request", status_code=422) from exc
+
+
+def _strip_sources(text: str) -> str:
+    return _SOURCES_TAIL.sub("", text).strip()
+
+
+def source_list(citations: list[Citation], abstained: bool) -> str:
+    """`\\n\\nNguồn:\\n[1] Title (source, date)`, or the nearest passages when the answer abstains."""
+    if not citations:
+        return ""
+    lines = []
+    for c in citations:
+        where = c.source + (f", {c.published}" if c.published else "")
+        lines.append(f"[{c.index}] {c.title} ({where})")
+    return "\n\n" + (NEAREST_HEADER if abstained else SOURCES_HEADER) + "\n" + "\n".join(lines)
+
+
+def answer_text(response: ChatResponse) -> str:
+    return response.answer + source_list(response.citations, response.abstained)
+
+
+def _usage(request: ChatRequest, text: str) -> dict[str, int]:
+    """Whitespace word counts: honest enough for dashboards, no tokenizer to load."""
+    prompt = len(request.message.split()) + sum(len(h.content.split()) for h in request.history)
+    completion = len(text.split())
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
+
+
+def _extras(response: ChatResponse) -> dict[str, Any]:
+    return {
+        "citations": [c.model_dump() for c in response.citations],
+        "abstained": response.abstained,
+        "conversation_id": response.conversation_id,
+    }
+
+
+def completion_body(model: str, request: ChatRequest, response: ChatResponse) -> dict[str, Any]:
+    text = answer_text(response)
+    return {
+        "id": f"chatcmpl-{response.message_id or response.conversation_id}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "system_fingerprint": None,
+        "choices": [
+            {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None, "finish_reason": "stop"}
+        ],
+        "usage": _usage(request, text),
+        **_extras(response),
+    }
+
+
+def _check_model(model: str) -> None:
+    if model != MODEL_ID:
+        raise QAError(
+            f"Không có mô hình '{model}'. Dùng '{MODEL_ID}' (xem GET /v1/models).",
+            code="model_not_found",
+            status_code=404,
+        )
+
+
+@router.get("/models", summary="Danh sách mô hình (tương thích OpenAI)")
+def list_models(_: ChatAuth) -> dict[str, Any]:
+    """Một mô hình duy nhất: hỏi đáp có trích dẫn trên các văn bản đã nạp."""
+    return {
+        "object": "list",
+        "data": [{"id": MODEL_ID, "object": "model", "created": _CREATED, "owned_by": "qa_service"}],
+    }
+
+
+@router.post(
+    "/chat/completions", response_model=None, responses=_ERRORS, summary="Hỏi đáp kiểu OpenAI Chat Completions"
+)
+async def chat_completions(
+    body: CompletionRequest, request: Request, service: ServiceDep, settings: SettingsDep, _: ChatAuth
+) -> dict[str, Any] | StreamingResponse:
+    """Tin nhắn `user` cuối cùng là câu hỏi, các lượt trước là lịch sử. Nội dung trả lời có `[n]` và danh
+    sách "Nguồn:"; trường mở rộng `citations`, `abstained`. `stream: true` trả về SSE kiểu OpenAI kết thúc
+    bằng `data: [DONE]`."""
+    _check_model(body.model)
+    chat_request = body.to_chat_request()
+    if not body.stream:
+        response = await answer_with_deadline(service, chat_request, settings.request_timeout)
+        record_answer(response)
+        return completion_body(body.model, chat_request, response)
+    include_usage = bool(body.stream_options and body.stream_options.include_usage)
+    return StreamingResponse(
+        _stream(body.model, chat_request, request, service, settings.request_timeout, include_usage),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+def _sse(payload: dict[str, Any] | str) -> str:
+    data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+    return f"data: {data}\n\n"
+
+
+async def _stream(
+    model: str,
+    chat_request: ChatRequest,
+    request: Request,
+    service: ServiceDep,
+    timeout: float,
+    include_usage: bool,
+) -> AsyncIterator[str]:
+    """Role chunk, content chunks, a `stop` chunk (each carrying the citations), optional usage, `[DONE]`."""
+    try:
+        response = await answer_with_deadline(service, chat_request, timeout)
+    except QAError as exc:
+        yield _sse(error_body(exc.code, exc.message))  # the openai SDK raises APIError on this
+        yield _sse("[DONE]")
+        return
+    record_answer(response)
+    base = {
+        "id": f"chatcmpl-{response.message_id or response.conversation_id}",
+        "object": "chat.completion.chunk",
+        "created": int(time.time()),
+        "model": model,
+        "system_fingerprint": None,
+    }
+
+    def chunk(delta: dict[str, str], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        return _sse({**base, "choices": [choice], **extra})
+
+    yield chunk({"role": "assistant", "content": ""}, **_extras(response))
+    text = answer_text(response)
+    for piece in answer_pieces(text):
+        if await request.is_disconnected():
+            return
+        yield chunk({"content": piece})
+    yield chunk({}, "stop", **_extras(response))
+    if include_usage:
+        yield _sse({**base, "choices": [], "usage": _usage(chat_request, text)})
+    yield _sse("[DONE]")
