@@ -1,0 +1,1 @@
+"""LLM-written answers: a chat model behind LangChain, verified citations, extractive fallback."""

@@ -1,0 +1,196 @@
+"""The LLM answerer: a chat model writes the answer, verification decides what of it is kept.
+
+It honours the same `answer(...)` interface as `ExtractiveAnswerer`, and keeps one at hand:
+a model error, a timeout, a leak of the system prompt or an answer with nothing verifiable left
+all end in the extractive answer (`answerer: "extractive-fallback"`), never in a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
+from langchain_core.prompts import ChatPromptTemplate
+
+from prompts import load_prompt
+from qa_service.answer import ABSTAIN_TEXT, Answer, ExtractiveAnswerer
+from qa_service.citations import CitationBuilder
+from qa_service.llm.guard import LeakDetector, fence_passage, neutralize, new_fence, strip_links
+from qa_service.llm.stream import SafeEmitter
+from qa_service.llm.verify import Policy, renumber, verify
+from qa_service.question import QuestionInfo
+
+log = logging.getLogger(__name__)
+
+ChunkAt = Callable[[str, int], Document | None]
+FALLBACK = "extractive-fallback"
+
+
+@dataclass
+class Prepared:
+    """One request's prompt and what verification needs to judge the reply."""
+
+    messages: list[BaseMessage]
+    chunks: list[Document]
+    passages: list[str]
+    sources: list[str]
+    leak: LeakDetector
+    neutralized: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+
+class LLMAnswerer:
+    def __init__(
+        self,
+        model: BaseChatModel,
+        name: str = "openai",
+        prompt: ChatPromptTemplate | None = None,
+        policy: Policy = "remove",
+        fallback: ExtractiveAnswerer | None = None,
+        defuse_passages: bool = True,
+    ) -> None:
+        self.model = model
+        self.name = name
+        self.prompt = prompt or load_prompt("answer_v1")
+        self.policy = policy
+        self.fallback = fallback or ExtractiveAnswerer()
+        self.defuse_passages = defuse_passages
+
+    # --- prompt -----------------------------------------------------------------------------------
+    def prepare(self, question: str, chunks: list[Document]) -> Prepared:
+        fence = new_fence()
+        passages, blocks, hits = [], [], 0
+        for i, chunk in enumerate(chunks, 1):
+            text = chunk.page_content
+            if self.defuse_passages:
+                text, n = neutralize(text)
+                hits += n
+            passages.append(text)
+            meta = chunk.metadata
+            blocks.append(fence_passage(i, text, fence, meta.get("source", ""), meta.get("title", "")))
+        messages = self.prompt.format_messages(
+            question=question, passages="\n\n".join(blocks), fence=fence, abstain_text=ABSTAIN_TEXT
+        )
+        system = "\n".join(str(m.content) for m in messages if m.type == "system")
+        public = "\n".join(str(m.content) for m in messages if m.type != "system") + "\n" + ABSTAIN_TEXT
+        sources = [str(c.metadata.get("source", "")) for c in chunks]
+        return Prepared(messages, chunks, passages, sources, LeakDetector(system, public), hits)
+
+    # --- answering --------------------------------------------------------------------------------
+    def answer(
+        self,
+        info: QuestionInfo,
+        chunks: list[Document],
+        facts: list[dict[str, Any]],
+        docs: Any,
+        chunk_at: ChunkAt | None = None,
+    ) -> Answer:
+        if not chunks:
+            return self._fallback(info, chunks, facts, docs, chunk_at, "no passages retrieved", {})
+        prep = self.prepare(info.text, chunks)
+        try:
+            reply = self.model.invoke(prep.messages)
+        except Exception as exc:  # noqa: BLE001 - any model failure means the extractive answer
+            log.warning("LLM answer failed (%s): %s", type(exc).__name__, exc)
+            return self._fallback(info, chunks, facts, docs, chunk_at, f"model error: {type(exc).__name__}", {})
+        return self.finish(_text(reply.content), prep, info, facts, docs, chunk_at)
+
+    def stream(
+        self,
+        info: QuestionInfo,
+        chunks: list[Document],
+        facts: list[dict[str, Any]],
+        docs: Any,
+        chunk_at: ChunkAt | None = None,
+        deadline: float | None = None,
+    ) -> AnswerStream:
+        """Tokens as the model writes them (filtered), then `.result`: the verified `Answer`."""
+        return AnswerStream(self, info, chunks, facts, docs, chunk_at, deadline)
+
+    def finish(
+        self, raw: str, prep: Prepared, info: QuestionInfo, facts: list[dict[str, Any]], docs: Any,
+        chunk_at: ChunkAt | None,
+    ) -> Answer:
+        """Filter and verify the model's text; renumber citations to the passages it cites."""
+        t0 = time.perf_counter()
+        report: dict[str, Any] = {"policy": self.policy, "neutralized_passages": prep.neutralized}
+        if prep.leak.leaks(raw):
+            return self._fallback(info, prep.chunks, facts, docs, chunk_at, "system prompt in output", report)
+        text, removed_links = strip_links(raw, prep.sources)
+        report["removed_links"] = removed_links
+        checked = verify(text, prep.passages, ABSTAIN_TEXT, self.policy)
+        report.update(checked.report())
+        report["verify_ms"] = round((time.perf_counter() - t0) * 1000, 3)
+        if checked.problem:
+            return self._fallback(info, prep.chunks, facts, docs, chunk_at, checked.problem, report)
+        cites = CitationBuilder(chunk_at)
+        if checked.abstained:
+            for chunk in prep.chunks[:3]:
+                cites.cite(chunk)
+            return Answer(ABSTAIN_TEXT, True, cites, "model abstained", {"answerer": self.name, "verification": report})
+        mapping = {p: cites.cite(prep.chunks[p - 1]) for p in checked.cited}
+        report["fallback"] = False
+        debug = {"answerer": self.name, "verification": report}
+        return Answer(renumber(checked.text, mapping), False, cites, debug=debug)
+
+    def _fallback(
+        self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], docs: Any,
+        chunk_at: ChunkAt | None, reason: str, report: dict[str, Any],
+    ) -> Answer:
+        answer = self.fallback.answer(info, chunks, facts, docs, chunk_at=chunk_at)
+        answer.debug.update(answerer=FALLBACK, verification={**report, "fallback": True, "reason": reason})
+        return answer
+
+
+class AnswerStream:
+    """Iterate for the filtered text pieces; `result` holds the verified answer afterwards."""
+
+    def __init__(
+        self, answerer: LLMAnswerer, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]],
+        docs: Any, chunk_at: ChunkAt | None, deadline: float | None,
+    ) -> None:
+        self.answerer, self.info, self.chunks, self.facts, self.docs = answerer, info, chunks, facts, docs
+        self.chunk_at, self.deadline = chunk_at, deadline
+        self.result: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        a = self.answerer
+        if not self.chunks:
+            self.result = a._fallback(self.info, [], self.facts, self.docs, self.chunk_at, "no passages retrieved", {})
+            return
+        prep = a.prepare(self.info.text, self.chunks)
+        emitter = SafeEmitter(prep.leak, prep.sources, len(self.chunks))
+        raw: list[str] = []
+        try:
+            for chunk in a.model.stream(prep.messages):
+                raw.append(_text(chunk.content))
+                piece = emitter.feed(raw[-1])
+                if piece:
+                    yield piece
+                if emitter.leaked:
+                    break
+                if self.deadline is not None and time.monotonic() > self.deadline:
+                    raise TimeoutError("LLM stream exceeded its deadline")
+            if not emitter.leaked and (tail := emitter.flush()):
+                yield tail
+        except Exception as exc:  # noqa: BLE001 - the extractive answer replaces any model failure
+            log.warning("LLM stream failed (%s): %s", type(exc).__name__, exc)
+            reason = f"model error: {type(exc).__name__}"
+            self.result = a._fallback(self.info, self.chunks, self.facts, self.docs, self.chunk_at, reason, {})
+            return
+        self.result = a.finish("".join(raw), prep, self.info, self.facts, self.docs, self.chunk_at)
+
+
+def _text(content: Any) -> str:
+    """Message content as text (some providers send a list of content blocks)."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(b if isinstance(b, str) else str(b.get("text", "")) for b in content if isinstance(b, str | dict))
+    return str(content)
