@@ -20,19 +20,22 @@ def api_settings(data_dir: Path, **overrides: Any) -> Any:
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 
 
-@pytest.fixture
-def indexed_dir(tmp_path: Path) -> Path:
-    """A data dir holding the sample corpus, ingested the way `qa ingest data/sample` does."""
+def ingest_sample(data_dir: Path) -> Path:
+    """Ingest the sample corpus into `data_dir` the way `qa ingest data/sample` does."""
     from ingestion.pipeline import ingest_paths
     from qa_service.service import build_store
 
-    data_dir = tmp_path / "index"
     store = build_store(api_settings(data_dir))
     try:
         ingest_paths(store, [SAMPLE_DIR])
     finally:
         store.close()
     return data_dir
+
+
+@pytest.fixture
+def indexed_dir(tmp_path: Path) -> Path:
+    return ingest_sample(tmp_path / "index")
 
 
 @pytest.fixture
