@@ -2,8 +2,8 @@
 
 No model writes anything: actors, actions, dates and numbers are copied from the evidence, and
 every claim carries the `[n]` of the span it came from. When the evidence does not contain what
-was asked (a missing entity, no date where a date is asked, too little of the question matched),
-it abstains and shows the closest passages instead.
+was asked (a missing name or number, no deadline where one is asked, no quantity where "bao
+nhiêu" is asked, too little of the question matched), it abstains and shows the closest passages.
 """
 
 from __future__ import annotations
@@ -16,14 +16,28 @@ from typing import Any
 from langchain_core.documents import Document
 
 from qa_service.citations import CitationBuilder
-from qa_service.evidence import Sentence, collect, contains_folded
+from qa_service.evidence import Sentence, best_window, collect, contains_folded
 from qa_service.question import QuestionInfo
-from vectorstore.analyzer import DATE_RE, fold
+from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE, fold
 from vectorstore.registry import DocumentRecord
 
 ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
-MIN_COVERAGE = 0.5
-ACTION_CHARS = 260
+MIN_COVERAGE = 0.42
+ACTION_CHARS = 480
+
+_ASKS_ISSUE = re.compile(r"\b(ban hanh|ra doi|ngay ban hanh|duoc ky)\b")
+_OTHER_EVENT = re.compile(r"\b(hieu luc|het han|bao cao|nop|gui|hoan thanh|ket thuc|trien khai xong)\b")
+_ASKS_HARD_DEADLINE = re.compile(r"\b(han chot|thoi han|truoc ngay nao|cham nhat|han nop|den han)\b")
+_ASKS_QUANTITY = re.compile(r"\b(bao nhieu|may (nguoi|to chuc|co quan|don vi|lan|nam|thang|ngay))\b")
+_ASKS_SIGNER = re.compile(r"\b(ky|nguoi ky|ai ky)\b")
+_CARDINAL = re.compile(r"(?<![\w/.-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w/-])")
+_ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu|truong phong)\b")
+_ASKS_LIST = re.compile(r"\b(nhung gi|gom|bao gom|nhung \w+( \w+)? nao|cac \w+( \w+)? nao|nhung ai|la gi)\b")
+_ASKS_TOPIC = re.compile(r"\b(ve van de gi|noi ve|ve noi dung gi|noi dung (chinh )?(la )?gi|de cap)\b")
+_ASKING_NUMBER = re.compile(r"\b(so may|so hieu|so nao|nao)\b")
+_KIND_WORDS = re.compile(
+    r"(chuong trinh hanh dong|nghi quyet|chi thi|ke hoach|quyet dinh|cong van|tai lieu dinh kem|van ban|tai lieu)"
+)
 
 
 @dataclass
@@ -46,8 +60,14 @@ def shorten(text: str, limit: int = ACTION_CHARS) -> str:
     return text[:cut].rstrip(" ,;") + "…"
 
 
-def _sentence_case(text: str) -> str:
+def _cap(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+def _written_date(iso: str, text: str) -> str | None:
+    y, m, d = iso.split("-")
+    found = re.search(rf"(?<!\d)0?{int(d)}/0?{int(m)}/{y}", text)
+    return found.group(0) if found else None
 
 
 class ExtractiveAnswerer:
@@ -69,19 +89,25 @@ class ExtractiveAnswerer:
         missing = self._missing_entities(info, sentences, docs)
         if missing:
             return self._abstain(cites, chunks, f"not in the documents: {', '.join(missing)}")
+        if _ASKS_SIGNER.search(info.folded) and not any(re.search(r"\bky\b", fold(s.text)) for s in sentences):
+            return self._abstain(cites, chunks, "no signature in the documents")
+        if _ASKS_QUANTITY.search(info.folded) and not any(
+            _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text))) for s in self._good(sentences)
+        ):
+            return self._abstain(cites, chunks, "no quantity in the evidence")
         handler = {
             "author": self._author, "published": self._published, "source": self._source,
             "issuer": self._issuer, "deadline": self._deadline, "number": self._number,
             "responsibility": self._responsibility,
         }.get(info.qtype, self._general)
         text = handler(info, sentences, docs, cites)
-        if not text and info.qtype in ("issuer", "number", "action"):
+        if text is None and info.qtype in ("issuer", "number", "responsibility"):
             text = self._general(info, sentences, docs, cites)
         if not text:
             return self._abstain(cites, chunks, f"no {info.qtype} evidence")
         return Answer(text=text, abstained=False, citations=cites, debug={"qtype": info.qtype})
 
-    # --- abstention ----------------------------------------------------------------------------
+    # --- abstention ------------------------------------------------------------------------------
     def _abstain(self, cites: CitationBuilder, chunks: list[Document], reason: str) -> Answer:
         cites.reset()
         for chunk in chunks[:3]:
@@ -92,23 +118,28 @@ class ExtractiveAnswerer:
         """Names and numbers the question is about must occur in the retrieved documents."""
         texts = [docs[d].text for d in {s.doc_id for s in sentences} if d in docs]
         corpus = fold("\n".join(texts))
-        numbers_text = DATE_RE.sub(" ", corpus)
+        numbers_text = " ".join(DATE_RE.sub(" ", corpus).replace("-", " ").replace("/", " ").split())
         missing = [n for n in info.doc_numbers if fold(n) not in corpus]
-        missing += [n for n in info.numbers if not re.search(rf"(?<![\d]){n}(?![\d])", numbers_text)]
+        missing += [n for n in info.numbers if not re.search(rf"(?<!\d){n}(?!\d)", numbers_text)]
         missing += [p for p in info.proper_names if fold(p) not in corpus]
+        missing += [r.group(0) for r in _ROLES.finditer(info.folded) if r.group(0) not in corpus]
         return missing
 
-    # --- helpers ------------------------------------------------------------------------------
+    # --- shared pieces ---------------------------------------------------------------------------
     def _good(self, sentences: list[Sentence]) -> list[Sentence]:
         return [s for s in sentences if s.coverage >= self.min_coverage]
 
-    def _resolve_numbers(self, info: QuestionInfo, docs: dict[str, DocumentRecord], sentences: list[Sentence]) -> list[dict[str, Any]]:
-        """Document numbers the question names, fully or by their leading digits ("Chỉ thị 38")."""
+    def _doc_numbers(self, docs: dict[str, DocumentRecord], sentences: list[Sentence]) -> list[dict[str, Any]]:
         known: list[dict[str, Any]] = []
         for doc_id in dict.fromkeys(s.doc_id for s in sentences):
             rec = docs.get(doc_id)
             if rec:
                 known += [{**n, "doc_id": doc_id} for n in rec.metadata.get("doc_numbers", [])]
+        return known
+
+    def _named_numbers(self, info: QuestionInfo, docs: dict[str, DocumentRecord], sentences: list[Sentence]) -> list[dict[str, Any]]:
+        """Document numbers the question names, fully or by their leading digits ("Chỉ thị 38")."""
+        known = self._doc_numbers(docs, sentences)
         wanted = [fold(n) for n in info.doc_numbers]
         out = [k for k in known if fold(k["number"]) in wanted]
         for digits in info.numbers:
@@ -121,7 +152,13 @@ class ExtractiveAnswerer:
                 return s
         return None
 
-    # --- handlers by question type --------------------------------------------------------------
+    def _window_answer(self, info: QuestionInfo, s: Sentence, cites: CitationBuilder) -> tuple[str, float]:
+        start, end, cov = best_window(s, info.content_tokens, extend=bool(_ASKS_LIST.search(info.folded)))
+        n = cites.cite(s.chunk, start, end)
+        text = s.chunk.page_content[start - int(s.chunk.metadata["start"]) : end - int(s.chunk.metadata["start"])]
+        return f"{_cap(text.strip())} [{n}].", cov
+
+    # --- handlers by question type ---------------------------------------------------------------
     def _author(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         rec = docs.get(sentences[0].doc_id)
         author = rec.metadata.get("author") if rec else None
@@ -135,103 +172,138 @@ class ExtractiveAnswerer:
         rec = docs.get(sentences[0].doc_id)
         if not rec or not rec.published:
             return None
-        y, m, d = rec.published.split("-")
-        line = re.search(rf"[^\n]*0?{int(d)}/0?{int(m)}/{y}[^\n]*", rec.text[:2000])
-        if not line:
+        written = _written_date(rec.published, rec.text[:2000])
+        if not written:
             return None
-        n = cites.cite_span(rec, line.start(), line.end())
-        written = re.search(rf"0?{int(d)}/0?{int(m)}/{y}", line.group(0))
-        return f"Bài viết “{rec.title}” được đăng ngày {written.group(0) if written else rec.published} [{n}]."
+        pos = rec.text.find(written)
+        line_start = rec.text.rfind("\n", 0, pos) + 1
+        line_end = rec.text.find("\n", pos)
+        n = cites.cite_span(rec, line_start, line_end if line_end > 0 else pos + len(written))
+        return f"Bài viết “{rec.title}” được đăng ngày {written} [{n}]."
 
     def _source(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         rec = docs.get(sentences[0].doc_id)
-        if not rec:
+        lines = list(re.finditer(r"[^\n]*Nguồn[^\n]*:[^\n]*", rec.text)) if rec else []
+        if not rec or not lines:
             return None
-        lines = list(re.finditer(r"[^\n]*Nguồn[^\n]*:[^\n]*", rec.text))
-        if not lines:
-            return None
-        parts = []
-        for line in lines:
-            n = cites.cite_span(rec, line.start(), line.end())
-            parts.append(f"{line.group(0).strip('() ')} [{n}]")
+        parts = [f"{m.group(0).strip('() ')} [{cites.cite_span(rec, m.start(), m.end())}]" for m in lines]
         return f"Bài viết “{rec.title}” ghi nguồn: " + "; ".join(parts) + "."
 
-    def _issuer(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        for num in self._resolve_numbers(info, docs, sentences):
-            if num.get("issuer"):
-                s = self._mention(sentences, num["number"], num["issuer"])
-                if s:
-                    n = cites.cite_sentence(s)
-                    kind = num.get("kind") or "Văn bản"
-                    return f"{kind} số {num['number']} là văn bản của {num['issuer']} [{n}]."
-        for s in self._good(sentences):
+    def _issuance_fact(self, sentences: list[Sentence], min_cov: float) -> tuple[Sentence, dict[str, Any]] | None:
+        for s in sentences:
+            if s.coverage < min_cov:
+                continue
             for f in s.facts:
                 if f["kind"] == "issuance" and f.get("actor"):
-                    n = cites.cite_sentence(s)
-                    return f"{_sentence_case(f['actor'])} {shorten(f['action'])} [{n}]."
+                    return s, f
         return None
+
+    def _issuer(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
+        good = self._good(sentences)
+        found = self._issuance_fact(sentences, max(self.min_coverage, good[0].coverage - 0.05)) if good else None
+        if found is None:
+            for num in self._named_numbers(info, docs, sentences):
+                s = self._mention(sentences, num["number"], num.get("issuer") or "")
+                if s and num.get("issuer"):
+                    kind = num.get("kind") or "Văn bản"
+                    return f"{kind} số {num['number']} là văn bản của {num['issuer']} [{cites.cite_sentence(s)}]."
+            found = self._issuance_fact(sentences, self.min_coverage)
+        if found is None:
+            return None
+        s, _ = found
+        return f"{shorten(s.text)} [{cites.cite_sentence(s)}]."
 
     def _number(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        for s in self._good(sentences):
-            rec = docs.get(s.doc_id)
-            for num in rec.metadata.get("doc_numbers", []) if rec else []:
-                if contains_folded(s.text, num["number"]) and (not num.get("kind") or contains_folded(info.text, num["kind"])):
-                    n = cites.cite_sentence(s)
-                    kind = num.get("kind") or "Văn bản"
-                    issuer = f" của {num['issuer']}" if num.get("issuer") else ""
-                    return f"Đó là {kind} số {num['number']}{issuer} [{n}]."
-        return None
+        asking = _ASKING_NUMBER.search(info.folded)
+        kinds = list(_KIND_WORDS.finditer(info.folded[: asking.start()])) if asking else []
+        asked_kind = kinds[-1].group(1) if kinds else None
+        named = {fold(n) for n in info.doc_numbers}
+        dates = {m.group(0) for m in DATE_RE.finditer(info.text)}
+        best: tuple[float, Sentence, dict[str, Any]] | None = None
+        for num in self._doc_numbers(docs, sentences):
+            if fold(num["number"]) in named or any(re.match(rf"{d}[-/]", num["number"]) for d in info.numbers):
+                continue
+            if asked_kind and asked_kind not in ("van ban", "tai lieu") and num.get("kind") and fold(num["kind"]) != asked_kind:
+                continue
+            if dates and not (num.get("date") and any(_written_date(num["date"], d) for d in dates)):
+                continue
+            for s in sentences:
+                if contains_folded(s.text, num["number"]):
+                    score = s.coverage + (0.3 if asked_kind and fold(num.get("kind") or "") == asked_kind else 0.0)
+                    if best is None or score > best[0]:
+                        best = (score, s, num)
+        if best is None or best[1].coverage < self.min_coverage:
+            return None
+        _, s, num = best
+        kind = num.get("kind") or "Văn bản"
+        extra = f" của {num['issuer']}" if num.get("issuer") else ""
+        extra += f" ngày {_written_date(num['date'], s.text) or num['date']}" if num.get("date") else ""
+        return f"Đó là {kind} số {num['number']}{extra} [{cites.cite_sentence(s)}]."
 
     def _deadline(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        asks_issue = re.search(r"\b(ban hanh|ky|ra doi|co hieu luc)\b", info.folded)
-        for num in self._resolve_numbers(info, docs, sentences):
-            if num.get("date") and (asks_issue or len(info.content_tokens) <= 8):
-                y, m, d = num["date"].split("-")
-                s = self._mention(sentences, num["number"])
-                date_re = rf"0?{int(d)}/0?{int(m)}/{y}"
-                for cand in [s] + sentences:
-                    if cand and contains_folded(cand.text, num["number"]) and re.search(date_re, cand.text):
-                        written = re.search(date_re, cand.text)
-                        n = cites.cite_sentence(cand)
-                        kind = num.get("kind") or "Văn bản"
-                        issuer = f" của {num['issuer']}" if num.get("issuer") else ""
-                        return f"{kind} số {num['number']}{issuer} được ban hành ngày {written.group(0) if written else d} [{n}]."
-        for s in self._good(sentences):
-            kinds = [d for d in s.deadlines if d["kind"] != "date"] or (s.deadlines if info.doc_numbers else [])
-            if not kinds:
+        if info.doc_numbers or info.numbers:
+            if not _OTHER_EVENT.search(info.folded) and (_ASKS_ISSUE.search(info.folded) or "ngay nao" in info.folded):
+                return self._issue_date(info, sentences, docs, cites)
+        hard = bool(_ASKS_HARD_DEADLINE.search(info.folded))
+        best: tuple[float, Sentence, dict[str, Any]] | None = None
+        for s in sentences:
+            for d in s.deadlines:
+                if hard and d["kind"] != "before":
+                    continue
+                if d["kind"] == "date" and re.search(r"[A-ZĐ]{2,}\s*$", s.text[: d["start"] - s.start].rstrip()):
+                    continue  # "số 12-CT/TW ngày 05/01/2022": the date a document was issued, not a deadline
+                lo, hi = max(0, d["start"] - s.start - 220), d["end"] - s.start + 120
+                window = Sentence(chunk=s.chunk, text=s.text[lo:hi], start=s.start + lo, end=s.start + hi)
+                _, _, cov = best_window(window, info.content_tokens, max_chars=400)
+                if best is None or cov > best[0]:
+                    best = (cov, s, d)
+        if best is None or best[0] < self.min_coverage:
+            return None
+        _, s, d = best
+        clause = self._clause_around(s, d)
+        n = cites.cite(s.chunk, s.start + clause[0], s.start + clause[1])
+        text = s.text[clause[0] : clause[1]].strip()
+        return f"{_cap(text)} [{n}]. Thời hạn/thời gian nêu trong văn bản: {d['text']}."
+
+    def _issue_date(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
+        for num in self._named_numbers(info, docs, sentences):
+            if not num.get("date"):
                 continue
-            n = cites.cite_sentence(s)
-            actor = next((f.get("actor") for f in s.facts if f.get("actor")), None)
-            when = ", ".join(dict.fromkeys(d["text"] for d in kinds))
-            clause = self._clause_around(s, kinds[0])
-            lead = f"Theo văn bản, {clause}" if not actor or actor in clause else f"{_sentence_case(actor)}: {clause}"
-            return f"{lead} [{n}] (thời hạn/thời gian: {when})."
+            for s in sentences:
+                written = _written_date(num["date"], s.text)
+                if written and contains_folded(s.text, num["number"]):
+                    kind = num.get("kind") or "Văn bản"
+                    issuer = f" của {num['issuer']}" if num.get("issuer") else ""
+                    return f"{kind} số {num['number']}{issuer} được ban hành ngày {written} [{cites.cite_sentence(s)}]."
         return None
 
-    def _clause_around(self, s: Sentence, deadline: dict[str, Any]) -> str:
-        rel = deadline["start"] - s.start
-        left = max(s.text.rfind(";", 0, rel), -1) + 1
+    def _clause_around(self, s: Sentence, d: dict[str, Any]) -> tuple[int, int]:
+        """Relative span of the `;`-clause holding the deadline, at most ~360 characters."""
+        rel = d["start"] - s.start
+        left = s.text.rfind(";", 0, rel) + 1
         right = s.text.find(";", rel)
         right = len(s.text) if right < 0 else right
-        clause = s.text[left:right].strip()
-        if len(clause) > 360:
-            lo = max(0, rel - left - 200)
-            clause = ("…" if lo else "") + clause[lo : rel - left + 160].strip() + "…"
-        return clause.rstrip(".;… ")
+        if right - left > 360:
+            lo = s.text.rfind(", ", left, max(left, rel - 200))
+            left = lo + 2 if lo > 0 else max(left, rel - 200)
+            hi = s.text.find(", ", d["end"] - s.start, right)
+            right = hi if 0 < hi < rel + 200 else min(right, d["end"] - s.start + 120)
+        while left < right and s.text[left] in " ,;":
+            left += 1
+        return left, right
 
     def _responsibility(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         good = self._good(sentences)
         with_actor = [s for s in good if any(f.get("actor") for f in s.facts)]
-        if not with_actor:
-            return None
+        if not with_actor or with_actor[0].coverage < good[0].coverage - 0.03:
+            return None  # the best evidence states no duty: answer from its best clause instead
         best = with_actor[0].coverage
         lines = []
         for s in with_actor:
             if s.coverage < best * 0.85 or len(lines) >= 4:
                 break
             f = next(f for f in s.facts if f.get("actor"))
-            n = cites.cite_sentence(s)
-            lines.append(self._duty_sentence(f, n))
+            lines.append(self._duty_sentence(f, cites.cite_sentence(s)))
         if len(lines) == 1:
             return lines[0]
         return "Theo các văn bản:\n" + "\n".join(f"- {line}" for line in lines)
@@ -242,20 +314,43 @@ class ExtractiveAnswerer:
         tail = f" ({deadline})" if deadline else ""
         match f["kind"]:
             case "request" if f.get("requested_by"):
-                return f"{_sentence_case(f['requested_by'])} yêu cầu {actor} {action}{tail} [{n}]."
+                return f"{_cap(f['requested_by'])} yêu cầu {actor} {action}{tail} [{n}]."
             case "issuance":
-                return f"{_sentence_case(actor)} {action}{tail} [{n}]."
-        return f"{_sentence_case(actor)} có trách nhiệm {action}{tail} [{n}]."
+                return f"{_cap(shorten(f['sentence']))} [{n}]."
+        return f"{_cap(actor)} có trách nhiệm {action}{tail} [{n}]."
 
     def _general(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
+        if _ASKS_TOPIC.search(info.folded):
+            topic = self._topic(info, sentences, docs, cites)
+            if topic:
+                return topic
         good = self._good(sentences)
         if not good:
             return None
-        parts = []
-        for s in good[:2]:
-            if parts and s.coverage < good[0].coverage * 0.9:
+        if _ASKS_QUANTITY.search(info.folded):
+            good = [s for s in good if _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text)))]
+            if not good:
+                return None
+        parts: list[str] = []
+        best_cov = 0.0
+        for s in good[:3]:
+            text, cov = self._window_answer(info, s, cites)
+            if parts and cov < best_cov * 0.9:
                 break
-            fact = next((f for f in s.facts if f.get("actor")), None)
-            n = cites.cite_sentence(s)
-            parts.append(self._duty_sentence(fact, n) if fact else f"{shorten(s.text, 400)} [{n}].")
+            best_cov = max(best_cov, cov)
+            parts.append(text)
+            if len(parts) == 2:
+                break
         return " ".join(parts)
+
+    def _topic(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
+        """"Chỉ thị 12-CT/TW về vấn đề gì?": the quoted title that follows the number."""
+        for num in self._named_numbers(info, docs, sentences):
+            pattern = re.compile(re.escape(num["number"]) + r"[^“\"\n]{0,80}?[“\"]([^”\"]{10,300})[”\"]")
+            for s in sentences:
+                m = pattern.search(s.text)
+                if m:
+                    n = cites.cite(s.chunk, s.start + m.start(), s.start + m.end())
+                    kind = num.get("kind") or "Văn bản"
+                    return f"{kind} số {num['number']} có nội dung “{m.group(1).strip()}” [{n}]."
+        return None

@@ -6,6 +6,7 @@ span in the cleaned document text (what a citation points at).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,7 @@ def coverage(question_tokens: list[str], tokens: set[str]) -> float:
 def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]]) -> list[Sentence]:
     """Every sentence of the retrieved chunks (once, though chunks overlap), best first."""
     by_start: dict[tuple[str, int], Sentence] = {}
+    header_tokens: dict[str, set[str]] = {}  # the title counts as context of every sentence
     facts_at = {(f["chunk_id"], f["start"]): f for f in facts}
     facts_by_doc: dict[str, list[dict[str, Any]]] = {}
     for f in facts:
@@ -64,7 +66,9 @@ def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, An
                 continue
             text = chunk.page_content[span.start : span.end]
             sent = Sentence(chunk=chunk, text=text, start=base + span.start, end=base + span.end)
-            tokens = set(analyze(text))
+            tokens = set(analyze(text)) | header_tokens.setdefault(
+                chunk.metadata["chunk_id"], set(analyze(chunk.metadata.get("header", "")))
+            )
             sent.coverage = coverage(info.content_tokens, tokens)
             sent.deadlines = find_deadlines(text, sent.start)
             sent.facts = [
@@ -80,3 +84,39 @@ def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, An
 
 def contains_folded(haystack: str, needle: str) -> bool:
     return fold(needle).strip() in fold(haystack)
+
+
+_CLAUSE_BREAK = re.compile(r"[;:,]\s+|\s[–-]\s")
+
+
+def best_window(
+    sentence: Sentence, question_tokens: list[str], max_chars: int = 330, extend: bool = False
+) -> tuple[int, int, float]:
+    """The run of clauses of `sentence` that best covers the question: (start, end, coverage),
+    offsets absolute. Clause token sets are unioned, so each window costs no re-analysis."""
+    text = sentence.text
+    cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]
+    clauses = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    token_sets = [set(analyze(text[a:b])) for a, b in clauses]
+    best = (0, len(text), -1.0)
+    best_score = -1.0
+    for i in range(len(clauses)):
+        tokens: set[str] = set()
+        for j in range(i, len(clauses)):
+            if j > i and clauses[j][1] - clauses[i][0] > max_chars:
+                break
+            tokens |= token_sets[j]
+            cov = coverage(question_tokens, tokens)
+            score = cov - 0.0002 * (clauses[j][1] - clauses[i][0])
+            if score > best_score:
+                best_score, best = score, (clauses[i][0], clauses[j][1], cov)
+    start, end, cov = best
+    if extend:
+        # Lists ("đối ngoại đảng, ngoại giao nhà nước, …") run on after the matched words:
+        # carry the window to the end of the clause group (next `;` or the sentence end).
+        stop = text.find(";", end)
+        stop = len(text) if stop < 0 else stop
+        end = stop if stop - end <= 260 else max(end, text.rfind(", ", end, end + 200))
+    while end > start and text[end - 1] in " ,;:–-":
+        end -= 1
+    return sentence.start + start, sentence.start + end, cov

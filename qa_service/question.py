@@ -35,6 +35,15 @@ _QUESTION_WORDS = set(
     "ai gi nao nhung cai khi bao gio sao the nhu vay co khong phai hay la duoc bi thi ma cua do va voi cho "
     "nay kia ay day toi ban xin hoi cho biet hoi nhieu may muon can".split()
 )
+# "cơ quan nào", "đơn vị nào": the frame of the question, not its content.
+_QUESTION_FRAMES = re.compile(
+    r"\b(?:cơ quan|đơn vị|tổ chức|cấp|bộ phận|văn bản|tài liệu|vấn đề|nội dung|thời điểm|ngày|năm|co quan|don vi|"
+    r"to chuc|cap|bo phan|van ban|tai lieu|van de|noi dung|thoi diem|ngay|nam)\s+(?:nào|gì|nao|gi)\b",
+    re.IGNORECASE,
+)
+_LEADING_FUNCTION_WORDS = re.compile(
+    r"^(?:(?:Theo|Các|Những|Còn|Vậy|Trong|Tại|Ở|Đối với|Khi|Sau|Nếu|Ai|Cơ quan|Đơn vị|Văn bản|Bài viết|Ngày)\s+)+"
+)
 _PROPER = re.compile(r"(?<![\w])([A-ZĐ][\wÀ-ỹ]*(?:\s+[A-ZĐ][\wÀ-ỹ]*)+)")
 
 
@@ -64,7 +73,9 @@ def analyze_question(text: str) -> QuestionInfo:
     rest = DOC_NUMBER_RE.sub(" ", text)
     info.numbers = re.findall(r"(?<![\w/])\d+(?![\w/])", rest)
     # Multi-word capitalised names not at the very start (e.g. "Hà Nội", "Đà Nẵng").
-    info.proper_names = [m.group(1) for m in _PROPER.finditer(rest) if m.start() > 0]
-    tokens = analyze(text, mode="query")
-    info.content_tokens = [t for t in tokens if fold(t).lstrip("~") not in _QUESTION_WORDS]
+    names = [_LEADING_FUNCTION_WORDS.sub("", m.group(1)) for m in _PROPER.finditer(rest)]
+    info.proper_names = [n for n in names if len(n.split()) >= 2]
+    framed = _QUESTION_FRAMES.sub(" ", text)
+    tokens = analyze(framed, mode="query")
+    info.content_tokens = [t for t in tokens if not (set(fold(t).lstrip("~").split("_")) & _QUESTION_WORDS)]
     return info
