@@ -33,7 +33,18 @@ def assert_cited(body: dict[str, Any]) -> None:
     assert isinstance(body["abstained"], bool) and body["answer"].strip()
     indexes = {c["index"] for c in body["citations"]}
     for c in body["citations"]:
-        assert set(c) >= {"index", "doc_id", "title", "source", "published", "chunk_id", "snippet", "start", "end", "score"}
+        assert set(c) >= {
+            "index",
+            "doc_id",
+            "title",
+            "source",
+            "published",
+            "chunk_id",
+            "snippet",
+            "start",
+            "end",
+            "score",
+        }
         assert 0 <= c["start"] < c["end"] and c["snippet"]
     if not body["abstained"]:
         markers = {int(n) for n in re.findall(r"\[(\d+)\]", body["answer"])}

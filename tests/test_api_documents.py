@@ -1,0 +1,176 @@
+"""Admin document routes over HTTP: upload with per-file outcomes, limits, list, detail, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+ADMIN = {"Authorization": "Bearer a1"}
+CHAT = {"Authorization": "Bearer c1"}
+DOC_000 = "000-bcc9d3f070f74c9b-e341ba9cc0"
+NEW_PLAN = (
+    "Kế hoạch số 74/KH-UBND ngày 15/3/2024 của Ủy ban nhân dân thành phố về chuyển đổi số.\n\n"
+    "Sở Thông tin và Truyền thông chủ trì, phối hợp với các sở, ngành xây dựng cổng dữ liệu mở, "
+    "hoàn thành trước ngày 30/9/2024. Ủy ban nhân dân các quận, huyện báo cáo kết quả thực hiện "
+    "về Sở Thông tin và Truyền thông trước ngày 15/12/2024."
+)
+
+
+@pytest.fixture
+def admin(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client(api_keys="c1:chat,a1:admin", max_upload_mb=1)
+
+
+def upload(client: TestClient, *files: tuple[str, bytes]) -> dict:
+    res = client.post("/v1/documents", headers=ADMIN, files=[("files", f) for f in files])
+    assert res.status_code == 200, res.text
+    return res.json()
+
+
+def total(client: TestClient) -> int:
+    return int(client.get("/v1/documents", headers=ADMIN).json()["total"])
+
+
+# --- list, detail, delete ---------------------------------------------------------------------------
+def test_list_is_paged_with_a_total(admin: TestClient) -> None:
+    body = admin.get("/v1/documents", headers=ADMIN).json()
+    assert body["total"] == 2
+    assert [set(d) for d in body["documents"]] == [{"doc_id", "title", "source", "published", "chunks"}] * 2
+    assert sum(d["chunks"] for d in body["documents"]) == 11
+    page = admin.get("/v1/documents", headers=ADMIN, params={"offset": 1, "limit": 1}).json()
+    assert page["total"] == 2 and page["documents"] == body["documents"][1:]
+    assert admin.get("/v1/documents", headers=ADMIN, params={"limit": 0}).status_code == 422
+    assert admin.get("/v1/documents", headers=ADMIN, params={"offset": -1}).status_code == 422
+
+
+def test_detail_has_metadata_and_facts(admin: TestClient) -> None:
+    body = admin.get(f"/v1/documents/{DOC_000}", headers=ADMIN).json()
+    assert body["author"] == "Ngô Phương Văn" and body["published"] == "2023-01-12"
+    assert {"12-CT/TW", "108-KH/TU"} <= {n["number"] for n in body["doc_numbers"]}
+    assert body["facts"] and all(f["chunk_id"].startswith(DOC_000) for f in body["facts"])
+    assert body["chunks"] == 7 and body["ingested_at"].endswith("+00:00")
+
+
+def test_unknown_document_is_404(admin: TestClient) -> None:
+    for method in ("GET", "DELETE"):
+        res = admin.request(method, "/v1/documents/khong-co", headers=ADMIN)
+        assert res.status_code == 404
+        assert res.json()["error"]["code"] == "not_found"
+
+
+def test_delete_removes_the_document_everywhere(admin: TestClient) -> None:
+    res = admin.delete(f"/v1/documents/{DOC_000}", headers=ADMIN)
+    assert res.json() == {"doc_id": DOC_000, "status": "removed", "chunks": 7}
+    assert admin.get(f"/v1/documents/{DOC_000}", headers=ADMIN).status_code == 404
+    assert total(admin) == 1
+    assert admin.get("/readyz").json()["chunks"] == 4
+    answer = admin.post("/v1/chat", headers=CHAT, json={"message": "Chỉ thị 12-CT/TW giao ai xây dựng chương trình?"})
+    assert DOC_000 not in {c["doc_id"] for c in answer.json()["citations"]}
+
+
+# --- upload -----------------------------------------------------------------------------------------
+def test_upload_ingests_good_files_and_skips_bad_ones_with_reasons(admin: TestClient) -> None:
+    body = upload(
+        admin,
+        ("ke-hoach-74.txt", NEW_PLAN.encode()),
+        ("rong.txt", b""),
+        ("nhi-phan.txt", b"\x00\x01\x02PK\x03\x04" * 10),
+        ("sai-ma.txt", b"Ke hoach \x81\x8d\x8f\x90 so 74"),
+        ("anh.png", b"\x89PNG\r\n\x1a\n"),
+    )
+    outcomes = {o["path"]: o for o in body["outcomes"]}
+    assert outcomes["ke-hoach-74.txt"]["status"] == "added" and outcomes["ke-hoach-74.txt"]["chunks"] >= 1
+    reasons = {name: o["reason"] for name, o in outcomes.items() if o["status"] == "skipped"}
+    assert set(reasons) == {"rong.txt", "nhi-phan.txt", "sai-ma.txt", "anh.png"}
+    assert "empty" in reasons["rong.txt"]
+    assert "binary" in reasons["nhi-phan.txt"]
+    assert "decode" in reasons["sai-ma.txt"]
+    assert "unsupported" in reasons["anh.png"]
+    assert (body["files"], body["added"], body["skipped"]) == (5, 1, 4)
+    assert total(admin) == 3
+    doc_id = outcomes["ke-hoach-74.txt"]["doc_id"]
+    detail = admin.get(f"/v1/documents/{doc_id}", headers=ADMIN).json()
+    assert detail["source"] == "ke-hoach-74.txt"
+    assert "74/KH-UBND" in {n["number"] for n in detail["doc_numbers"]}
+    answer = admin.post(
+        "/v1/chat", headers=CHAT, json={"message": "Ai chủ trì xây dựng cổng dữ liệu mở theo Kế hoạch 74/KH-UBND?"}
+    )
+    assert "ke-hoach-74.txt" in {c["source"] for c in answer.json()["citations"]}
+
+
+def test_reupload_is_unchanged_and_a_new_version_replaces(admin: TestClient) -> None:
+    first = upload(admin, ("ke-hoach-74.txt", NEW_PLAN.encode()))["outcomes"][0]
+    again = upload(admin, ("ke-hoach-74.txt", NEW_PLAN.encode()))["outcomes"][0]
+    assert (again["status"], again["doc_id"]) == ("unchanged", first["doc_id"])
+    changed = NEW_PLAN.replace("30/9/2024", "31/10/2024").encode()
+    updated = upload(admin, ("C:\\Users\\vanthu\\ke-hoach-74.txt", changed))["outcomes"][0]
+    assert (updated["status"], updated["doc_id"], updated["path"]) == ("updated", first["doc_id"], "ke-hoach-74.txt")
+    assert total(admin) == 3
+
+
+def test_same_content_under_another_name_is_skipped(admin: TestClient) -> None:
+    from tests.conftest import SAMPLE_DIR
+
+    data = (SAMPLE_DIR / "002_2a1730ed412324ac.txt").read_bytes()
+    outcome = upload(admin, ("ban-sao.txt", data))["outcomes"][0]
+    assert outcome["status"] == "skipped" and "already indexed" in outcome["reason"]
+    assert total(admin) == 2
+
+
+def test_unsupported_type_alone_is_415(admin: TestClient) -> None:
+    res = admin.post("/v1/documents", headers=ADMIN, files=[("files", ("bang-tinh.xlsx", b"PK\x03\x04"))])
+    assert res.status_code == 415
+    assert res.json()["error"]["code"] == "unsupported_type"
+    json_body = admin.post("/v1/documents", headers=ADMIN, json={"files": ["a.txt"]})
+    assert json_body.status_code == 415
+    assert total(admin) == 2
+
+
+def test_missing_files_field_is_422(admin: TestClient) -> None:
+    res = admin.post("/v1/documents", headers=ADMIN, files=[("tep", ("a.txt", NEW_PLAN.encode()))])
+    assert res.status_code == 422 and "files" in res.json()["error"]["message"]
+    res = admin.post("/v1/documents", headers=ADMIN, data={"files": "a.txt"}, files=[("x", ("b.txt", b"x"))])
+    assert res.status_code == 422
+
+
+def test_oversized_upload_is_413_and_nothing_is_ingested(admin: TestClient) -> None:
+    big = (NEW_PLAN + "\n\n").encode() * (2**20 // len(NEW_PLAN) + 10)  # > 1 MB
+    res = admin.post("/v1/documents", headers=ADMIN, files=[("files", ("lon.txt", big))])
+    assert res.status_code == 413 and res.json()["error"]["code"] == "too_large"
+    assert total(admin) == 2
+
+
+def multipart_chunks(name: str, data: bytes, boundary: str = "ranh-gioi-42") -> Iterator[bytes]:
+    """A multipart body sent chunked: no Content-Length for the server to check up front."""
+    yield f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'.encode()
+    yield b"Content-Type: text/plain\r\n\r\n"
+    for i in range(0, len(data), 64 * 1024):
+        yield data[i : i + 64 * 1024]
+    yield f"\r\n--{boundary}--\r\n".encode()
+
+
+def test_oversized_chunked_upload_is_413_while_reading(admin: TestClient) -> None:
+    big = b"Chi thi so 12-CT/TW. " * 60_000  # 1.2 MB
+    headers = {**ADMIN, "Content-Type": "multipart/form-data; boundary=ranh-gioi-42"}
+    res = admin.post("/v1/documents", headers=headers, content=multipart_chunks("lon.txt", big))
+    assert "content-length" not in res.request.headers
+    assert res.status_code == 413
+    assert total(admin) == 2
+    small = admin.post("/v1/documents", headers=headers, content=multipart_chunks("ke-hoach-74.txt", NEW_PLAN.encode()))
+    assert small.status_code == 200 and small.json()["added"] == 1
+
+
+def test_documents_need_the_admin_scope(admin: TestClient) -> None:
+    assert admin.get("/v1/documents").status_code == 401
+    for method, path in (
+        ("GET", "/v1/documents"),
+        ("GET", f"/v1/documents/{DOC_000}"),
+        ("DELETE", f"/v1/documents/{DOC_000}"),
+        ("POST", "/v1/documents"),
+    ):
+        res = admin.request(method, path, headers=CHAT)
+        assert res.status_code == 403, (method, path)
+        assert res.json()["error"]["code"] == "forbidden"
+    assert total(admin) == 2
