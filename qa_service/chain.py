@@ -6,6 +6,7 @@ Being a Runnable gives callers LangChain's callbacks, tracing, batching and `ast
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -43,10 +44,12 @@ class QAChain:
         self.retriever = retriever
         self.answerer = answerer
         self.top_k = top_k
+        # Follow-ups → standalone question; the LLM chain swaps in a model-backed condenser.
+        self.condenser: Callable[[str, list[HistoryMessage]], str] = condense
 
     # --- steps ------------------------------------------------------------------------------------
     def condense_step(self, state: ChainState) -> ChainState:
-        state.standalone = condense(state.request.message, state.history)
+        state.standalone = self.condenser(state.request.message, state.history)
         state.info = analyze_question(state.standalone)
         return state
 
@@ -89,7 +92,8 @@ def to_response(state: ChainState) -> ChatResponse:
         abstained=state.answer.abstained,
         citations=state.answer.citations.citations,
         standalone_question=state.standalone,
-        answerer="extractive",
+        answerer=state.answer.debug.get("answerer", "extractive"),
+        verification=state.answer.debug.get("verification"),
     )
 
 

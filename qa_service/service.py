@@ -54,12 +54,24 @@ def build_store(settings: Settings, allow_model_change: bool = False) -> IndexSt
     )
 
 
+def make_chain(settings: Settings, store: IndexStore, retriever: HybridRetriever) -> QAChain:
+    """The answerer `QA_ANSWERER` names; chat models are built here (in the lifespan), never at import."""
+    from qa_service.llm.models import make_chat_model
+
+    model = make_chat_model(settings)
+    if model is None:
+        return make_extractive_chain(store, retriever, top_k=settings.top_k)
+    from qa_service.llm.chain import make_llm_chain
+
+    return make_llm_chain(store, retriever, model, name=settings.answerer, top_k=settings.top_k)
+
+
 def build_service(settings: Settings, store: IndexStore | None = None) -> QAService:
     store = store or build_store(settings)
     retriever = HybridRetriever(
         store=store, k=settings.top_k, lexical_weight=settings.lexical_weight, mode=settings.retrieval_mode
     )
-    chain = make_extractive_chain(store, retriever, top_k=settings.top_k)
+    chain = make_chain(settings, store, retriever)
     conversations = ConversationStore(settings.data_dir / "conversations.sqlite3", settings.conversation_max_turns)
     store.refresh()
     service = QAService(settings, store, chain, conversations)

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 
 import anyio
 from fastapi import APIRouter, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from sse_starlette.sse import EventSourceResponse
 
 from qa_service.api.deps import ChatAuth, ServiceDep, SettingsDep
 from qa_service.api.errors import error_body
+from qa_service.llm.chain import can_stream, stream_chat
 from qa_service.metrics import record_answer
 from qa_service.schemas import ChatRequest, ChatResponse
 from vectorstore.errors import QAError
@@ -55,6 +56,10 @@ async def chat_stream(
     phản hồi đầy đủ), `error`."""
 
     async def events() -> AsyncIterator[dict[str, str]]:
+        if can_stream(service):
+            async for event in llm_events(service, body, request, settings.request_timeout):
+                yield event
+            return
         try:
             response = await answer_with_deadline(service, body, settings.request_timeout)
         except QAError as exc:
@@ -70,3 +75,25 @@ async def chat_stream(
         yield {"event": "done", "data": response.model_dump_json()}
 
     return EventSourceResponse(events(), ping=15)
+
+
+async def llm_events(service: ServiceDep, body: ChatRequest, request: Request, timeout: float) -> AsyncIterator[dict[str, str]]:
+    """The model's tokens as `delta`s while it writes; `done` carries the verified answer."""
+    try:
+        with anyio.fail_after(timeout):
+            async for ev in iterate_in_threadpool(stream_chat(service, body, timeout=timeout * 0.9)):
+                if ev.kind == "citations":
+                    data = json.dumps({"citations": [c.model_dump() for c in ev.data]}, ensure_ascii=False)
+                elif ev.kind == "delta":
+                    if await request.is_disconnected():
+                        return
+                    data = json.dumps({"text": ev.data}, ensure_ascii=False)
+                else:
+                    record_answer(ev.data)
+                    data = ev.data.model_dump_json()
+                yield {"event": ev.kind, "data": data}
+    except TimeoutError:
+        exc = QAError("Quá thời gian xử lý câu hỏi, vui lòng thử lại.", code="timeout", status_code=504)
+        yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
+    except QAError as exc:
+        yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
