@@ -91,7 +91,7 @@ def sentence_fact(sentence: str, start: int) -> Fact | None:
         head = sentence[: m.start()]
         actor = head.split(",")[-1] if "," in head else head
         fact.kind, fact.actor, fact.action = "issuance", _trim(actor), _trim(sentence[m.start(1) :])
-        fact.actor_start = start + m.start() - len(actor)
+        fact.actor_start = start + m.start() - len(actor.lstrip())
     elif (m := _REQUEST.search(sentence)) and m.start() < 120:
         fact.kind, fact.requested_by = "request", _trim(sentence[: m.start()])
         rest = sentence[m.end() :]
