@@ -20,6 +20,7 @@ from langchain_core.prompts import ChatPromptTemplate
 
 from prompts import load_prompt
 from qa_service.answer import ABSTAIN_TEXT, Answer, ExtractiveAnswerer
+from qa_service.chain import Answerer
 from qa_service.citations import CitationBuilder
 from qa_service.llm.guard import LeakDetector, fence_passage, neutralize, new_fence, strip_links
 from qa_service.llm.stream import SafeEmitter
@@ -52,14 +53,14 @@ class LLMAnswerer:
         name: str = "openai",
         prompt: ChatPromptTemplate | None = None,
         policy: Policy = "remove",
-        fallback: ExtractiveAnswerer | None = None,
+        fallback: Answerer | None = None,
         defuse_passages: bool = True,
     ) -> None:
         self.model = model
         self.name = name
         self.prompt = prompt or load_prompt("answer_v1")
         self.policy = policy
-        self.fallback = fallback or ExtractiveAnswerer()
+        self.fallback: Answerer = fallback or ExtractiveAnswerer()
         self.defuse_passages = defuse_passages
 
     # --- prompt -----------------------------------------------------------------------------------
@@ -144,6 +145,8 @@ class LLMAnswerer:
         chunk_at: ChunkAt | None, reason: str, report: dict[str, Any],
     ) -> Answer:
         answer = self.fallback.answer(info, chunks, facts, docs, chunk_at=chunk_at)
+        # Same output rule as for the model: no links but the documents' own sources.
+        answer.text, _ = strip_links(answer.text, [str(c.metadata.get("source", "")) for c in chunks])
         answer.debug.update(answerer=FALLBACK, verification={**report, "fallback": True, "reason": reason})
         return answer
 
