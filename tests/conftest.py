@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from langchain_core.embeddings import Embeddings
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 
@@ -59,3 +60,56 @@ def make_client(indexed_dir: Path) -> Iterator[Callable[..., TestClient]]:
 @pytest.fixture
 def client(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client()
+
+
+# --- core-module fixtures (vectorstore / ingestion tests): a real store in tmp_path, counted fakes ---
+
+
+class CountingEmbeddings(Embeddings):
+    """langchain_core's DeterministicFakeEmbedding behind the real interface, counting what it embeds."""
+
+    def __init__(self, size: int = 64) -> None:
+        from vectorstore.embeddings import make_embeddings
+
+        self.inner = make_embeddings("fake", str(size))
+        self.model_id = f"fake/{size}"  # the id `make_embeddings("fake")` gets in the index
+        self.document_calls = 0
+        self.texts_embedded = 0
+        self.query_calls = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.document_calls += 1
+        self.texts_embedded += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        self.query_calls += 1
+        return self.inner.embed_query(text)
+
+    def reset(self) -> None:
+        self.document_calls = self.texts_embedded = self.query_calls = 0
+
+
+@pytest.fixture
+def counting_embeddings() -> CountingEmbeddings:
+    return CountingEmbeddings()
+
+
+@pytest.fixture
+def core_store(tmp_path: Path, counting_embeddings: CountingEmbeddings) -> Iterator[Any]:
+    """An empty `IndexStore` on real embedded Chroma under tmp_path, with counting fake embeddings."""
+    from vectorstore.store import IndexStore
+
+    store = IndexStore(tmp_path / "index", counting_embeddings, lock_timeout=0.5)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def sample_copy(tmp_path: Path) -> Path:
+    """A writable copy of `data/sample` (tests edit and delete files in it)."""
+    import shutil
+
+    folder = tmp_path / "docs"
+    shutil.copytree(SAMPLE_DIR, folder)
+    return folder
