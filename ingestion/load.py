@@ -93,7 +93,9 @@ def decode_text(data: bytes, notes: list[str]) -> str:
 def _load_html(html: str, loaded: LoadedFile) -> None:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, with_metadata=True)
+    # No extensive date search: a date guessed from the body is a cited directive's, not the page's.
+    doc = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, with_metadata=True,
+                                      date_extraction_params={"extensive_search": False})
     if doc is None:
         raise InvalidDocumentError("no main content found in HTML")
     text = getattr(doc, "text", None) or ""
