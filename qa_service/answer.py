@@ -29,7 +29,7 @@ _ASKS_ISSUE = re.compile(r"\b(ban hanh|ra doi|ngay ban hanh|duoc ky)\b")
 _OTHER_EVENT = re.compile(r"\b(hieu luc|het han|bao cao|nop|gui|hoan thanh|ket thuc|trien khai xong)\b")
 _ASKS_HARD_DEADLINE = re.compile(r"\b(han chot|thoi han|truoc ngay nao|cham nhat|han nop|den han)\b")
 _ASKS_QUANTITY = re.compile(r"\b(bao nhieu|may (nguoi|to chuc|co quan|don vi|lan|nam|thang|ngay))\b")
-_ASKS_SIGNER = re.compile(r"\b(ky|nguoi ky|ai ky)\b")
+_ASKS_SIGNER = re.compile(r"\b(ai ky|nguoi ky|ky ten|duoc ky|do ai ky|ai da ky)\b|(?<!nhiem )\bky\b(?! (?:nay|truoc|sau|hop))")
 _CARDINAL = re.compile(r"(?<![\w/.-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w/-])")
 _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu|truong phong)\b")
 _ASKS_LIST = re.compile(r"\b(nhung gi|gom|bao gom|nhung \w+( \w+)? nao|cac \w+( \w+)? nao|nhung ai|la gi)\b")
@@ -153,7 +153,7 @@ class ExtractiveAnswerer:
         return None
 
     def _window_answer(self, info: QuestionInfo, s: Sentence, cites: CitationBuilder) -> tuple[str, float]:
-        start, end, cov = best_window(s, info.content_tokens, extend=bool(_ASKS_LIST.search(info.folded)))
+        start, end, cov = best_window(s, info.content_tokens, extend=bool(_ASKS_LIST.search(info.folded)), idf=info.idf)
         n = cites.cite(s.chunk, start, end)
         text = s.chunk.page_content[start - int(s.chunk.metadata["start"]) : end - int(s.chunk.metadata["start"])]
         return f"{_cap(text.strip())} [{n}].", cov
@@ -216,7 +216,9 @@ class ExtractiveAnswerer:
     def _number(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         asking = _ASKING_NUMBER.search(info.folded)
         kinds = list(_KIND_WORDS.finditer(info.folded[: asking.start()])) if asking else []
-        asked_kind = kinds[-1].group(1) if kinds else None
+        # "bằng kế hoạch số mấy": the kind right before the asking words; else the subject kind.
+        near = [k for k in kinds if asking and len(info.folded[k.end() : asking.start()].split()) <= 1]
+        asked_kind = (near or kinds)[-1 if near else 0].group(1) if kinds else None
         named = {fold(n) for n in info.doc_numbers}
         dates = {m.group(0) for m in DATE_RE.finditer(info.text)}
         best: tuple[float, Sentence, dict[str, Any]] | None = None
@@ -254,7 +256,7 @@ class ExtractiveAnswerer:
                     continue  # "số 12-CT/TW ngày 05/01/2022": the date a document was issued, not a deadline
                 lo, hi = max(0, d["start"] - s.start - 220), d["end"] - s.start + 120
                 window = Sentence(chunk=s.chunk, text=s.text[lo:hi], start=s.start + lo, end=s.start + hi)
-                _, _, cov = best_window(window, info.content_tokens, max_chars=400)
+                _, _, cov = best_window(window, info.content_tokens, max_chars=400, idf=info.idf)
                 if best is None or cov > best[0]:
                     best = (cov, s, d)
         if best is None or best[0] < self.min_coverage:

@@ -6,6 +6,7 @@ span in the cleaned document text (what a citation points at).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,12 +41,25 @@ def _weight(token: str) -> float:
     return 2.0 if "_" in token else 1.0
 
 
-def coverage(question_tokens: list[str], tokens: set[str]) -> float:
-    """Share of the question's content (bigrams and numbers weigh more) found in `tokens`."""
-    total = sum(_weight(t) for t in question_tokens)
+def coverage(question_tokens: list[str], tokens: set[str], idf: dict[str, float] | None = None) -> float:
+    """Share of the question's content found in `tokens`: bigrams and numbers weigh more, and
+    words every candidate sentence shares (the agency's name) weigh less than rare ones."""
+    idf = idf or {}
+    weights = [(_weight(t) * idf.get(t, 1.0), t) for t in question_tokens]
+    total = sum(w for w, _ in weights)
     if not total:
         return 0.0
-    return sum(_weight(t) for t in question_tokens if t in tokens) / total
+    return sum(w for w, t in weights if t in tokens) / total
+
+
+def local_idf(question_tokens: list[str], token_sets: list[set[str]]) -> dict[str, float]:
+    """Inverse frequency of each question token among the candidate sentences."""
+    n = len(token_sets)
+    out = {}
+    for t in set(question_tokens):
+        df = sum(1 for ts in token_sets if t in ts) or 1
+        out[t] = max(0.25, math.log((n + 1) / (df + 0.5)))
+    return out
 
 
 def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]]) -> list[Sentence]:
@@ -56,6 +70,7 @@ def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, An
     facts_by_doc: dict[str, list[dict[str, Any]]] = {}
     for f in facts:
         facts_by_doc.setdefault(f["chunk_id"].rsplit(":", 1)[0], []).append(f)
+    pending: list[tuple[Sentence, set[str], set[str], float, int]] = []
     for rank, chunk in enumerate(chunks):
         base = int(chunk.metadata["start"])
         retrieval = float(chunk.metadata.get("score", 0.0))
@@ -66,19 +81,25 @@ def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, An
                 continue
             text = chunk.page_content[span.start : span.end]
             sent = Sentence(chunk=chunk, text=text, start=base + span.start, end=base + span.end)
-            tokens = set(analyze(text)) | header_tokens.setdefault(
+            tokens = set(analyze(text))
+            context = tokens | header_tokens.setdefault(
                 chunk.metadata["chunk_id"], set(analyze(chunk.metadata.get("header", "")))
             )
-            sent.coverage = coverage(info.content_tokens, tokens)
             sent.deadlines = find_deadlines(text, sent.start)
             sent.facts = [
                 f for f in facts_by_doc.get(doc_id, []) if f["start"] <= sent.start < f["end"] or sent.start <= f["start"] < sent.end
             ]
             if not sent.facts and (chunk.metadata["chunk_id"], sent.start) in facts_at:
                 sent.facts = [facts_at[(chunk.metadata["chunk_id"], sent.start)]]
-            # Coverage decides; retrieval rank breaks near-ties (earlier chunks are likelier).
-            sent.score = sent.coverage + 0.1 * retrieval - 0.01 * rank
             by_start[key] = sent
+            pending.append((sent, tokens, context, retrieval, rank))
+    idf = local_idf(info.content_tokens, [p[1] for p in pending])
+    info.idf = idf
+    for sent, tokens, context, retrieval, rank in pending:
+        # The title is context for every sentence of a document, but must not make them equal.
+        sent.coverage = 0.6 * coverage(info.content_tokens, tokens, idf) + 0.4 * coverage(info.content_tokens, context, idf)
+        # Coverage decides; retrieval rank breaks near-ties (earlier chunks are likelier).
+        sent.score = sent.coverage + 0.1 * retrieval - 0.01 * rank
     return sorted(by_start.values(), key=lambda s: -s.score)
 
 
@@ -90,7 +111,11 @@ _CLAUSE_BREAK = re.compile(r"[;:,]\s+|\s[–-]\s")
 
 
 def best_window(
-    sentence: Sentence, question_tokens: list[str], max_chars: int = 330, extend: bool = False
+    sentence: Sentence,
+    question_tokens: list[str],
+    max_chars: int = 330,
+    extend: bool = False,
+    idf: dict[str, float] | None = None,
 ) -> tuple[int, int, float]:
     """The run of clauses of `sentence` that best covers the question: (start, end, coverage),
     offsets absolute. Clause token sets are unioned, so each window costs no re-analysis."""
@@ -106,7 +131,7 @@ def best_window(
             if j > i and clauses[j][1] - clauses[i][0] > max_chars:
                 break
             tokens |= token_sets[j]
-            cov = coverage(question_tokens, tokens)
+            cov = coverage(question_tokens, tokens, idf)
             score = cov - 0.0002 * (clauses[j][1] - clauses[i][0])
             if score > best_score:
                 best_score, best = score, (clauses[i][0], clauses[j][1], cov)

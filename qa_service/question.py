@@ -19,7 +19,7 @@ _TYPES: list[tuple[str, tuple[str, ...]]] = [
                    r"\bngay dang\b", r"\bduoc dang\b")),
     ("issuer", (r"\b(do|cua) (ai|co quan nao|don vi nao|cap nao)\b.*\b(ban hanh|ky)\b", r"\bai (ban hanh|ky)\b",
                 r"\b(co quan|don vi|cap) nao (ban hanh|ky)\b", r"\b(cua|thuoc) (co quan|don vi|cap) nao\b",
-                r"\bdo ai\b", r"\bcua ai\b", r"\bai ky\b")),
+                r"\bai ky\b")),
     ("deadline", (r"\bkhi nao\b", r"\bngay nao\b", r"\bbao gio\b", r"\bthoi han\b", r"\bhan chot\b", r"\bthoi gian nao\b",
                   r"\bnam nao\b", r"\bnhiem ky\b", r"\bgiai doan nao\b", r"\bthoi diem nao\b", r"\bhan\b.*\bnao\b",
                   r"\bbao lau\b", r"\bdinh ky\b", r"\bhang nam\b", r"\bhang nam\b", r"\bluc nao\b", r"\btu ngay\b", r"\bngay thang\b")),
@@ -32,9 +32,10 @@ _TYPES: list[tuple[str, tuple[str, ...]]] = [
 ]
 # Question words and fillers: they say what is asked, not what the answer is about.
 _QUESTION_WORDS = set(
-    "ai gi nao nhung cai khi bao gio sao the nhu vay co khong phai hay la duoc bi thi ma cua do va voi cho "
-    "nay kia ay day toi ban xin hoi cho biet hoi nhieu may muon can".split()
+    "ai gì nào những cái khi bao giờ sao thế như vậy có không phải hay là được bị thì mà của do và với cho "
+    "này kia ấy đây tôi bạn xin hỏi biết nhiêu mấy muốn cần".split()
 )
+_FOLDED_QUESTION_WORDS = {fold(w) for w in _QUESTION_WORDS} - {"ban", "thi", "ma", "do", "cho", "voi", "kia"}
 # "cơ quan nào", "đơn vị nào": the frame of the question, not its content.
 _QUESTION_FRAMES = re.compile(
     r"\b(?:cơ quan|đơn vị|tổ chức|cấp|bộ phận|văn bản|tài liệu|vấn đề|nội dung|thời điểm|ngày|năm|co quan|don vi|"
@@ -56,6 +57,7 @@ class QuestionInfo:
     doc_numbers: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
     proper_names: list[str] = field(default_factory=list)
+    idf: dict[str, float] = field(default_factory=dict)  # filled by evidence.collect
 
 
 def classify(folded: str) -> str:
@@ -77,5 +79,12 @@ def analyze_question(text: str) -> QuestionInfo:
     info.proper_names = [n for n in names if len(n.split()) >= 2]
     framed = _QUESTION_FRAMES.sub(" ", text)
     tokens = analyze(framed, mode="query")
-    info.content_tokens = [t for t in tokens if not (set(fold(t).lstrip("~").split("_")) & _QUESTION_WORDS)]
+    info.content_tokens = [t for t in tokens if not _is_question_word(t)]
     return info
+
+
+def _is_question_word(token: str) -> bool:
+    """Exact tokens are checked with their marks (`thị` is content, `thì` is not)."""
+    if token.startswith("~"):
+        return bool(set(token[1:].split("_")) & _FOLDED_QUESTION_WORDS)
+    return bool(set(token.split("_")) & _QUESTION_WORDS)
