@@ -1,0 +1,217 @@
+"""Feedback, conversations, metrics, keys and scopes, body and rate limits, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+
+QUESTION = "Ai có trách nhiệm xây dựng Chương trình hành động thực hiện Chỉ thị 12-CT/TW?"
+
+
+def metric(client: httpx.Client, name: str, **labels: str) -> float:
+    """The summed value of the samples named `name` whose labels include `labels`."""
+    total = 0.0
+    for family in text_string_to_metric_families(client.get("/metrics").text):
+        for sample in family.samples:
+            if sample.name == name and labels.items() <= sample.labels.items():
+                total += sample.value
+    return total
+
+
+# --- feedback -----------------------------------------------------------------------------------------
+def test_feedback_is_stored_and_counted(client: TestClient) -> None:
+    answer = client.post("/v1/chat", json={"message": QUESTION}).json()
+    before = metric(client, "qa_feedback_total", rating="down")
+    payload = {
+        "conversation_id": answer["conversation_id"],
+        "message_id": answer["message_id"],
+        "rating": "down",
+        "comment": "Thiếu thời hạn thực hiện.",
+    }
+    res = client.post("/v1/feedback", json=payload)
+    assert res.status_code == 201 and res.json() == {"status": "recorded"}
+    assert metric(client, "qa_feedback_total", rating="down") == before + 1
+    assert client.app.state.service.conversations.feedback_count() == 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"conversation_id": "c", "message_id": "m", "rating": "meh"},
+        {"conversation_id": "c", "rating": "up"},
+        {"conversation_id": "c", "message_id": "m", "rating": "up", "comment": "x" * 1001},
+        {"conversation_id": "c", "message_id": "m", "rating": "up", "stars": 5},
+    ],
+)
+def test_invalid_feedback_is_422(client: TestClient, payload: dict[str, object]) -> None:
+    res = client.post("/v1/feedback", json=payload)
+    assert res.status_code == 422 and res.json()["error"]["code"] == "invalid_request"
+
+
+# --- conversations ------------------------------------------------------------------------------------
+def test_conversation_history_is_kept_read_and_deleted(client: TestClient) -> None:
+    first = client.post("/v1/chat", json={"message": QUESTION, "conversation_id": "hoi-thoai-1"}).json()
+    assert first["conversation_id"] == "hoi-thoai-1"
+    client.post("/v1/chat", json={"message": "Còn Kế hoạch 108-KH/TU thì sao?", "conversation_id": "hoi-thoai-1"})
+    body = client.get("/v1/conversations/hoi-thoai-1").json()
+    assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user", "assistant"]
+    assert body["messages"][0]["content"] == QUESTION
+    assert body["messages"][1] | {"created": 0} == {
+        "message_id": first["message_id"],
+        "role": "assistant",
+        "content": first["answer"],
+        "created": 0,
+    }
+    assert client.delete("/v1/conversations/hoi-thoai-1").json() == {"conversation_id": "hoi-thoai-1", "deleted": 4}
+    assert client.get("/v1/conversations/hoi-thoai-1").status_code == 404
+
+
+def test_unknown_conversation_is_404(client: TestClient) -> None:
+    for method in ("GET", "DELETE"):
+        res = client.request(method, "/v1/conversations/khong-co")
+        assert res.status_code == 404 and res.json()["error"]["code"] == "not_found"
+
+
+# --- metrics ------------------------------------------------------------------------------------------
+@pytest.fixture
+def served(indexed_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """`uvicorn --factory` in its own process, as deployed: request metrics belong to that one app
+    (in a process holding several apps the instrumentator only counts for the first)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env |= {"QA_DATA_DIR": str(indexed_dir), "QA_EMBEDDINGS": "fake", "QA_RATE_LIMIT_PER_MINUTE": "0"}
+    cmd = [sys.executable, "-m", "uvicorn", "qa_service.api.app:create_app", "--factory",
+           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "uvicorn did not start"
+            try:
+                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_metrics_expose_requests_latency_answers_and_feedback(served: str) -> None:
+    with httpx.Client(base_url=served, timeout=30) as http:
+        answered = http.post("/v1/chat", json={"message": QUESTION}).json()
+        unknown = http.post("/v1/chat", json={"message": "Giá vé máy bay đi Đà Nẵng tháng sau là bao nhiêu?"}).json()
+        rating = {"conversation_id": answered["conversation_id"], "message_id": answered["message_id"], "rating": "up"}
+        assert http.post("/v1/feedback", json=rating).status_code == 201
+        text = http.get("/metrics").text
+        for name in ("qa_answers_total", "qa_abstentions_total", "qa_feedback_total"):
+            assert f"# TYPE {name} counter" in text
+        assert metric(http, "http_requests_total", handler="/v1/chat", method="POST", status="2xx") == 2
+        assert metric(http, "http_request_duration_seconds_count", handler="/v1/chat", method="POST") == 2
+        assert metric(http, "http_request_duration_seconds_bucket", handler="/v1/chat", le="+Inf") == 2
+        assert metric(http, "http_request_duration_seconds_sum", handler="/v1/chat") > 0
+        assert metric(http, "http_requests_total", handler="/v1/feedback", status="2xx") == 1
+        assert metric(http, "qa_answers_total", answerer="extractive") == 2
+        assert metric(http, "qa_abstentions_total") == answered["abstained"] + unknown["abstained"]
+        assert metric(http, "qa_feedback_total", rating="up") == 1
+
+
+# --- keys, scopes, limits -----------------------------------------------------------------------------
+@pytest.fixture
+def keyed(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client(api_keys="c1:chat,a1:admin")
+
+
+def test_chat_routes_need_a_key(keyed: TestClient) -> None:
+    calls = [
+        ("POST", "/v1/chat", {"message": QUESTION}),
+        ("POST", "/v1/chat/stream", {"message": QUESTION}),
+        ("POST", "/v1/chat/completions", {"model": "vi-doc-qa", "messages": [{"role": "user", "content": QUESTION}]}),
+        ("GET", "/v1/models", None),
+        ("GET", "/v1/conversations/abc", None),
+        ("DELETE", "/v1/conversations/abc", None),
+        ("POST", "/v1/feedback", {"conversation_id": "c", "message_id": "m", "rating": "up"}),
+    ]
+    for method, path, body in calls:
+        for headers in ({}, {"Authorization": "Bearer sai"}, {"X-API-Key": "sai"}):
+            res = keyed.request(method, path, json=body, headers=headers)
+            assert res.status_code == 401, (method, path, headers)
+            assert res.json()["error"]["code"] == "unauthorized"
+
+
+def test_keys_by_either_header_and_admin_implies_chat(keyed: TestClient) -> None:
+    for headers in ({"Authorization": "Bearer c1"}, {"X-API-Key": "c1"}, {"Authorization": "Bearer a1"}):
+        assert keyed.post("/v1/chat", json={"message": QUESTION}, headers=headers).status_code == 200
+    res = keyed.get("/v1/documents", headers={"X-API-Key": "c1"})
+    assert res.status_code == 403 and res.json()["error"]["code"] == "forbidden"
+    assert keyed.get("/healthz").status_code == 200 and keyed.get("/readyz").status_code == 200
+
+
+def test_oversized_json_body_is_413(client: TestClient) -> None:
+    history = [{"role": "user", "content": "Chỉ thị 12-CT/TW " * 500}] * 10  # ~85 KB > 64 KB
+    res = client.post("/v1/chat", json={"message": QUESTION, "history": history})
+    assert res.status_code == 413 and res.json()["error"]["code"] == "too_large"
+    res = client.post("/v1/chat/completions", json={"model": "vi-doc-qa", "messages": history})
+    assert res.status_code == 413
+
+
+def test_rate_limit_is_429_with_retry_after(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(rate_limit_per_minute=3)
+    codes = [client.post("/v1/chat", json={"message": QUESTION}).status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
+    limited = client.post(
+        "/v1/chat/completions", json={"model": "vi-doc-qa", "messages": [{"role": "user", "content": "?"}]}
+    )
+    assert limited.status_code == 429
+    assert limited.json()["error"]["code"] == "rate_limited"
+    assert int(limited.headers["retry-after"]) >= 1
+    assert client.get("/healthz").status_code == 200  # health is never rate-limited
+
+
+# --- the OpenAPI document -----------------------------------------------------------------------------
+VIETNAMESE = re.compile(r"[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]", re.I)
+
+
+def test_openapi_has_vietnamese_summaries_and_examples(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            assert VIETNAMESE.search(op.get("summary", "")), f"{method.upper()} {path}: no Vietnamese summary"
+            body = op.get("requestBody")
+            if body is None:
+                continue
+            content = next(iter(body["content"].values()))
+            schema = content["schema"]
+            if "$ref" in schema:
+                schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+            examples = content.get("examples") or schema.get("examples")
+            assert examples, f"{method.upper()} {path}: no request example"
+            assert VIETNAMESE.search(str(examples)), f"{method.upper()} {path}: example not in Vietnamese"
+    expected = {
+        "/v1/chat",
+        "/v1/chat/stream",
+        "/v1/chat/completions",
+        "/v1/models",
+        "/v1/documents",
+        "/v1/documents/{doc_id}",
+        "/v1/conversations/{conversation_id}",
+        "/v1/feedback",
+        "/healthz",
+        "/readyz",
+    }
+    assert expected <= set(spec["paths"])
