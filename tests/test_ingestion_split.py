@@ -81,7 +81,7 @@ def test_sentence_spans_are_trimmed_ordered_and_lose_no_text(name: str) -> None:
 def test_sample_000_sentences() -> None:
     sentences = _sentences(SAMPLES["000_bcc9d3f070f74c9b.txt"])
     assert "Thứ năm - 12/01/2023 04:44" in sentences
-    assert "Ngô Phương Văn" == sentences[-1]
+    assert sentences[-1] == "Ngô Phương Văn"
     assert any(s.startswith("Đối với Liên hiệp các tổ chức hữu nghị") and s.endswith("trong tình hình mới…")
                for s in sentences)
 
