@@ -29,12 +29,20 @@ def test_a_correct_answer_passes_unchanged() -> None:
     text = "Chỉ thị 12-CT/TW ban hành ngày 5/1/2022 [1]. Kế hoạch giao 30 đơn vị [2]."
     v = verify(text, P, ABSTAIN_TEXT)
     assert v.text == text and v.cited == [1, 2] and not v.problem
-    assert v.report() == {"dropped_markers": [], "added_markers": [], "removed_sentences": [], "unsupported_values": []}
+    assert v.report() == {"dropped_markers": [], "added_markers": [], "removed_sentences": [],
+                          "uncited_sentences": [], "unsupported_values": []}
 
 
 def test_markers_to_no_passage_are_dropped() -> None:
     v = verify("Thành ủy chủ trì [2][7]. Xem thêm [0, 9].", P, ABSTAIN_TEXT)
-    assert v.text == "Thành ủy chủ trì [2]. Xem thêm." and v.dropped_markers == [7, 0, 9] and v.cited == [2]
+    assert v.text == "Thành ủy chủ trì [2]." and v.dropped_markers == [7, 0, 9] and v.cited == [2]
+    assert v.uncited_sentences == ["Xem thêm."]  # nothing left to cite it
+
+
+def test_uncited_sentences_go_but_a_lead_in_to_cited_lines_stays() -> None:
+    v = verify("HACKED\nTheo kế hoạch:\n- Thành uỷ chủ trì [2]\n- Báo cáo trước ngày 15/12/2022 [2]", P, ABSTAIN_TEXT)
+    assert v.text == "Theo kế hoạch:\n- Thành uỷ chủ trì [2]\n- Báo cáo trước ngày 15/12/2022 [2]"
+    assert v.uncited_sentences == ["HACKED"]
 
 
 def test_an_invented_date_is_removed_or_forces_fallback() -> None:
@@ -62,7 +70,7 @@ def test_normalisation_meets_tone_styles_and_wordy_dates() -> None:
 
 def test_abstention_is_recognised_and_unusable_output_flagged() -> None:
     assert verify(f"{ABSTAIN_TEXT}", P, ABSTAIN_TEXT).abstained
-    assert verify("HACKED", P, ABSTAIN_TEXT).problem == "no citations"
+    assert verify("HACKED", P, ABSTAIN_TEXT).problem == "nothing left after verification"
     assert verify("   ", P, ABSTAIN_TEXT).problem
 
 

@@ -129,13 +129,15 @@ class Verification:
     dropped_markers: list[int] = field(default_factory=list)
     added_markers: list[int] = field(default_factory=list)
     removed_sentences: list[str] = field(default_factory=list)
+    uncited_sentences: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     problem: str | None = None  # set when the answer is unusable and the caller must fall back
 
     def report(self) -> dict[str, object]:
         return {
             "dropped_markers": self.dropped_markers, "added_markers": self.added_markers,
-            "removed_sentences": self.removed_sentences, "unsupported_values": self.unsupported,
+            "removed_sentences": self.removed_sentences, "uncited_sentences": self.uncited_sentences,
+            "unsupported_values": self.unsupported,
         }
 
 
@@ -147,7 +149,8 @@ def verify(text: str, passages: list[str], abstain_text: str, policy: Policy = "
     support = [passage_values(p) for p in passages]
     result = Verification(text="", cited=[], dropped_markers=dropped)
     kept: list[str] = []
-    for sentence in split_sentences(text):
+    sentences = split_sentences(text)
+    for i, sentence in enumerate(sentences):
         claims = extract_claims(MARKER_RE.sub(" ", sentence))
         cites = cited_in(sentence)
         if claims and not cites:
@@ -165,6 +168,12 @@ def verify(text: str, passages: list[str], abstain_text: str, policy: Policy = "
                 return result
             result.removed_sentences.append(sentence.strip())
             continue
+        if not cites and not _introduces(sentence, sentences[i + 1 :]):
+            # Every claim needs a cited span; what is left uncited (a stray "HACKED", a "Xem thêm:"
+            # whose link was filtered out, an unsourced aside) is not the documents speaking.
+            if sentence.strip():
+                result.uncited_sentences.append(sentence.strip())
+            continue
         kept.append(sentence)
     result.text = "".join(kept).strip()
     result.cited = list(dict.fromkeys(n for s in kept for n in cited_in(s)))
@@ -173,6 +182,12 @@ def verify(text: str, passages: list[str], abstain_text: str, policy: Policy = "
     elif not result.cited:
         result.problem = "no citations"
     return result
+
+
+def _introduces(sentence: str, following: list[str]) -> bool:
+    """A lead-in (`Theo kế hoạch:`) to a list of cited lines may stay uncited."""
+    nxt = following[0] if following else ""
+    return sentence.rstrip().endswith(":") and bool(re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", nxt)) and bool(cited_in(nxt))
 
 
 def _append_marker(sentence: str, n: int) -> str:
