@@ -43,6 +43,7 @@
     placeholder: "Nhập câu hỏi…",
     inputHint: "Enter để gửi, Shift+Enter để xuống dòng.",
     inputLabel: "Câu hỏi của bạn",
+    log: "Hội thoại",
     send: "Gửi câu hỏi",
     stop: "Dừng trả lời",
     you: "Bạn",
@@ -165,16 +166,20 @@
       if (field === "event") type = value;
       else if (field === "data") data.push(value);
     }
+    let skipLF = false; // the previous chunk ended in "\r": a "\n" starting this one is its other half
     return function feed(chunk, final) {
+      if (skipLF && chunk) {
+        if (chunk[0] === "\n") chunk = chunk.slice(1);
+        skipLF = false;
+      }
       buffer += chunk;
       const re = /\r\n|\r|\n/g;
       let start = 0;
       let m;
       while ((m = re.exec(buffer))) {
-        // A lone "\r" at the end may be the first half of "\r\n" split across chunks.
-        if (m[0] === "\r" && re.lastIndex === buffer.length && !final) break;
-        line(buffer.slice(start, m.index));
+        line(buffer.slice(start, m.index)); // a line ends at once, even on a lone "\r"
         start = re.lastIndex;
+        if (m[0] === "\r" && start === buffer.length) skipLF = true;
       }
       buffer = buffer.slice(start);
       if (final) {
@@ -228,7 +233,12 @@
     } catch (_) {
       /* not JSON: keep the status alone */
     }
-    return new HttpError(res.status, code, message, retryAfterSeconds(res.headers.get("Retry-After")));
+    // Cross-origin, Retry-After is only readable if the server exposes it; our server also says
+    // "… sau N giây" in the message, so fall back to that.
+    let retryAfter = retryAfterSeconds(res.headers.get("Retry-After"));
+    const said = /(\d+)\s*giây/.exec(message);
+    if (retryAfter === null && res.status === 429 && said) retryAfter = parseInt(said[1], 10);
+    return new HttpError(res.status, code, message, retryAfter);
   }
 
   /**
@@ -357,12 +367,11 @@
       class: "input", rows: 1, placeholder: T.placeholder, "aria-label": T.inputLabel, maxlength: 2000,
       "aria-describedby": "qa-input-hint", title: T.inputHint, on: { keydown: onInputKey, input: autoGrow },
     });
-    u.sendIcon = icon("send");
-    u.send = el("button", { class: "send", type: "submit", "aria-label": T.send, title: T.send }, [u.sendIcon]);
+    u.send = el("button", { class: "send", type: "submit", "aria-label": T.send, title: T.send }, [icon("send")]);
     u.form = el("form", { class: "composer", on: { submit: onSubmit } }, [
       u.input, u.send, el("span", { id: "qa-input-hint", class: "sr-only", text: T.inputHint }),
     ]);
-    u.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: 0, "aria-label": "Hội thoại" });
+    u.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: 0, "aria-label": T.log });
     u.status = el("div", { class: "sr-only", role: "status" });
     u.cite = buildCitePanel();
     const headerButtons = [
@@ -375,7 +384,8 @@
     }
     const header = el("header", { class: "header" }, [
       el("div", { class: "heading" }, [
-        el("h2", { id: titleId, class: "title", text: config.title }),
+        // The full page's main heading; on a host page, a section heading among the host's own.
+        el(config.mode === "inline" ? "h1" : "h2", { id: titleId, class: "title", text: config.title }),
         el("p", { class: "subtitle", text: T.subtitle }),
       ]),
       el("div", { class: "header-actions" }, headerButtons),
@@ -404,7 +414,7 @@
     c.meta = el("dl", { class: "cite-meta" });
     c.snippet = el("blockquote", { class: "cite-snippet" });
     c.close = el("button", { class: "icon-btn", type: "button", "aria-label": T.closeCite, title: T.closeCite, on: { click: () => closeCite() } }, [icon("close")]);
-    c.root = el("section", { class: "cite-panel", hidden: true, "aria-labelledby": "qa-cite-heading" }, [
+    c.root = el("section", { class: "cite-panel", role: "dialog", hidden: true, "aria-labelledby": "qa-cite-heading" }, [
       el("div", { class: "cite-top" }, [c.heading, c.close]), c.title, c.meta, c.snippet,
     ]);
     return c;
@@ -561,7 +571,8 @@
     m.sources = el("div", { class: "sources" });
     m.actions = el("div", { class: "actions" });
     m.typing = el("p", { class: "typing" }, [el("span", { class: "dots", "aria-hidden": "true" }), el("span", { text: T.searching })]);
-    m.root = el("div", { class: "msg bot is-pending" }, [
+    // data-state (pending → streaming → done | error | stopped) is for tests and host-page scripts.
+    m.root = el("div", { class: "msg bot is-pending", "data-state": "pending" }, [
       el("span", { class: "sr-only", text: T.bot + ": " }), m.typing, m.notice, m.text, m.sources, m.actions,
     ]);
     m.citations = [];
@@ -598,6 +609,7 @@
         msg.raw += piece;
         msg.root.classList.remove("is-pending");
         msg.root.classList.add("is-streaming");
+        msg.root.dataset.state = "streaming";
         renderAnswer(msg.text, msg.raw, msg.citations);
         scrollToEnd(false);
       },
@@ -624,6 +636,7 @@
     const answer = typeof resp.answer === "string" ? resp.answer : msg.raw;
     msg.root.classList.remove("is-pending", "is-streaming");
     msg.root.classList.toggle("abstained", !!resp.abstained);
+    msg.root.dataset.state = "done";
     msg.typing.remove();
     msg.notice.hidden = !resp.abstained;
     renderAnswer(msg.text, answer, citations);
@@ -639,12 +652,14 @@
     msg.typing.remove();
     msg.root.classList.remove("is-pending", "is-streaming");
     msg.root.classList.add("stopped");
+    msg.root.dataset.state = "stopped";
     msg.text.append(el("span", { class: "stopped-label", text: " " + T.stopped }));
   }
 
   function failMessage(msg, err, question, userNode) {
     const info = describeError(err);
     msg.root.className = "msg bot error";
+    msg.root.dataset.state = "error";
     msg.root.setAttribute("role", "alert");
     const children = [el("p", { class: "text", text: info.text })];
     if (info.detail) children.push(el("p", { class: "detail", text: T.detail + info.detail }));
