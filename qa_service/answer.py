@@ -33,6 +33,7 @@ _ASKS_SIGNER = re.compile(r"\b(ai ky|nguoi ky|ky ten|duoc ky|do ai ky|ai da ky)\
 _CARDINAL = re.compile(r"(?<![\w/.-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w/-])")
 _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu|truong phong)\b")
 _ASKS_LIST = re.compile(r"\b(nhung gi|gom|bao gom|nhung \w+( \w+)? nao|cac \w+( \w+)? nao|nhung ai|la gi)\b")
+_ASKS_WHO = re.compile(r"\b(ai|co quan nao|don vi nao|to chuc nao|nhung co quan|nhung don vi)\b")
 _ASKS_TOPIC = re.compile(r"\b(ve van de gi|noi ve|ve noi dung gi|noi dung (chinh )?(la )?gi|de cap)\b")
 _ASKING_NUMBER = re.compile(r"\b(so may|so hieu|so nao|nao)\b")
 _KIND_WORDS = re.compile(
@@ -95,11 +96,14 @@ class ExtractiveAnswerer:
             _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text))) for s in self._good(sentences)
         ):
             return self._abstain(cites, chunks, "no quantity in the evidence")
+        qtype = info.qtype
+        if qtype == "responsibility" and _ASKS_LIST.search(info.folded) and not _ASKS_WHO.search(info.folded):
+            qtype = "general"  # "phải gắn với những văn bản nào": a list of things, not of actors
         handler = {
             "author": self._author, "published": self._published, "source": self._source,
             "issuer": self._issuer, "deadline": self._deadline, "number": self._number,
             "responsibility": self._responsibility,
-        }.get(info.qtype, self._general)
+        }.get(qtype, self._general)
         text = handler(info, sentences, docs, cites)
         if text is None and info.qtype in ("issuer", "number", "responsibility"):
             text = self._general(info, sentences, docs, cites)
