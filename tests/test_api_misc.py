@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 QUESTION = "Ai có trách nhiệm xây dựng Chương trình hành động thực hiện Chỉ thị 12-CT/TW?"
 
 
-def metric(client: httpx.Client, name: str, **labels: str) -> float:
+def metric(client: httpx.Client | TestClient, name: str, **labels: str) -> float:
     """The summed value of the samples named `name` whose labels include `labels`."""
     total = 0.0
     for family in text_string_to_metric_families(client.get("/metrics").text):
