@@ -32,7 +32,10 @@ _ASKS_QUANTITY = re.compile(r"\b(bao nhieu|may (nguoi|to chuc|co quan|don vi|lan
 _ASKS_SIGNER = re.compile(r"\b(ai ky|nguoi ky|ky ten|duoc ky|do ai ky|ai da ky)\b|(?<!nhiem )\bky\b(?! (?:nay|truoc|sau|hop))")
 _CARDINAL = re.compile(r"(?<![\w/.-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w/-])")
 _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu|truong phong)\b")
-_ASKS_LIST = re.compile(r"\b(nhung gi|gom|bao gom|nhung \w+( \w+)? nao|cac \w+( \w+)? nao|nhung ai|la gi)\b")
+_ASKS_LIST = re.compile(r"\b(nhung gi|gom|bao gom|nhung \w+( \w+)? (nao|gi)|cac \w+( \w+)? nao|nhung ai|la gi)\b")
+_ASKS_DOCS = re.compile(
+    r"\b(?:nhung|cac) (van ban|chi thi|ke hoach|nghi quyet|quyet dinh|chuong trinh hanh dong|chuong trinh|cong van) nao\b"
+)
 _ASKS_WHO = re.compile(r"\b(ai|co quan nao|don vi nao|to chuc nao|nhung co quan|nhung don vi)\b")
 _ASKS_TOPIC = re.compile(r"\b(ve van de gi|noi ve|ve noi dung gi|noi dung (chinh )?(la )?gi|de cap)\b")
 _ASKING_NUMBER = re.compile(r"\b(so may|so hieu|so nao|nao)\b")
@@ -337,6 +340,11 @@ class ExtractiveAnswerer:
             good = [s for s in good if _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text)))]
             if not good:
                 return None
+        docs_asked = _ASKS_DOCS.search(info.folded)
+        if docs_asked:
+            listed = self._listed_documents(good[0], docs, docs_asked.group(1), cites)
+            if listed:
+                return listed
         parts: list[str] = []
         best_cov = 0.0
         for s in good[:3]:
@@ -360,3 +368,21 @@ class ExtractiveAnswerer:
                     kind = num.get("kind") or "Văn bản"
                     return f"{kind} số {num['number']} có nội dung “{m.group(1).strip()}” [{n}]."
         return None
+
+    def _listed_documents(self, s: Sentence, docs: dict[str, DocumentRecord], kind: str, cites: CitationBuilder) -> str | None:
+        """"Phải gắn với những văn bản nào?": every document number the best sentence names."""
+        rec = docs.get(s.doc_id)
+        kinds = {n["number"]: n.get("kind") for n in rec.metadata.get("doc_numbers", [])} if rec else {}
+        found: list[str] = []
+        for m in DOC_NUMBER_RE.finditer(s.text):
+            number = m.group(0)
+            doc_kind = kinds.get(number) or ""
+            if kind not in ("van ban",) and doc_kind and fold(doc_kind) != kind:
+                continue
+            label = f"{doc_kind} số {number}".strip() if doc_kind else number
+            if label not in found:
+                found.append(label)
+        if not found:
+            return None
+        n = cites.cite_sentence(s)
+        return f"Các văn bản được nêu: {', '.join(found)} [{n}]."
