@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from langchain_core.embeddings import DeterministicFakeEmbedding
 
 ADMIN = {"Authorization": "Bearer a1"}
 CHAT = {"Authorization": "Bearer c1"}
@@ -174,3 +177,46 @@ def test_documents_need_the_admin_scope(admin: TestClient) -> None:
         assert res.status_code == 403, (method, path)
         assert res.json()["error"]["code"] == "forbidden"
     assert total(admin) == 2
+
+
+def test_concurrent_uploads_are_serialised(admin: TestClient) -> None:
+    def send(i: int) -> int:
+        text = NEW_PLAN.replace("74/KH-UBND", f"{70 + i}/KH-UBND").encode()
+        res = admin.post("/v1/documents", headers=ADMIN, files=[("files", (f"ke-hoach-{i}.txt", text))])
+        return res.status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(send, range(4))) == [200] * 4
+    assert total(admin) == 6
+    assert admin.get("/readyz").json()["documents"] == 6
+
+
+class ExplodingEmbeddings(DeterministicFakeEmbedding):
+    """A fake embedding that fails on one marked document, as a model crash mid-batch would."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if any("BOOM" in t for t in texts):
+            raise RuntimeError("embedding backend crashed")
+        return super().embed_documents(texts)
+
+
+def test_a_file_failing_mid_write_leaves_nothing_behind(tmp_path: Path) -> None:
+    from qa_service.api.app import create_app
+    from qa_service.service import build_service
+    from tests.conftest import api_settings
+    from vectorstore.store import IndexStore
+
+    settings = api_settings(tmp_path / "index")
+    store = IndexStore(settings.data_dir, ExplodingEmbeddings(size=64))
+    service = build_service(settings, store)
+    try:
+        with TestClient(create_app(settings, service=service)) as client:
+            body = upload(client, ("tot.txt", NEW_PLAN.encode()), ("hong.txt", (NEW_PLAN + "\n\nBOOM").encode()))
+            outcomes = {o["path"]: o for o in body["outcomes"]}
+            assert outcomes["tot.txt"]["status"] == "added"
+            assert outcomes["hong.txt"]["status"] == "skipped" and "crashed" in outcomes["hong.txt"]["reason"]
+            assert [d["source"] for d in client.get("/v1/documents").json()["documents"]] == ["tot.txt"]
+        assert store.registry.get_meta("dirty") == "0"
+        assert sorted(store.collection.get(include=[])["ids"]) == sorted(store.registry.chunk_ids())
+    finally:
+        store.close()
