@@ -159,6 +159,11 @@ class ExtractiveAnswerer:
                 return s
         return None
 
+    def _mention_at(self, sentences: list[Sentence], num: dict[str, Any]) -> Sentence | None:
+        """The sentence holding the mention that gave the number its details (kind, date, issuer)."""
+        offset = int(num.get("offset", -1))
+        return next((s for s in sentences if s.doc_id == num["doc_id"] and s.start <= offset < s.end), None)
+
     def _window_answer(self, info: QuestionInfo, s: Sentence, cites: CitationBuilder) -> tuple[str, float]:
         start, end, cov = best_window(s, info.content_tokens, extend=bool(_ASKS_LIST.search(info.folded)), idf=info.idf)
         n = cites.cite(s.chunk, start, end)
@@ -210,7 +215,7 @@ class ExtractiveAnswerer:
         found = self._issuance_fact(sentences, max(self.min_coverage, good[0].coverage - 0.05)) if good else None
         if found is None:
             for num in self._named_numbers(info, docs, sentences):
-                s = self._mention(sentences, num["number"], num.get("issuer") or "")
+                s = self._mention_at(sentences, num) or self._mention(sentences, num["number"], num.get("issuer") or "")
                 if s and num.get("issuer"):
                     kind = num.get("kind") or "Văn bản"
                     return f"{kind} số {num['number']} là văn bản của {num['issuer']} [{cites.cite_sentence(s)}]."
@@ -278,7 +283,8 @@ class ExtractiveAnswerer:
         for num in self._named_numbers(info, docs, sentences):
             if not num.get("date"):
                 continue
-            for s in sentences:
+            at = self._mention_at(sentences, num)
+            for s in ([at] if at else []) + sentences:
                 written = _written_date(num["date"], s.text)
                 if written and contains_folded(s.text, num["number"]):
                     kind = num.get("kind") or "Văn bản"
@@ -309,7 +315,7 @@ class ExtractiveAnswerer:
         best = with_actor[0].coverage
         lines = []
         for s in with_actor:
-            if s.coverage < best * 0.85 or len(lines) >= 4:
+            if s.coverage < best * 0.95 or len(lines) >= 4:
                 break
             f = next(f for f in s.facts if f.get("actor"))
             lines.append(self._duty_sentence(f, cites.cite_sentence(s)))
@@ -349,7 +355,7 @@ class ExtractiveAnswerer:
         best_cov = 0.0
         for s in good[:3]:
             text, cov = self._window_answer(info, s, cites)
-            if parts and cov < best_cov * 0.9:
+            if parts and cov < best_cov * 0.98:
                 break
             best_cov = max(best_cov, cov)
             parts.append(text)
