@@ -43,7 +43,8 @@ def answerer(*replies: str, **kw: Any) -> LLMAnswerer:
 
 
 def test_answer_is_verified_and_citations_renumbered_to_the_cited_passages() -> None:
-    a = answerer("Ban Tuyên giáo Thành uỷ chủ trì, báo cáo trước ngày 30/06/2022 [2]. Cấp uỷ quán triệt [3][8].")
+    a = answerer("Ban Tuyên giáo Thành uỷ chủ trì, báo cáo trước ngày 30/06/2022 [2]. Cấp uỷ quán triệt [3][8].",
+                 policy="remove")
     ans = a.answer(INFO, CHUNKS, [], {})
     assert ans.text == "Ban Tuyên giáo Thành uỷ chủ trì, báo cáo trước ngày 30/06/2022 [1]. Cấp uỷ quán triệt [2]."
     assert [(c.index, c.chunk_id) for c in ans.citations.citations] == [(1, "c1"), (2, "c2")]
@@ -53,10 +54,10 @@ def test_answer_is_verified_and_citations_renumbered_to_the_cited_passages() -> 
 
 def test_invented_date_removed_under_remove_policy_fallback_under_fallback_policy() -> None:
     reply = "Ban Tuyên giáo Thành uỷ chủ trì [2]. Hạn báo cáo là ngày 31/12/2031 [2]."
-    removed = answerer(reply).answer(INFO, CHUNKS, [], {})
+    removed = answerer(reply, policy="remove").answer(INFO, CHUNKS, [], {})
     assert removed.text == "Ban Tuyên giáo Thành uỷ chủ trì [1]."
     assert removed.debug["verification"]["removed_sentences"] == ["Hạn báo cáo là ngày 31/12/2031 [2]."]
-    fell = answerer(reply, policy="fallback").answer(INFO, CHUNKS, [], {})
+    fell = answerer(reply).answer(INFO, CHUNKS, [], {})  # the default policy
     assert fell.debug["answerer"] == FALLBACK and fell.text.startswith(TEXTS[0])
     assert fell.debug["verification"]["fallback"] is True
 

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from ingestion.pipeline import ingest_paths
 from qa_service.api.app import create_app
+from qa_service.llm.answerer import LLMAnswerer
 from qa_service.llm.scripted import ScriptedLLM
 from qa_service.service import QAService, build_service
 from qa_service.settings import Settings
@@ -69,11 +70,26 @@ def test_markers_to_missing_passages_are_dropped(client: TestClient, llm: Script
     assert "[9]" not in body["answer"] and "[12]" not in body["answer"] and body["answerer"] == "openai"
 
 
-def test_an_invented_date_is_removed(client: TestClient, llm: ScriptedLLM) -> None:
+def test_an_invented_date_means_the_extractive_answer(client: TestClient, llm: ScriptedLLM) -> None:
     llm.behaviour = "invent_date"
     body = client.post("/v1/chat", json=QUESTION).json()
     assert "31/12/2031" not in body["answer"] and "05/01/2022" in body["answer"]
-    assert body["verification"]["unsupported_values"] == ["31/12/2031"]
+    assert body["answerer"] == "extractive-fallback" and body["verification"]["unsupported_values"] == ["31/12/2031"]
+
+
+def test_under_the_remove_policy_only_the_invented_sentence_goes(
+    client: TestClient, llm: ScriptedLLM, service: QAService
+) -> None:
+    llm.behaviour = "invent_date"
+    answerer = service.chain.answerer
+    assert isinstance(answerer, LLMAnswerer)
+    answerer.policy = "remove"
+    try:
+        body = client.post("/v1/chat", json=QUESTION).json()
+    finally:
+        answerer.policy = "fallback"
+    assert body["answerer"] == "openai" and "31/12/2031" not in body["answer"] and "05/01/2022" in body["answer"]
+    assert body["verification"]["removed_sentences"] == ["Hạn hoàn thành là ngày 31/12/2031 [1]."]
 
 
 def test_a_wrong_date_leaves_nothing_so_the_extractive_answer_is_given(client: TestClient, llm: ScriptedLLM) -> None:
@@ -106,7 +122,7 @@ def test_follow_ups_are_condensed_by_the_model(client: TestClient) -> None:
 
 
 def test_stream_sends_passages_then_model_tokens_then_the_verified_answer(client: TestClient, llm: ScriptedLLM) -> None:
-    llm.behaviour = "invent_date"
+    llm.behaviour = "bad_marker"
     res = client.post("/v1/chat/stream", json=QUESTION)
     events = sse(res.text)
     kinds = [k for k, _ in events]
@@ -116,8 +132,8 @@ def test_stream_sends_passages_then_model_tokens_then_the_verified_answer(client
     streamed = "".join(json.loads(d)["text"] for k, d in events if k == "delta")
     assert "05/01/2022" in streamed
     done = json.loads(events[-1][1])
-    assert done["answerer"] == "openai" and "31/12/2031" not in done["answer"]
-    assert done["verification"]["removed_sentences"] and llm.requests[-1]["stream"] is True
+    assert done["answerer"] == "openai" and "[9]" not in done["answer"] and "[9]" not in streamed
+    assert done["verification"]["dropped_markers"] == [9, 12] and llm.requests[-1]["stream"] is True
 
 
 def test_a_stream_that_stalls_ends_in_the_extractive_answer(client: TestClient, llm: ScriptedLLM) -> None:

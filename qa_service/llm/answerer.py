@@ -24,7 +24,7 @@ from qa_service.chain import Answerer
 from qa_service.citations import CitationBuilder
 from qa_service.llm.guard import LeakDetector, fence_passage, neutralize, new_fence, strip_links
 from qa_service.llm.stream import SafeEmitter
-from qa_service.llm.verify import Policy, renumber, verify
+from qa_service.llm.verify import DEFAULT_POLICY, Policy, renumber, verify
 from qa_service.question import QuestionInfo
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,7 @@ class LLMAnswerer:
         model: BaseChatModel,
         name: str = "openai",
         prompt: ChatPromptTemplate | None = None,
-        policy: Policy = "remove",
+        policy: Policy = DEFAULT_POLICY,
         fallback: Answerer | None = None,
         defuse_passages: bool = True,
     ) -> None:
@@ -121,24 +121,29 @@ class LLMAnswerer:
         """Filter and verify the model's text; renumber citations to the passages it cites."""
         t0 = time.perf_counter()
         report: dict[str, Any] = {"policy": self.policy, "neutralized_passages": prep.neutralized}
+
+        def took() -> dict[str, Any]:
+            report["verify_ms"] = round((time.perf_counter() - t0) * 1000, 3)
+            return report
+
         if prep.leak.leaks(raw):
-            return self._fallback(info, prep.chunks, facts, docs, chunk_at, "system prompt in output", report)
+            return self._fallback(info, prep.chunks, facts, docs, chunk_at, "system prompt in output", took())
         text, removed_links = strip_links(raw, prep.sources)
         report["removed_links"] = removed_links
         checked = verify(text, prep.passages, ABSTAIN_TEXT, self.policy)
         report.update(checked.report())
-        report["verify_ms"] = round((time.perf_counter() - t0) * 1000, 3)
         if checked.problem:
-            return self._fallback(info, prep.chunks, facts, docs, chunk_at, checked.problem, report)
+            return self._fallback(info, prep.chunks, facts, docs, chunk_at, checked.problem, took())
         cites = CitationBuilder(chunk_at)
         if checked.abstained:
             for chunk in prep.chunks[:3]:
                 cites.cite(chunk)
-            return Answer(ABSTAIN_TEXT, True, cites, "model abstained", {"answerer": self.name, "verification": report})
+            report["fallback"] = False
+            return Answer(ABSTAIN_TEXT, True, cites, "model abstained", {"answerer": self.name, "verification": took()})
         mapping = {p: cites.cite(prep.chunks[p - 1]) for p in checked.cited}
+        text = renumber(checked.text, mapping)
         report["fallback"] = False
-        debug = {"answerer": self.name, "verification": report}
-        return Answer(renumber(checked.text, mapping), False, cites, debug=debug)
+        return Answer(text, False, cites, debug={"answerer": self.name, "verification": took()})
 
     def _fallback(
         self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], docs: Any,

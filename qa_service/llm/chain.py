@@ -17,7 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from qa_service.chain import ChainState, QAChain, to_response
 from qa_service.llm.answerer import LLMAnswerer
 from qa_service.llm.condense import LLMCondenser
-from qa_service.llm.verify import Policy
+from qa_service.llm.verify import DEFAULT_POLICY, Policy
 from qa_service.schemas import ChatRequest, Citation
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 def make_llm_chain(
     store: IndexStore, retriever: HybridRetriever, model: BaseChatModel, name: str, top_k: int = 5,
-    policy: Policy = "remove",
+    policy: Policy = DEFAULT_POLICY,
 ) -> QAChain:
     chain = QAChain(store, retriever, LLMAnswerer(model, name=name, policy=policy), top_k=top_k)
     chain.condenser = LLMCondenser(model)

@@ -37,19 +37,22 @@ def question(user: str) -> str:
     return m.group(1).strip() if m else user[-200:]
 
 
-def best_sentence(user: str) -> tuple[int, str] | None:
-    """The passage sentence sharing most tokens with the question (what a decent model quotes)."""
+def best_sentence(user: str, min_coverage: float = 0.5) -> tuple[int, str] | None:
+    """The passage sentence sharing most tokens with the question (what a decent model quotes);
+    None when no sentence covers `min_coverage` of the question's tokens (the model abstains)."""
     q = set(analyze(question(user), mode="query"))
     best: tuple[float, int, str] | None = None
+    covered = 0.0
     for n, text in passages(user):
         for s in re.split(r"(?<=[.!?;])\s+|\n+", text):
             s = s.strip()
             if len(s) < 20 or "…đã lược bỏ" in s:
                 continue
-            score = len(q & set(analyze(s))) / (1 + len(s) / 400)
+            shared = len(q & set(analyze(s)))
+            score = shared / (1 + len(s) / 400)
             if best is None or score > best[0]:
-                best = (score, n, s)
-    return (best[1], best[2]) if best else None
+                best, covered = (score, n, s), shared / max(1, len(q))
+    return (best[1], best[2]) if best and covered >= min_coverage else None
 
 
 def answer_correct(user: str) -> str:

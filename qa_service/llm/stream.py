@@ -13,41 +13,44 @@ from qa_service.llm.guard import LeakDetector, strip_links
 from qa_service.llm.verify import drop_bad_markers
 
 HOLDBACK_WORDS = 8
+WINDOW_CHARS = 200
+_WORD = re.compile(r"\S+")
 
 
 class SafeEmitter:
+    """Filters each newly safe stretch once (linear in the answer, not quadratic)."""
+
     def __init__(self, leak: LeakDetector, sources: list[str], k: int, holdback: int = HOLDBACK_WORDS) -> None:
         self.leak, self.sources, self.k, self.holdback = leak, sources, k, holdback
         self.raw = ""
-        self.sent = ""
+        self.done = 0  # raw[:done] has been filtered and sent
         self.leaked = False
 
     def _safe_cut(self) -> int:
         """End of the text that may be filtered now: before the last words and any open bracket."""
-        starts = [m.start() for m in re.finditer(r"\S+", self.raw)]
+        starts = [m.start() for m in _WORD.finditer(self.raw, self.done)]
         if len(starts) <= self.holdback:
-            return 0
+            return self.done
         cut = starts[-self.holdback]
-        opened = max(self.raw.rfind(c, 0, cut) for c in "[(<")
-        closed = max(self.raw.rfind(c, 0, cut) for c in "])>")
-        if opened > closed:
-            cut = opened
-        return cut
+        opened = max(self.raw.rfind(c, self.done, cut) for c in "[(<")
+        closed = max(self.raw.rfind(c, self.done, cut) for c in "])>")
+        return opened if opened > closed else cut
 
-    def _emit(self, text: str) -> str:
-        if self.leak.leaks(text):
+    def _emit(self, cut: int) -> str:
+        if cut <= self.done:
+            return ""
+        # The window reaches back a little so a leaked phrase across two stretches is still seen.
+        if self.leak.leaks(self.raw[max(0, self.done - WINDOW_CHARS) : cut]):
             self.leaked = True
             return ""
-        clean, _ = strip_links(text, self.sources)
+        clean, _ = strip_links(self.raw[self.done : cut], self.sources)
         clean, _ = drop_bad_markers(clean, self.k)
-        if not clean.startswith(self.sent):
-            return ""  # the filter changed earlier text: wait for `done`
-        piece, self.sent = clean[len(self.sent) :], clean
-        return piece
+        self.done = cut
+        return clean
 
     def feed(self, token: str) -> str:
         self.raw += token
-        return self._emit(self.raw[: self._safe_cut()]) if not self.leaked else ""
+        return "" if self.leaked else self._emit(self._safe_cut())
 
     def flush(self) -> str:
-        return self._emit(self.raw) if not self.leaked else ""
+        return "" if self.leaked else self._emit(len(self.raw))
