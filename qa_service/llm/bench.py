@@ -29,7 +29,7 @@ from qa_service.settings import Settings
 KEYS = ("accuracy", "answer_correctness", "citation_precision", "citation_recall", "abstention_recall")
 
 
-def run(testset: Path, sample: Path, behaviour: str, embeddings: str) -> dict[str, Any]:
+def run(testset: Path, sample: Path, behaviour: str, embeddings: Any) -> dict[str, Any]:
     from ingestion.pipeline import ingest_paths
     from qa_service.service import build_service
 
@@ -71,7 +71,7 @@ def run(testset: Path, sample: Path, behaviour: str, embeddings: str) -> dict[st
             correct = [j.correct for j in judgements]
             timings = [v["verify_ms"] for v in ver if "verify_ms" in v]
             results[name] = {
-                **{k: round(metrics[k], 4) if metrics[k] is not None else None for k in KEYS},
+                **{k: round(float(v), 4) if (v := metrics[k]) is not None else None for k in KEYS},
                 "fallbacks": sum(r.answerer == "extractive-fallback" for r in responses),
                 "sentences_removed": sum(len(v.get("removed_sentences", [])) for v in ver),
                 "verify_ms_p50": round(statistics.median(timings), 3) if timings else None,
