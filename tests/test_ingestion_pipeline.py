@@ -53,7 +53,7 @@ def test_ingest_sample_folder(core_store: IndexStore, sample_copy: Path, countin
     assert len(ids) == summary.chunks
     assert counting_embeddings.texts_embedded == summary.chunks
 
-    rec = core_store.registry.get_document(outcomes[NAME_000].doc_id)
+    rec = core_store.registry.get_document(outcomes[NAME_000].doc_id or "")
     assert rec is not None
     assert rec.source == NAME_000
     assert rec.path == str((sample_copy / NAME_000).resolve())

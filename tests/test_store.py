@@ -76,8 +76,10 @@ def test_upsert_adds_then_reports_unchanged(core_store: IndexStore, counting_emb
     assert core_store.registry.get_meta("dirty") == "0"
     meta = core_store.collection.get(ids=[doc.chunks[1].chunk_id], include=["metadatas", "documents"])
     assert meta["documents"] == [TEXTS[1]]
-    assert meta["metadatas"][0]["doc_id"] == "a"
-    assert meta["metadatas"][0]["start"] == doc.chunks[1].start
+    metadatas = meta["metadatas"]
+    assert metadatas is not None
+    assert metadatas[0]["doc_id"] == "a"
+    assert metadatas[0]["start"] == doc.chunks[1].start
 
     counting_embeddings.reset()
     version = core_store.registry.version()
@@ -198,7 +200,7 @@ def test_reconcile_deletes_extra_ids_and_restores_missing_ones(
     ids = [c.chunk_id for c in doc.chunks]
     before = core_store.vectors(ids)
     core_store.collection.add(
-        ids=["orphan:1", "orphan:2"], embeddings=[np.ones(64, dtype=np.float32)] * 2, documents=["x", "y"]
+        ids=["orphan:1", "orphan:2"], embeddings=np.ones((2, 64), dtype=np.float32), documents=["x", "y"]
     )
     core_store.collection.delete(ids=[ids[0], ids[2]])
     counting_embeddings.reset()
@@ -212,13 +214,14 @@ def test_reconcile_deletes_extra_ids_and_restores_missing_ones(
     assert counting_embeddings.texts_embedded == 0  # restored from the embedding cache
     restored = core_store.collection.get(ids=[ids[0]], include=["metadatas", "documents"])
     assert restored["documents"] == [TEXTS[0]]
-    assert restored["metadatas"][0]["chunk_id"] == ids[0]
+    metadatas = restored["metadatas"]
+    assert metadatas is not None and metadatas[0]["chunk_id"] == ids[0]
     assert core_store.reconcile() == {"deleted": 0, "restored": 0}
 
 
 def test_open_for_writing_reconciles_only_a_dirty_index(core_store: IndexStore) -> None:
     _write(core_store, _doc("a", TEXTS[:1]))
-    core_store.collection.add(ids=["orphan"], embeddings=[np.ones(64, dtype=np.float32)], documents=["x"])
+    core_store.collection.add(ids=["orphan"], embeddings=np.ones((1, 64), dtype=np.float32), documents=["x"])
     with core_store.writer_lock:
         core_store.open_for_writing()  # clean index: nothing to repair, nothing touched
     assert "orphan" in _chroma_ids(core_store)
