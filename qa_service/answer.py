@@ -112,6 +112,7 @@ class ExtractiveAnswerer:
             text = self._general(info, sentences, docs, cites)
         if not text:
             return self._abstain(cites, chunks, f"no {info.qtype} evidence")
+        text = cites.finalize(text)
         return Answer(text=text, abstained=False, citations=cites, debug={"qtype": info.qtype})
 
     # --- abstention ------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,22 @@ class CitationBuilder:
             self.citations.append(Citation.from_chunk(index, chunk, start=s, end=e))
             self._keys[key] = index
         return self._keys[key]
+
+    def finalize(self, text: str) -> str:
+        """Keep only the citations the answer refers to, numbered in order of first use; returns
+        the answer with its markers renumbered to match."""
+        order: list[int] = []
+        for m in re.finditer(r"\[(\d+)\]", text):
+            n = int(m.group(1))
+            if n not in order and 1 <= n <= len(self.citations):
+                order.append(n)
+        mapping = {old: new for new, old in enumerate(order, start=1)}
+        kept = []
+        for old in order:
+            kept.append(self.citations[old - 1].model_copy(update={"index": mapping[old]}))
+        self.citations = kept
+        self._keys = {k: mapping[v] for k, v in self._keys.items() if v in mapping}
+        return re.sub(r"\[(\d+)\]", lambda m: f"[{mapping.get(int(m.group(1)), m.group(1))}]", text)
 
     def cite_sentence(self, sentence: Sentence) -> int:
         return self.cite(sentence.chunk, sentence.start, sentence.end)
