@@ -137,6 +137,7 @@ class IndexStore:
         self._lexical = LexicalIndex.load(self._lexical_dir) or LexicalIndex()
         self._positions: dict[str, int] = {}
         self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
+        self._count_cache: tuple[int, int] = (-1, 0)
         self._refresh_lock = threading.Lock()
 
     @property
@@ -279,8 +280,16 @@ class IndexStore:
         pos = self._positions.get(chunk_id)
         return 0.0 if pos is None or pos >= len(scores) else float(scores[pos])
 
+    def vector_count(self) -> int:
+        """Chroma's `count()` costs milliseconds per call (more over HTTP); it can only change when
+        the registry does, so it is cached by registry version instead of asked on every query."""
+        version = self.registry.version()
+        if self._count_cache[0] != version:
+            self._count_cache = (version, self.collection.count())
+        return self._count_cache[1]
+
     def dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
-        count = self.collection.count()
+        count = self.vector_count()
         if count == 0:
             return []
         res = self.collection.query(query_embeddings=[vector], n_results=min(k, count), include=["distances"])
