@@ -182,3 +182,9 @@ def test_match_key_normalises_case_style_and_whitespace() -> None:
 
 def test_match_key_keeps_marks() -> None:
     assert match_key("Hải Phòng") != match_key("Hai Phong")
+
+
+@pytest.mark.parametrize("number", ["74/KH-UBND", "01/2021/TT-BNV", "1016/QĐ-TTg", "59/2020/QH14"])
+def test_more_document_number_shapes_survive_whole(number: str) -> None:
+    """Laws are numbered like 59/2020/QH14 (the issuing National Assembly's term ends in digits)."""
+    assert number.lower() in analyze(f"Căn cứ văn bản số {number} ngày 17/6/2020.", mode="query")

@@ -137,6 +137,19 @@ def test_ask_json_prints_a_chat_response(cli_env: Path, docs: Path) -> None:
     assert "có trách nhiệm" in cited.snippet
 
 
+def test_ask_without_diacritics_in_lexical_mode(cli_env: Path, docs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The DESIGN.md example, with retrieval pinned to BM25 (fake dense vectors are noise)."""
+    _ingested(docs)
+    monkeypatch.setenv("QA_RETRIEVAL_MODE", "lexical")
+    get_settings.cache_clear()
+    result = _run("ask", "--json", "chi thi 12 ban hanh ngay nao")
+    assert result.exit_code == 0, result.output
+    response = ChatResponse.model_validate_json(result.stdout)
+    assert not response.abstained
+    assert "05/01/2022" in response.answer
+    assert any("12-CT/TW ngày 05/01/2022" in c.snippet for c in response.citations)
+
+
 def test_ask_on_an_empty_index_abstains(cli_env: Path) -> None:
     result = _run("ask", "--json", QUESTION)
     assert result.exit_code == 0, result.output
