@@ -96,6 +96,26 @@ def test_windows_1258_is_decoded_with_a_note() -> None:
     assert loaded.notes == ["decoded from Windows-1258"]
 
 
+# TCVN3 (ABC), the other legacy 8-bit Vietnamese encoding: one byte per letter, toned letters in 0xB5-0xFE.
+_TCVN3 = dict(zip(
+    "àảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵăâêôơưđĂÂÊÔƠƯĐ",
+    bytes([0xB5, 0xB6, 0xB7, 0xB8, 0xB9, 0xBB, 0xBC, 0xBD, 0xBE, 0xC6, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCE,
+           0xCF, 0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6, 0xD7, 0xD8, 0xDC, 0xDD, 0xDE, 0xDF, 0xE1, 0xE2, 0xE3,
+           0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEC, 0xED, 0xEE, 0xEF, 0xF1, 0xF2, 0xF3, 0xF4, 0xF5,
+           0xF6, 0xF7, 0xF8, 0xF9, 0xFA, 0xFB, 0xFC, 0xFD, 0xFE, 0xA8, 0xA9, 0xAA, 0xAB, 0xAC, 0xAD, 0xAE, 0xA1,
+           0xA2, 0xA3, 0xA4, 0xA5, 0xA6, 0xA7]),
+    strict=True,
+))
+
+
+def test_tcvn3_is_refused_not_decoded_as_windows_1258_mojibake() -> None:
+    """DESIGN.md: legacy encodings are normalised to NFC or rejected with a clear error."""
+    data = b"".join(bytes([_TCVN3[c]]) if c in _TCVN3 else c.encode("ascii") for c in VI)
+    with pytest.raises(InvalidDocumentError, match="TCVN3"):
+        loaded = load_bytes("tcvn3.txt", data)
+        pytest.fail(f"accepted as {loaded.notes}: {loaded.text!r}")
+
+
 def test_non_utf8_bytes_that_are_not_vietnamese_are_refused() -> None:
     with pytest.raises(InvalidDocumentError, match="cannot decode"):
         load_bytes("latin.txt", "Café crème brûlée à la française".encode("latin-1"))
