@@ -224,6 +224,23 @@ def test_same_content_under_two_names_is_a_duplicate(core_store: IndexStore, tmp
     assert core_store.registry.list_documents()[1] == 1
 
 
+def test_file_edited_into_a_copy_of_another_does_not_keep_its_old_text(
+    core_store: IndexStore, sample_copy: Path
+) -> None:
+    """DESIGN.md: "a changed file replaces its old chunks" — even when its new content is a duplicate."""
+    ingest_paths(core_store, [sample_copy])
+    edited = sample_copy / NAME_002
+    doc_id = make_doc_id(str(edited.resolve()))
+    edited.write_bytes((sample_copy / NAME_000).read_bytes())
+
+    outcome = _by_name(ingest_paths(core_store, [edited]))[NAME_002]
+    assert outcome.status in ("skipped", "updated", "removed")
+    rec = core_store.registry.get_document(doc_id)
+    old_text = "Tài liệu đính kèm tải tại đây 74-UBND-KH.signed"
+    assert rec is None or old_text not in rec.text, "the index still answers from text the file no longer has"
+    _assert_consistent(core_store)
+
+
 def test_unknown_path_is_a_skipped_outcome(core_store: IndexStore, tmp_path: Path, sample_copy: Path) -> None:
     missing = tmp_path / "khong-ton-tai.txt"
     summary = ingest_paths(core_store, [missing, sample_copy / NAME_002])
