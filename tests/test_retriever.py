@@ -171,3 +171,17 @@ def test_empty_index_returns_nothing(core_store: IndexStore) -> None:
 def test_question_matching_nothing_lexically(store: IndexStore) -> None:
     assert _retriever(store, "lexical").invoke("xyzzy qwerty") == []
     assert len(_retriever(store, "hybrid").invoke("xyzzy qwerty")) == 3  # dense always has neighbours
+
+
+def test_reopened_store_still_scores_lexically(store: IndexStore) -> None:
+    """A second process (the API after `qa ingest`) loads the saved lexical index: its BM25 scores must
+    count in hybrid fusion, not silently read as 0 for every chunk."""
+    reopened = IndexStore(store.data_dir, store.embeddings)
+    try:
+        docs = _retriever(reopened, "hybrid").invoke("Kế hoạch số 108-KH/TU của Ban Thường vụ Thành ủy")
+        assert docs[0].metadata["lexical_score"] > 0
+        lexical = _retriever(reopened, "lexical").invoke("chi thi 12 ban hanh ngay nao")
+        assert lexical[0].metadata["score"] > 0
+        assert "Chỉ thị số 12-CT/TW ngày 05/01/2022" in lexical[0].page_content
+    finally:
+        reopened.close()
