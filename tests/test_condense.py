@@ -41,6 +41,14 @@ def test_what_about_a_document_of_another_kind_replaces_the_whole_reference() ->
     assert condense("Còn Kế hoạch 108-KH/TU thì sao?", DIRECTIVE) == "Kế hoạch 108-KH/TU ban hành ngày nào?"
 
 
+def test_what_about_a_body_keeps_the_document() -> None:
+    """X is not a document ("Còn Ủy ban nhân dân thì sao?"): it must not replace the document reference."""
+    history = _history("Chỉ thị 12-CT/TW giao nhiệm vụ gì cho Thành ủy?", "Thành ủy phải quán triệt ... [1].")
+    condensed = condense("Còn Ủy ban nhân dân thì sao?", history)
+    assert "Chỉ thị 12-CT/TW" in condensed
+    assert "Uỷ ban nhân dân" in condensed
+
+
 # --- "văn bản đó", "nó", "kế hoạch này" ----------------------------------------------------------
 
 
