@@ -188,3 +188,16 @@ def test_match_key_keeps_marks() -> None:
 def test_more_document_number_shapes_survive_whole(number: str) -> None:
     """Laws are numbered like 59/2020/QH14 (the issuing National Assembly's term ends in digits)."""
     assert number.lower() in analyze(f"Căn cứ văn bản số {number} ngày 17/6/2020.", mode="query")
+
+
+@pytest.mark.parametrize(
+    "question", ["quyet dinh 45/QĐ-UBND ban hanh ngay nao", "nghi dinh 15/2020/NĐ-CP quy dinh gi"]
+)
+def test_unaccented_question_with_a_copied_document_number_is_still_folded(question: str) -> None:
+    """Users type without marks but paste the number ("45/QĐ-UBND"): its Đ must not switch the words
+    to exact matching, where "quyet dinh" would never meet "quyết định"."""
+    tokens = analyze(question, mode="query")
+    index = set(analyze(question.replace("quyet dinh", "Quyết định").replace("nghi dinh", "Nghị định")
+                        .replace("ban hanh ngay nao", "ban hành ngày nào").replace("quy dinh gi", "quy định gì")))
+    words = [t for t in tokens if "/" not in t and not t.lstrip("~").isdigit() and "qđ" not in t and "nđ" not in t]
+    assert words and set(words) <= index, sorted(set(words) - index)
