@@ -152,7 +152,7 @@ def analyze(text: str, mode: str = "index") -> list[str]:
             tokens.extend(_phrase_tokens(phrase, folded_mode=False))
             tokens.extend(_phrase_tokens(phrase, folded_mode=True))
         return tokens
-    folded_mode = not has_diacritics(rest)
+    folded_mode = not has_diacritics(DOC_NUMBER_RE.sub(" ", text))  # a pasted "45/QĐ-UBND" is not typing with marks
     for phrase in phrases:
         tokens.extend(_phrase_tokens(phrase, folded_mode=folded_mode))
     return tokens
