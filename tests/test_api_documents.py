@@ -12,7 +12,7 @@ from langchain_core.embeddings import DeterministicFakeEmbedding
 
 ADMIN = {"Authorization": "Bearer a1"}
 CHAT = {"Authorization": "Bearer c1"}
-DOC_000 = "000-bcc9d3f070f74c9b-e341ba9cc0"
+SOURCE_000 = "000_bcc9d3f070f74c9b.txt"
 NEW_PLAN = (
     "Kế hoạch số 74/KH-UBND ngày 15/3/2024 của Ủy ban nhân dân thành phố về chuyển đổi số.\n\n"
     "Sở Thông tin và Truyền thông chủ trì, phối hợp với các sở, ngành xây dựng cổng dữ liệu mở, "
@@ -32,6 +32,12 @@ def upload(client: TestClient, *files: tuple[str, bytes]) -> dict:
     return res.json()
 
 
+def doc_000(client: TestClient) -> str:
+    """The sample article's id (it hashes the ingested path, so it depends on where the repo lives)."""
+    docs = client.get("/v1/documents", headers=ADMIN).json()["documents"]
+    return str(next(d["doc_id"] for d in docs if d["source"] == SOURCE_000))
+
+
 def total(client: TestClient) -> int:
     return int(client.get("/v1/documents", headers=ADMIN).json()["total"])
 
@@ -49,10 +55,11 @@ def test_list_is_paged_with_a_total(admin: TestClient) -> None:
 
 
 def test_detail_has_metadata_and_facts(admin: TestClient) -> None:
-    body = admin.get(f"/v1/documents/{DOC_000}", headers=ADMIN).json()
+    doc_id = doc_000(admin)
+    body = admin.get(f"/v1/documents/{doc_id}", headers=ADMIN).json()
     assert body["author"] == "Ngô Phương Văn" and body["published"] == "2023-01-12"
     assert {"12-CT/TW", "108-KH/TU"} <= {n["number"] for n in body["doc_numbers"]}
-    assert body["facts"] and all(f["chunk_id"].startswith(DOC_000) for f in body["facts"])
+    assert body["facts"] and all(f["chunk_id"].startswith(doc_id) for f in body["facts"])
     assert body["chunks"] == 7 and body["ingested_at"].endswith("+00:00")
 
 
@@ -64,13 +71,14 @@ def test_unknown_document_is_404(admin: TestClient) -> None:
 
 
 def test_delete_removes_the_document_everywhere(admin: TestClient) -> None:
-    res = admin.delete(f"/v1/documents/{DOC_000}", headers=ADMIN)
-    assert res.json() == {"doc_id": DOC_000, "status": "removed", "chunks": 7}
-    assert admin.get(f"/v1/documents/{DOC_000}", headers=ADMIN).status_code == 404
+    doc_id = doc_000(admin)
+    res = admin.delete(f"/v1/documents/{doc_id}", headers=ADMIN)
+    assert res.json() == {"doc_id": doc_id, "status": "removed", "chunks": 7}
+    assert admin.get(f"/v1/documents/{doc_id}", headers=ADMIN).status_code == 404
     assert total(admin) == 1
     assert admin.get("/readyz").json()["chunks"] == 4
     answer = admin.post("/v1/chat", headers=CHAT, json={"message": "Chỉ thị 12-CT/TW giao ai xây dựng chương trình?"})
-    assert DOC_000 not in {c["doc_id"] for c in answer.json()["citations"]}
+    assert doc_id not in {c["doc_id"] for c in answer.json()["citations"]}
 
 
 # --- upload -----------------------------------------------------------------------------------------
@@ -167,10 +175,11 @@ def test_oversized_chunked_upload_is_413_while_reading(admin: TestClient) -> Non
 
 def test_documents_need_the_admin_scope(admin: TestClient) -> None:
     assert admin.get("/v1/documents").status_code == 401
+    doc_id = doc_000(admin)
     for method, path in (
         ("GET", "/v1/documents"),
-        ("GET", f"/v1/documents/{DOC_000}"),
-        ("DELETE", f"/v1/documents/{DOC_000}"),
+        ("GET", f"/v1/documents/{doc_id}"),
+        ("DELETE", f"/v1/documents/{doc_id}"),
         ("POST", "/v1/documents"),
     ):
         res = admin.request(method, path, headers=CHAT)

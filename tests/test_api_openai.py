@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -16,6 +17,8 @@ from fastapi.testclient import TestClient
 
 from qa_service.api.app import create_app
 from qa_service.api.routes.openai_compat import MODEL_ID, CompletionRequest
+from qa_service.schemas import ChatRequest, ChatResponse
+from qa_service.service import QAService, build_service
 from tests.conftest import api_settings, ingest_sample
 
 QUESTION = "Ai có trách nhiệm xây dựng Chương trình hành động thực hiện Chỉ thị 12-CT/TW?"
@@ -191,3 +194,28 @@ def test_invalid_completion_requests_are_422(client: TestClient, messages: list[
     res = client.post("/v1/chat/completions", json={"model": MODEL_ID, "messages": messages})
     assert res.status_code == 422, res.text
     assert res.json()["error"]["code"] == "invalid_request"
+
+
+class BrokenService(QAService):
+    """The real service whose answering fails unexpectedly, as a crashed backend would."""
+
+    def chat(self, request: ChatRequest) -> ChatResponse:
+        raise RuntimeError("index went away")
+
+
+def test_unexpected_failure_is_a_json_500_or_an_error_chunk(tmp_path: Path) -> None:
+    settings = api_settings(tmp_path / "index")
+    real = build_service(settings)
+    broken = BrokenService(settings, real.store, real.chain, real.conversations)
+    broken.ready.set()
+    body = {"model": MODEL_ID, "messages": [{"role": "user", "content": QUESTION}]}
+    try:
+        with TestClient(create_app(settings, service=broken), raise_server_exceptions=False) as client:
+            res = client.post("/v1/chat/completions", json=body)
+            assert res.status_code == 500 and res.json()["error"]["code"] == "internal_error"
+            with client.stream("POST", "/v1/chat/completions", json={**body, "stream": True}) as res:
+                blocks = [b for b in res.read().decode().split("\n\n") if b]
+        assert json.loads(blocks[0][6:])["error"]["code"] == "internal_error"
+        assert blocks[-1] == "data: [DONE]"
+    finally:
+        real.close()

@@ -9,6 +9,7 @@ so a client that only shows `content` still shows the sources; the structured `c
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator
@@ -26,6 +27,7 @@ from qa_service.schemas import MAX_HISTORY_TURNS, ChatRequest, ChatResponse, Cit
 from vectorstore.errors import QAError
 
 router = APIRouter(prefix="/v1", tags=["openai"])
+log = logging.getLogger(__name__)
 
 MODEL_ID = "vi-doc-qa"
 _CREATED = 1_735_689_600  # 2025-01-01: a fixed "created" for the model card
@@ -232,6 +234,11 @@ async def _stream(
         response = await answer_with_deadline(service, chat_request, timeout)
     except QAError as exc:
         yield _sse(error_body(exc.code, exc.message))  # the openai SDK raises APIError on this
+        yield _sse("[DONE]")
+        return
+    except Exception:  # headers are sent: an error chunk is the only way left to tell the client
+        log.exception("unhandled error while streaming a completion")
+        yield _sse(error_body("internal_error", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau."))
         yield _sse("[DONE]")
         return
     record_answer(response)
