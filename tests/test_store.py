@@ -336,10 +336,20 @@ def test_reembed_switches_the_vector_space(tmp_path: Path) -> None:
 def test_searches_and_documents(core_store: IndexStore) -> None:
     doc = _doc("a", TEXTS)
     _write(core_store, doc)
-    hits, scores = core_store.lexical_search(analyze("Chỉ thị 12-CT/TW", mode="query"), 5)
+    hits, score_of = core_store.lexical_search(analyze("Chỉ thị 12-CT/TW", mode="query"), 5)
     assert hits[0][0] == doc.chunks[0].chunk_id
-    assert core_store.lexical_score_of(scores, doc.chunks[0].chunk_id) == pytest.approx(hits[0][1])
-    assert core_store.lexical_score_of(scores, "khong-co") == 0.0
+    assert score_of(doc.chunks[0].chunk_id) == pytest.approx(hits[0][1])
+    assert score_of("khong-co") == 0.0
+
+
+def test_reopened_store_scores_lexically(core_store: IndexStore) -> None:
+    """Regression: a store that loads its saved lexical index must still score every chunk id."""
+    doc = _doc("a", TEXTS)
+    _write(core_store, doc)
+    core_store.refresh(persist=True)
+    reopened = IndexStore(core_store.data_dir, core_store.embeddings)
+    hits, score_of = reopened.lexical_search(analyze("Chỉ thị 12-CT/TW", mode="query"), 5)
+    assert hits and score_of(hits[0][0]) > 0
 
     # DeterministicFakeEmbedding is seeded by the text: the same text is the nearest neighbour
     query = core_store.embeddings.embed_documents([embedding_text(doc.chunks[2])])[0]
@@ -369,3 +379,19 @@ def test_a_reader_sees_another_writers_changes(core_store: IndexStore, counting_
         assert hits and hits[0][0].startswith("a:")
     finally:
         reader.close()
+
+
+def test_scores_stay_aligned_when_another_thread_refreshes_in_between(core_store: IndexStore) -> None:
+    """The retriever scores candidates after lexical_search returned; in the API another request may
+    refresh the index in between (after a document was removed, so positions shift)."""
+    _write(core_store, _doc("a", TEXTS[:2]))
+    _write(core_store, _doc("b", TEXTS[2:]))
+    hits, score_of = core_store.lexical_search(analyze("Uỷ ban nhân dân thành phố yêu cầu", mode="query"), 5)
+    best_id, best_score = hits[0]
+    assert best_id.startswith("b:")
+
+    with core_store.writer_lock:  # meanwhile: document a is removed and another request refreshes
+        core_store.delete_document("a")
+    core_store.lexical_search(["chỉ"], 5)
+
+    assert score_of(best_id) == pytest.approx(best_score)

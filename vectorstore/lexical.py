@@ -24,6 +24,7 @@ class LexicalIndex:
         self.b = b
         self.version = -1
         self.chunk_ids: list[str] = []
+        self.positions: dict[str, int] = {}
         self._bm25: bm25s.BM25 | None = None
 
     def __len__(self) -> int:
@@ -40,6 +41,7 @@ class LexicalIndex:
             bm25 = bm25s.BM25(k1=self.k1, b=self.b)
             bm25.index(corpus, show_progress=False)
         self._bm25, self.chunk_ids, self.version = bm25, ids, version
+        self.positions = {cid: i for i, cid in enumerate(ids)}
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk (in `chunk_ids` order) for the query tokens."""
@@ -86,6 +88,7 @@ class LexicalIndex:
             state = json.loads(state_file.read_text())
             index = cls(k1=state["k1"], b=state["b"])
             index.chunk_ids = list(state["chunk_ids"])
+            index.positions = {cid: i for i, cid in enumerate(index.chunk_ids)}
             index.version = int(state["version"])
             if index.chunk_ids:
                 index._bm25 = bm25s.BM25.load(str(folder / "bm25"))

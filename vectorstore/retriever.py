@@ -8,6 +8,7 @@ retrievers, so nothing is penalised for missing from one list) keeps it. Weights
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -52,9 +53,9 @@ class HybridRetriever(BaseRetriever):
         """(chunk_id, fused, lexical, dense) for the union of both candidate lists, best first."""
         store = self.store
         lexical: list[tuple[str, float]] = []
-        all_scores = np.zeros(0, dtype=np.float32)
+        score_of: Callable[[str], float] = lambda _cid: 0.0  # noqa: E731
         if self.mode != "dense":
-            lexical, all_scores = store.lexical_search(analyze(query, mode="query"), self.candidates)
+            lexical, score_of = store.lexical_search(analyze(query, mode="query"), self.candidates)
         dense: dict[str, float] = {}
         if self.mode != "lexical":
             qvec = np.asarray(store.embeddings.embed_query(query), dtype=np.float32)
@@ -66,7 +67,7 @@ class HybridRetriever(BaseRetriever):
         ids = list(dict.fromkeys([cid for cid, _ in lexical] + list(dense)))
         if not ids:
             return []
-        lex = np.array([store.lexical_score_of(all_scores, cid) if len(all_scores) else 0.0 for cid in ids])
+        lex = np.array([score_of(cid) for cid in ids])
         den = np.array([dense.get(cid, 0.0) for cid in ids])
         if self.mode == "lexical":
             fused = lex

@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,8 +135,7 @@ class IndexStore:
         )
         self.writer_lock = WriterLock(self.data_dir / "writer.lock", timeout=lock_timeout)
         self._lexical_dir = self.data_dir / "lexical"
-        self._lexical = LexicalIndex.load(self._lexical_dir) or LexicalIndex()
-        self._positions: dict[str, int] = {}
+        self._set_lexical(LexicalIndex.load(self._lexical_dir) or LexicalIndex())
         self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
         self._count_cache: tuple[int, int] = (-1, 0)
         self._refresh_lock = threading.Lock()
@@ -257,28 +257,33 @@ class IndexStore:
                 return
             loaded = LexicalIndex.load(self._lexical_dir)
             if loaded is not None and loaded.version == version:
-                self._lexical = loaded
+                self._set_lexical(loaded)
             else:
                 fresh = LexicalIndex()
                 fresh.build(self.registry.iter_tokens(), version)
-                self._lexical = fresh
+                self._set_lexical(fresh)
                 if persist:
                     fresh.save(self._lexical_dir)
-            self._positions = {cid: i for i, cid in enumerate(self._lexical.chunk_ids)}
 
-    def lexical_search(self, tokens: list[str], k: int) -> tuple[list[tuple[str, float]], np.ndarray]:
+    def _set_lexical(self, index: LexicalIndex) -> None:
+        self._lexical = index  # one assignment: readers see the old index or the new one
+
+    def lexical_search(self, tokens: list[str], k: int) -> tuple[list[tuple[str, float]], Callable[[str], float]]:
+        """Top-k hits, and the BM25 score of any chunk id under the same index snapshot."""
         self.refresh()
-        scores = self._lexical.scores(tokens)
+        index = self._lexical  # one snapshot for the whole query, even if a reload swaps it
+        scores = index.scores(tokens)
+
+        def score_of(chunk_id: str) -> float:
+            pos = index.positions.get(chunk_id)
+            return 0.0 if pos is None or pos >= len(scores) else float(scores[pos])
+
         if not len(scores):
-            return [], scores
+            return [], score_of
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self._lexical.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0], scores
-
-    def lexical_score_of(self, scores: np.ndarray, chunk_id: str) -> float:
-        pos = self._positions.get(chunk_id)
-        return 0.0 if pos is None or pos >= len(scores) else float(scores[pos])
+        return [(index.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0], score_of
 
     def vector_count(self) -> int:
         """Chroma's `count()` costs milliseconds per call (more over HTTP); it can only change when
