@@ -141,3 +141,13 @@ def test_a_stream_that_stalls_ends_in_the_extractive_answer(client: TestClient, 
     events = sse(client.post("/v1/chat/stream", json=QUESTION).text)
     assert events[-1][0] == "done"
     assert json.loads(events[-1][1])["answerer"] == "extractive-fallback"
+
+
+def test_the_route_deadline_ends_a_hung_stream_with_an_error_event(service: QAService, llm: ScriptedLLM) -> None:
+    llm.behaviour, llm.delay = "stall", 3.0
+    hurried = Settings(**{**service.settings.model_dump(), "request_timeout": 1.0})
+    with TestClient(create_app(hurried, service=service)) as c:
+        events = sse(c.post("/v1/chat/stream", json=QUESTION).text)
+    llm.behaviour, llm.delay = "correct", 0.0
+    assert events[0][0] == "citations" and events[-1][0] == "error"
+    assert json.loads(events[-1][1])["error"]["code"] == "timeout"

@@ -79,21 +79,28 @@ async def chat_stream(
 
 async def llm_events(service: ServiceDep, body: ChatRequest, request: Request, timeout: float) -> AsyncIterator[dict[str, str]]:
     """The model's tokens as `delta`s while it writes; `done` carries the verified answer."""
-    try:
-        with anyio.fail_after(timeout):
-            async for ev in iterate_in_threadpool(stream_chat(service, body, timeout=timeout * 0.9)):
-                if ev.kind == "citations":
-                    data = json.dumps({"citations": [c.model_dump() for c in ev.data]}, ensure_ascii=False)
-                elif ev.kind == "delta":
-                    if await request.is_disconnected():
-                        return
-                    data = json.dumps({"text": ev.data}, ensure_ascii=False)
-                else:
-                    record_answer(ev.data)
-                    data = ev.data.model_dump_json()
-                yield {"event": ev.kind, "data": data}
-    except TimeoutError:
-        exc = QAError("Quá thời gian xử lý câu hỏi, vui lòng thử lại.", code="timeout", status_code=504)
-        yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
-    except QAError as exc:
-        yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
+    events = iterate_in_threadpool(stream_chat(service, body, timeout=timeout * 0.9))
+    deadline = anyio.current_time() + timeout
+    while True:
+        try:  # the deadline wraps each step, never a `yield` (a cancel scope must not span one)
+            with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
+                ev = await events.__anext__()
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            exc = QAError("Quá thời gian xử lý câu hỏi, vui lòng thử lại.", code="timeout", status_code=504)
+            yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
+            return
+        except QAError as exc:
+            yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
+            return
+        if ev.kind == "citations":
+            data = json.dumps({"citations": [c.model_dump() for c in ev.data]}, ensure_ascii=False)
+        elif ev.kind == "delta":
+            if await request.is_disconnected():
+                return
+            data = json.dumps({"text": ev.data}, ensure_ascii=False)
+        else:
+            record_answer(ev.data)
+            data = ev.data.model_dump_json()
+        yield {"event": ev.kind, "data": data}
