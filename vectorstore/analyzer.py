@@ -16,9 +16,9 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _MODIFIERS = {"\u0302", "\u0306", "\u031b"}  # circumflex (â ê ô), breve (ă), horn (ơ ư)
 _VOWELS = set("aăâeêioôơuưy")
 
-# Document numbers: 12-CT/TW, 108-KH/TU, 1830/LHHN-VP, 15/2020/NĐ-CP, 74-UBND-KH, 45/QĐ-UBND.
+# Document numbers: 12-CT/TW, 108-KH/TU, 1830/LHHN-VP, 15/2020/NĐ-CP, 74-UBND-KH, 45/QĐ-UBND, 59/2020/QH14.
 DOC_NUMBER_RE = re.compile(
-    r"(?<![\w/-])\d{1,6}(?:/\d{4})?(?:[-/][A-Za-zĐđ]{1,12}(?:[-/][A-Za-zĐđ0-9]{1,12})*)(?![\w])"
+    r"(?<![\w/-])\d{1,6}(?:/\d{4})?(?:[-/][A-Za-zĐđ][A-Za-zĐđ0-9]{0,11}(?:[-/][A-Za-zĐđ0-9]{1,12})*)(?![\w])"
 )
 # Dates: 05/01/2022, 20/5/2022, 5-1-2022, 20.5.2022 (day first, as Vietnamese writes them).
 DATE_RE = re.compile(r"(?<![\w/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?![\w/])")
