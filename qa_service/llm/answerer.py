@@ -22,7 +22,7 @@ from prompts import load_prompt
 from qa_service.answer import ABSTAIN_TEXT, Answer, ExtractiveAnswerer
 from qa_service.chain import Answerer
 from qa_service.citations import CitationBuilder
-from qa_service.llm.guard import LeakDetector, fence_passage, neutralize, new_fence, strip_links
+from qa_service.llm.guard import LeakDetector, fence_passage, neutralize, new_fence, strip_links, strip_thinking
 from qa_service.llm.stream import SafeEmitter
 from qa_service.llm.verify import DEFAULT_POLICY, Policy, renumber, verify
 from qa_service.question import QuestionInfo
@@ -126,6 +126,7 @@ class LLMAnswerer:
             report["verify_ms"] = round((time.perf_counter() - t0) * 1000, 3)
             return report
 
+        raw = strip_thinking(raw)
         if prep.leak.leaks(raw):
             return self._fallback(info, prep.chunks, facts, docs, chunk_at, "system prompt in output", took())
         text, removed_links = strip_links(raw, prep.sources)

@@ -38,6 +38,8 @@ _URL_RE = re.compile(r"(?:\b(?:https?|ftp|file|data|javascript):[^\s<>\"'\])]*|\
                      r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|io|xyz|ru|cn|info|top|site|vn|me|co|app|dev)(?:[/?:][^\s<>\"'\])]*)?)",
                      re.I)
 _WORD_RE = re.compile(r"\w+(?:[-/.]\w+)*")
+# Reasoning models (Qwen3, DeepSeek-R1 on Ollama or llama.cpp) may put their thinking in the text.
+_THINK_RE = re.compile(r"<think>.*?(?:</think>\s*|$)", re.S)
 
 
 def new_fence() -> str:
@@ -64,6 +66,11 @@ def fence_passage(index: int, text: str, fence: str, source: str = "", title: st
     body = text.translate({ord(c): None for c in FENCE_CHARS}).strip()
     head = f"[{index}] Nguồn: {source}" + (f" — Tiêu đề: {title}" if title else "")
     return f"{head}\n{fence}\n{body}\n{fence}"
+
+
+def strip_thinking(text: str) -> str:
+    """Drop `<think>…</think>` (or an unclosed `<think>…` cut off by the token limit)."""
+    return _THINK_RE.sub("", text)
 
 
 def _norm_url(url: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa_service.llm.guard import LeakDetector, strip_links
+from qa_service.llm.guard import LeakDetector, strip_links, strip_thinking
 from qa_service.llm.verify import drop_bad_markers
 
 HOLDBACK_WORDS = 8
@@ -32,6 +32,9 @@ class SafeEmitter:
         if len(starts) <= self.holdback:
             return self.done
         cut = starts[-self.holdback]
+        think = self.raw.rfind("<think>", self.done, cut)
+        if think >= 0 and not 0 <= self.raw.find("</think>", think) <= cut - len("</think>"):
+            return think  # hold reasoning back until it closes; it is never sent
         opened = max(self.raw.rfind(c, self.done, cut) for c in "[(<")
         closed = max(self.raw.rfind(c, self.done, cut) for c in "])>")
         return opened if opened > closed else cut
@@ -39,11 +42,13 @@ class SafeEmitter:
     def _emit(self, cut: int) -> str:
         if cut <= self.done:
             return ""
+        segment = strip_thinking(self.raw[self.done : cut])
         # The window reaches back a little so a leaked phrase across two stretches is still seen.
-        if self.leak.leaks(self.raw[max(0, self.done - WINDOW_CHARS) : cut]):
+        window = strip_thinking(self.raw[max(0, self.done - WINDOW_CHARS) : self.done]) + segment
+        if self.leak.leaks(window):
             self.leaked = True
             return ""
-        clean, _ = strip_links(self.raw[self.done : cut], self.sources)
+        clean, _ = strip_links(segment, self.sources)
         clean, _ = drop_bad_markers(clean, self.k)
         self.done = cut
         return clean
