@@ -244,7 +244,7 @@ def test_second_writer_lock_in_the_same_process_is_refused(tmp_path: Path) -> No
         with pytest.raises(IndexLockedError) as info, WriterLock(path, timeout=0.5):
             pass
         waited = time.monotonic() - started
-    assert 0.4 <= waited < 2.0
+    assert 0.4 <= waited < 3.0  # refused after the timeout, not hanging
     assert info.value.status_code == 503
     assert "only one writer" in info.value.message
     with WriterLock(path, timeout=0.5):  # released: free again
