@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
-
-from vectorstore.analyzer import fold, normalize
 
 FENCE_CHARS = "⟦⟧"
 NEUTRALIZED = "[…đã lược bỏ một câu có dạng mệnh lệnh…]"
@@ -29,7 +28,8 @@ _INJECTION_PATTERNS = [
     r"!\[|\]\(\s*(https?:|data:)|<img\b|<script\b",
 ]
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS))
-_SENTENCE_RE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)|\n")
+_SENTENCE_RE = re.compile(r"[^.!?\n]+[.!?]*|\n")
+_MARKS_RE = re.compile(r"[\u0300-\u036f]")
 
 _MD_IMAGE_RE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)?")
 _MD_LINK_RE = re.compile(r"\[([^\]\n]*)\]\(\s*([^)\s]+)[^)\n]*\)")
@@ -42,6 +42,11 @@ _WORD_RE = re.compile(r"\w+(?:[-/.]\w+)*")
 _THINK_RE = re.compile(r"<think>.*?(?:</think>\s*|$)", re.S)
 
 
+def fold(text: str) -> str:
+    """`vectorstore.analyzer.fold` for long texts: the same result, several times faster."""
+    return _MARKS_RE.sub("", unicodedata.normalize("NFD", text.lower())).replace("đ", "d")
+
+
 def new_fence() -> str:
     """A per-request fence a document cannot forge (it never saw the nonce)."""
     return f"⟦{secrets.token_hex(4)}⟧"
@@ -49,6 +54,8 @@ def new_fence() -> str:
 
 def neutralize(text: str) -> tuple[str, int]:
     """Replace the sentences that read like instructions to the model; returns (text, count)."""
+    if not _INJECTION_RE.search(fold(text)):
+        return text, 0
     hits = 0
 
     def repl(m: re.Match[str]) -> str:
@@ -121,7 +128,7 @@ def strip_links(text: str, sources: Iterable[str]) -> tuple[str, list[str]]:
 
 
 def _words(text: str) -> list[str]:
-    return _WORD_RE.findall(fold(normalize(text)))
+    return _WORD_RE.findall(fold(text))  # folding drops tone marks: no need to normalise them first
 
 
 class LeakDetector:
@@ -132,14 +139,11 @@ class LeakDetector:
     """
 
     def __init__(self, system_text: str, public_text: str, shingle: int = 6) -> None:
-        public = set(_words(public_text))
-        public_joined = " " + " ".join(_words(public_text)) + " "
+        public_words = _words(public_text)
+        public = set(public_words)
         words = _words(system_text)
         self.shingle = shingle
-        self.shingles = {
-            " ".join(words[i : i + shingle]) for i in range(len(words) - shingle + 1)
-        }
-        self.shingles = {s for s in self.shingles if f" {s} " not in public_joined}
+        self.shingles = _shingles(words, shingle) - _shingles(public_words, shingle)
         # Rare tokens: codes, keys, canaries (a digit in a word, or a long mixed token).
         self.tokens = {w for w in words if w not in public and re.search(r"\d", w) and re.search(r"[a-z]", w)}
         self.tokens |= {w for w in words if w not in public and len(w) >= 16}
@@ -151,4 +155,8 @@ class LeakDetector:
         folded = fold(text)
         if any(tok in folded for tok in self.tokens):
             return True
-        return any(" ".join(words[i : i + self.shingle]) in self.shingles for i in range(len(words) - self.shingle + 1))
+        return not self.shingles.isdisjoint(_shingles(words, self.shingle))
+
+
+def _shingles(words: list[str], n: int) -> set[str]:
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
