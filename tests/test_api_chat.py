@@ -110,3 +110,18 @@ def test_health_and_readiness(client: TestClient) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "chunks": 11, "documents": 2}
+
+
+def test_chunked_body_over_the_limit_is_413(client: TestClient) -> None:
+    """No Content-Length: the body is counted as it arrives, so the limit still holds."""
+
+    def body() -> Any:
+        yield b'{"message": "'
+        for _ in range(20):
+            yield b"a" * 8192
+        yield b'"}'
+
+    response = client.post("/v1/chat", content=body(), headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
+    assert response.headers.get("x-request-id")

@@ -7,11 +7,12 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_fastapi_instrumentator import Instrumentator
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa_service.api.errors import error_response, install_error_handlers
 from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat
@@ -29,29 +30,64 @@ trích dẫn chính xác đoạn văn (`[n]` ↔ `citations`), và nói rõ khi 
 """
 
 
-class BodyLimitMiddleware(BaseHTTPMiddleware):
-    """Refuse oversized bodies by their declared length before reading them (413)."""
+class _BodyTooLarge(HTTPException):
+    """An HTTPException so that body parsing re-raises it as is (any other error becomes a 400)."""
 
-    def __init__(self, app: object, json_limit: int, upload_limit: int) -> None:
-        super().__init__(app)  # type: ignore[arg-type]
+    def __init__(self, message: str) -> None:
+        super().__init__(status_code=413, detail=message)
+
+
+class BodyLimitMiddleware:
+    """413 for bodies over the limit, whether declared (`Content-Length`) or streamed chunked:
+    the body is counted as it is received, so a client cannot skip the check by omitting the
+    header. Also tags every response with an `X-Request-ID`."""
+
+    def __init__(self, app: ASGIApp, json_limit: int, upload_limit: int) -> None:
+        self.app = app
         self.json_limit = json_limit
         self.upload_limit = upload_limit
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
-        limit = self.upload_limit if request.url.path.startswith("/v1/documents") else self.json_limit
-        if length is not None:
-            try:
-                too_big = int(length) > limit
-            except ValueError:
-                return error_response(400, "bad_request", "Content-Length không hợp lệ.")
-            if too_big:
-                return error_response(413, "too_large", f"Yêu cầu quá lớn (tối đa {limit // 1024} KB).")
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        request.state.request_id = request_id
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request_id
-        return response
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        limit = self.upload_limit if scope["path"].startswith("/v1/documents") else self.json_limit
+        message = f"Yêu cầu quá lớn (tối đa {limit // 1024} KB)."
+        declared = headers.get("content-length")
+        if declared is not None:
+            if not declared.isdigit():
+                await error_response(400, "bad_request", "Content-Length không hợp lệ.")(scope, receive, send)
+                return
+            if int(declared) > limit:
+                await error_response(413, "too_large", message)(scope, receive, send)
+                return
+        request_id = headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})["request_id"] = request_id
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            msg = await receive()
+            if msg["type"] == "http.request":
+                received += len(msg.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge(message)
+            return msg
+
+        async def tagged_send(msg: Message) -> None:
+            nonlocal started
+            if msg["type"] == "http.response.start":
+                started = True
+                msg = {**msg, "headers": [*msg.get("headers", []), (b"x-request-id", request_id.encode())]}
+            await send(msg)
+
+        try:
+            await self.app(scope, counted_receive, tagged_send)
+        except _BodyTooLarge:
+            if not started:
+                await error_response(413, "too_large", message)(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, service: QAService | None = None) -> FastAPI:

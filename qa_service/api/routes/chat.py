@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import AsyncIterator
 
@@ -18,6 +19,7 @@ from qa_service.metrics import record_answer
 from qa_service.schemas import ChatRequest, ChatResponse
 from vectorstore.errors import QAError
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["chat"])
 
 _ERRORS = {
@@ -64,6 +66,11 @@ async def chat_stream(
             response = await answer_with_deadline(service, body, settings.request_timeout)
         except QAError as exc:
             yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
+            return
+        except Exception:  # headers are sent: report in-band rather than cutting the stream
+            log.exception("chat stream failed")
+            body_ = error_body("internal_error", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.")
+            yield {"event": "error", "data": json.dumps(body_, ensure_ascii=False)}
             return
         record_answer(response)
         citations = [c.model_dump() for c in response.citations]
