@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 
@@ -21,6 +22,11 @@ def test_openai_compatible_client_is_configured_from_settings() -> None:
     assert model.openai_api_base == "http://127.0.0.1:9/v1" and model.model_name == "qwen"
     assert model.request_timeout == 7 and model.max_retries == 0 and model.max_tokens == 300
     assert model.openai_api_key is not None  # local servers need no key, the client needs one
+
+
+def test_openai_without_a_base_url_is_refused_not_sent_to_the_cloud() -> None:
+    with pytest.raises(ValueError, match="QA_LLM_BASE_URL"):
+        make_chat_model(Settings(answerer="openai", llm_base_url=None))
 
 
 def test_ollama_client_is_configured_from_settings() -> None:

@@ -22,6 +22,11 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
         case "openai":
             from langchain_openai import ChatOpenAI
 
+            if not settings.llm_base_url:
+                # Never send an agency's documents to a cloud API by omission: say where, explicitly.
+                raise ValueError("QA_ANSWERER=openai needs QA_LLM_BASE_URL (e.g. http://127.0.0.1:8000/v1; "
+                                 "https://api.openai.com/v1 for OpenAI itself)")
+
             return ChatOpenAI(
                 base_url=settings.llm_base_url,
                 # Local servers (vLLM, llama.cpp, LM Studio) accept any key; the client insists on one.
