@@ -119,6 +119,16 @@ class LLMAnswerer:
         chunk_at: ChunkAt | None,
     ) -> Answer:
         """Filter and verify the model's text; renumber citations to the passages it cites."""
+        try:
+            return self._finish(raw, prep, info, facts, docs, chunk_at)
+        except Exception:  # a bug in the checks must cost the model's answer, not the request
+            log.exception("verifying the LLM answer failed")
+            return self._fallback(info, prep.chunks, facts, docs, chunk_at, "verification error", {})
+
+    def _finish(
+        self, raw: str, prep: Prepared, info: QuestionInfo, facts: list[dict[str, Any]], docs: Any,
+        chunk_at: ChunkAt | None,
+    ) -> Answer:
         t0 = time.perf_counter()
         report: dict[str, Any] = {"policy": self.policy, "neutralized_passages": prep.neutralized}
 
