@@ -81,6 +81,14 @@ def decode_text(data: bytes, notes: list[str]) -> str:
     except UnicodeDecodeError as exc:
         raise InvalidDocumentError("cannot decode: not UTF-8 nor Windows-1258") from exc
     folded = to_nfc(text)
+    letters = sum(ch.isalpha() for ch in folded) or 1
+    # TCVN3 (ABC) and VNI bytes also decode as Windows-1258, into symbol soup (µ ¸ ª ® Ç …).
+    symbols = sum(1 for ch in folded if "\xa1" <= ch <= "\xbf" or ch in "ÇÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞ")
+    if symbols > 0.02 * letters:
+        raise InvalidDocumentError(
+            "cannot decode: looks like a legacy TCVN3 (ABC) or VNI Vietnamese encoding; "
+            "convert the file to Unicode (UTF-8) first"
+        )
     if not any(ch in _VI_LETTERS for ch in folded):
         raise InvalidDocumentError(
             "cannot decode: not UTF-8, and not recognisable Vietnamese in Windows-1258 "

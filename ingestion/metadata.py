@@ -28,7 +28,8 @@ DOC_KINDS = (
 )
 _KIND_BEFORE = re.compile(r"(" + "|".join(DOC_KINDS) + r")(?:\s+số)?\s*$", re.IGNORECASE)
 _AFTER_NUMBER = re.compile(
-    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:ngày\s+(\d{1,2}/\d{1,2}/\d{4}))?\s*(?:của\s+(.{3,80}?))?(?=\s*(?:[“\"(,;.:]|về\b|$))",
+    r"^\s*(?:\([^)]{0,40}\)\s*)?(?:ngày\s+(\d{1,2}/\d{1,2}/\d{4}))?\s*(?:của\s+(.{3,80}?))?(?=\s*(?:[“\"(,;.:]|(?:về|quy định|hướng dẫn|sửa đổi|bổ sung|ban hành|phê duyệt|"
+    r"triển khai|thực hiện|tại|trong|nhằm|và)\b|$))",
     re.IGNORECASE,
 )
 

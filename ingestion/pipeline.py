@@ -119,9 +119,14 @@ def ingest_bytes(store: IndexStore, name: str, data: bytes, path: str | None = N
         digest = content_hash(data)
         doc_id = make_doc_id(path)
         twin = store.registry.find_by_hash(digest)
-        if twin is not None and twin.doc_id != doc_id:
-            return FileOutcome(path, "skipped", twin.doc_id, reason=f"same content as {twin.source} (already indexed)")
         existing = store.registry.get_document(doc_id)
+        if twin is not None and twin.doc_id != doc_id:
+            reason = f"same content as {twin.source} (already indexed)"
+            if existing is not None:
+                # The file now duplicates another document: its old text must not stay answerable.
+                store.delete_document(doc_id)
+                return FileOutcome(path, "removed", doc_id, reason=reason)
+            return FileOutcome(path, "skipped", twin.doc_id, reason=reason)
         if existing is not None and existing.content_hash == digest:
             return FileOutcome(path, "unchanged", doc_id, existing.chunk_count)
         loaded = load_bytes(name, data, path)

@@ -23,6 +23,12 @@ _WHAT_ABOUT = re.compile(r"^\s*(?:thế |vậy |và |còn )*còn\s+(.+?)\s*(?:th
 _ANAPHORA = re.compile(
     rf"\b(?:(?:{_KINDS})\s+(?:đó|này|trên|ấy|nói trên|vừa nêu)|(?<!\w)(?:nó|văn bản đó))\b", re.IGNORECASE
 )
+# Agencies and bodies: "Thành ủy", "Ủy ban nhân dân tỉnh", "Sở Nội vụ", "Ban Thường vụ Thành uỷ"…
+_BODY = re.compile(
+    r"(?:Ban|Uỷ ban|Ủy ban|UBND|Sở|Bộ|Thành uỷ|Thành ủy|Tỉnh uỷ|Tỉnh ủy|Quận uỷ|Quận ủy|Huyện uỷ|Huyện ủy|"
+    r"Mặt trận|Liên hiệp|Hội đồng|Văn phòng|Chính phủ|Quốc hội|Thường trực|Đảng uỷ|Đảng ủy|Công an|Cục|Tổng cục)"
+    r"(?:\s+[\wÀ-ỹ]+){0,6}?(?=\s*(?:[?,.;:]|$|\s(?:có|phải|đã|được|là|thì|giao|ban hành|yêu cầu)\b))",
+)
 _KIND_WORD = re.compile(rf"^({_KINDS})\b", re.IGNORECASE)
 
 
@@ -51,16 +57,7 @@ def condense(question: str, history: list[HistoryMessage]) -> str:
 
     m = _WHAT_ABOUT.match(question)
     if m:
-        new = m.group(1).strip()
-        kind = _KIND_WORD.match(new)
-        for ref in _DOC_REF.finditer(previous):
-            if kind is None or ref.group(0).lower().startswith(kind.group(1).lower()):
-                return previous[: ref.start()] + new + previous[ref.end() :]
-        numbers = list(DOC_NUMBER_RE.finditer(previous))
-        if numbers:
-            n = numbers[0]
-            return previous[: n.start()] + new + previous[n.end() :]
-        return f"{new}: {previous}"
+        return _what_about(m.group(1).strip(), previous)
 
     if _ANAPHORA.search(question):
         ref = _last_reference([previous] + assistants[-1:])
@@ -72,6 +69,33 @@ def condense(question: str, history: list[HistoryMessage]) -> str:
         if ref and ref.lower() not in question.lower():
             return f"{question.rstrip('?')} {ref}?"
     return question
+
+
+def _what_about(new: str, previous: str) -> str:
+    """Swap `new` into `previous` in place of the thing of the same sort: a document for a
+    document, a body for a body, a number for a number."""
+    refs = list(_DOC_REF.finditer(previous))
+    kind = _KIND_WORD.match(new)
+    if kind:
+        same = [r for r in refs if r.group(0).lower().startswith(kind.group(1).lower())]
+        target = (same or refs or [None])[0]
+        if target is not None:
+            return previous[: target.start()] + new + previous[target.end() :]
+    elif DOC_NUMBER_RE.fullmatch(new) and refs:
+        # A full number ("74-UBND-KH") names its own document, whatever the previous kind was.
+        return previous[: refs[0].start()] + new + previous[refs[0].end() :]
+    elif re.fullmatch(r"(?:số\s+)?[\d][\w/.-]*", new, re.IGNORECASE):
+        numbers = list(DOC_NUMBER_RE.finditer(previous)) or list(re.finditer(r"(?<![\w/])\d+(?![\w/])", previous))
+        if numbers:
+            n = numbers[0]
+            return previous[: n.start()] + re.sub(r"^số\s+", "", new, flags=re.IGNORECASE) + previous[n.end() :]
+    elif _BODY.match(new):
+        inside_refs = [(r.start(), r.end()) for r in refs]
+        bodies = [b for b in _BODY.finditer(previous) if not any(a <= b.start() < e for a, e in inside_refs)]
+        if bodies:
+            b = bodies[-1]
+            return previous[: b.start()] + new + previous[b.end() :]
+    return f"{new}: {previous}"
 
 
 def _index_of_last_user(history: list[HistoryMessage]) -> int:
