@@ -101,6 +101,11 @@ async def llm_events(service: ServiceDep, body: ChatRequest, request: Request, t
         except QAError as exc:
             yield {"event": "error", "data": json.dumps(error_body(exc.code, exc.message), ensure_ascii=False)}
             return
+        except Exception:  # the response has started: report in-band, as the error handler would
+            log.exception("LLM stream failed")
+            body_ = error_body("internal_error", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.")
+            yield {"event": "error", "data": json.dumps(body_, ensure_ascii=False)}
+            return
         if ev.kind == "citations":
             data = json.dumps({"citations": [c.model_dump() for c in ev.data]}, ensure_ascii=False)
         elif ev.kind == "delta":
