@@ -55,7 +55,8 @@ class QAChain:
 
     def retrieve_step(self, state: ChainState, config: RunnableConfig | None = None) -> ChainState:
         k = state.request.top_k or self.top_k
-        state.chunks = self.retriever.invoke(state.standalone, config=config, k=k)
+        query = state.info.search_text if state.info and state.info.search_text else state.standalone
+        state.chunks = self.retriever.invoke(query, config=config, k=k)
         return state
 
     def answer_step(self, state: ChainState) -> ChainState:

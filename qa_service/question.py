@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa_service.synonyms import rewrite
 from vectorstore.analyzer import DOC_NUMBER_RE, analyze, fold, normalize
 
 # (type, folded patterns) in priority order: the first that matches wins.
@@ -58,6 +59,7 @@ class QuestionInfo:
     numbers: list[str] = field(default_factory=list)
     proper_names: list[str] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)  # filled by evidence.collect
+    search_text: str = ""  # the question in the documents' wording (synonyms.rewrite)
 
 
 def classify(folded: str) -> str:
@@ -77,7 +79,8 @@ def analyze_question(text: str) -> QuestionInfo:
     # Multi-word capitalised names not at the very start (e.g. "Hà Nội", "Đà Nẵng").
     names = [_LEADING_FUNCTION_WORDS.sub("", m.group(1)) for m in _PROPER.finditer(rest)]
     info.proper_names = [n for n in names if len(n.split()) >= 2]
-    framed = _QUESTION_FRAMES.sub(" ", text)
+    info.search_text = rewrite(text)
+    framed = _QUESTION_FRAMES.sub(" ", info.search_text)
     tokens = analyze(framed, mode="query")
     info.content_tokens = [t for t in tokens if not _is_question_word(t)]
     return info
