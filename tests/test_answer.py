@@ -101,5 +101,5 @@ def test_server_side_history_by_conversation_id(service: QAService) -> None:
 def test_shorten_cuts_at_a_clause() -> None:
     text = "một hai ba bốn năm sáu bảy tám; " + "chín " * 100
     assert shorten(text, 50) == "một hai ba bốn năm sáu bảy tám…"
-    assert shorten("mười " * 30, 20) == "mười mười mười…"  # no clause: cut at a word
+    assert shorten("mười " * 30, 20) == "mười mười mười mười…"  # no clause: cut at a word
     assert shorten("ngắn.", 40) == "ngắn"
