@@ -63,7 +63,9 @@ def make_chain(settings: Settings, store: IndexStore, retriever: HybridRetriever
         return make_extractive_chain(store, retriever, top_k=settings.top_k)
     from qa_service.llm.chain import make_llm_chain
 
-    return make_llm_chain(store, retriever, model, name=settings.answerer, top_k=settings.top_k)
+    return make_llm_chain(
+        store, retriever, model, name=settings.answerer, top_k=settings.top_k, policy=settings.llm_verify_policy
+    )
 
 
 def build_service(settings: Settings, store: IndexStore | None = None) -> QAService:

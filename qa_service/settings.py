@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     llm_timeout: float = 30.0
     llm_temperature: float = 0.1
     llm_max_tokens: int = 512
+    llm_verify_policy: Literal["fallback", "remove"] = "fallback"  # what an unsupported claim costs
 
     api_keys: str | None = None  # "key1:chat,key2:admin"
     public_chat: bool = False  # chat routes open without a key (trusted intranet widget)

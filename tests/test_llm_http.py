@@ -151,3 +151,20 @@ def test_the_route_deadline_ends_a_hung_stream_with_an_error_event(service: QASe
     llm.behaviour, llm.delay = "correct", 0.0
     assert events[0][0] == "citations" and events[-1][0] == "error"
     assert json.loads(events[-1][1])["error"]["code"] == "timeout"
+
+
+def test_openai_compatible_stream_carries_model_tokens_and_the_verified_answer(
+    client: TestClient, llm: ScriptedLLM
+) -> None:
+    """`/v1/chat/completions` with `stream: true` streams the model's own tokens as they arrive."""
+    res = client.post("/v1/chat/completions", json={
+        "model": "vi-doc-qa", "stream": True, "messages": [{"role": "user", "content": QUESTION["message"]}],
+    })
+    lines = [ln[6:] for ln in res.text.splitlines() if ln.startswith("data: ")]
+    assert lines[-1] == "[DONE]"
+    chunks = [json.loads(ln) for ln in lines[:-1]]
+    content = "".join(c["choices"][0]["delta"].get("content", "") for c in chunks if c["choices"])
+    assert "05/01/2022" in content and "Nguồn:" in content
+    final = next(c for c in chunks if c["choices"] and c["choices"][0]["finish_reason"] == "stop")
+    assert "05/01/2022" in final["verified_answer"] and final["citations"]
+    assert llm.requests[-1]["stream"] is True

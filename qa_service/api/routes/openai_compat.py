@@ -12,16 +12,19 @@ import json
 import logging
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.concurrency import iterate_in_threadpool
 
 from qa_service.api.deps import ChatAuth, ServiceDep, SettingsDep
 from qa_service.api.errors import error_body
 from qa_service.api.routes.chat import answer_pieces, answer_with_deadline
+from qa_service.llm.chain import can_stream, stream_chat
 from qa_service.metrics import record_answer
 from qa_service.schemas import MAX_HISTORY_TURNS, ChatRequest, ChatResponse, Citation, HistoryMessage
 from vectorstore.errors import QAError
@@ -230,6 +233,10 @@ async def _stream(
     include_usage: bool,
 ) -> AsyncIterator[str]:
     """Role chunk, content chunks, a `stop` chunk (each carrying the citations), optional usage, `[DONE]`."""
+    if can_stream(service):
+        async for line in _stream_llm(model, chat_request, request, service, include_usage):
+            yield line
+        return
     try:
         response = await answer_with_deadline(service, chat_request, timeout)
     except QAError as exc:
@@ -263,4 +270,45 @@ async def _stream(
     yield chunk({}, "stop", **_extras(response))
     if include_usage:
         yield _sse({**base, "choices": [], "usage": _usage(chat_request, text)})
+    yield _sse("[DONE]")
+
+
+async def _stream_llm(
+    model: str, chat_request: ChatRequest, request: Request, service: ServiceDep, include_usage: bool
+) -> AsyncIterator[str]:
+    """The model's tokens as they arrive; the final chunk carries the *verified* answer
+    (`verified_answer`), its citations and the "Nguồn:" list, since OpenAI clients cannot retract
+    text already streamed."""
+    settings = request.app.state.settings
+    base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk",
+            "created": int(time.time()), "model": model, "system_fingerprint": None}
+
+    def chunk(delta: dict[str, str], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
+        return _sse({**base, "choices": [choice], **extra})
+
+    yield chunk({"role": "assistant", "content": ""})
+    streamed = ""
+    try:
+        events = iterate_in_threadpool(stream_chat(service, chat_request, timeout=settings.request_timeout * 0.9))
+        async for ev in events:
+            if ev.kind == "delta":
+                if await request.is_disconnected():
+                    return
+                streamed += ev.data
+                yield chunk({"content": ev.data})
+            elif ev.kind == "done":
+                response: ChatResponse = ev.data
+                record_answer(response)
+                tail = answer_text(response)[len(response.answer) :]
+                if tail:
+                    yield chunk({"content": tail})
+                yield chunk({}, "stop", verified_answer=response.answer, **_extras(response))
+                if include_usage:
+                    yield _sse({**base, "choices": [], "usage": _usage(chat_request, streamed + tail)})
+    except QAError as exc:
+        yield _sse(error_body(exc.code, exc.message))
+    except Exception:
+        log.exception("unhandled error while streaming an LLM completion")
+        yield _sse(error_body("internal_error", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau."))
     yield _sse("[DONE]")
