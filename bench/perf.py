@@ -275,14 +275,14 @@ async def _load(url: str, questions: list[str], clients: int, total: int) -> dic
 
 
 def http_bench(cmd: list[str], env: dict[str, str], port: int, questions: list[str],
-               levels: tuple[int, ...]) -> dict[str, Any]:
+               levels: tuple[int, ...], per_client: int = 10) -> dict[str, Any]:
     proc, startup = start_server(cmd, env, port)
     try:
         url = f"http://127.0.0.1:{port}/v1/chat"
         asyncio.run(_load(url, questions, 2, 10))  # warm-up
         out: dict[str, Any] = {"startup_to_readyz_s": round(startup, 2)}
         for c in levels:
-            out[f"clients_{c}"] = asyncio.run(_load(url, questions, c, max(60, 10 * c)))
+            out[f"clients_{c}"] = asyncio.run(_load(url, questions, c, max(6 * per_client, per_client * c)))
             print(f"[perf]   {c} clients: {out[f'clients_{c}']}", file=sys.stderr, flush=True)
         out["server_peak_rss_mb"] = round(pid_rss_mb(proc.pid), 1)
         return out
@@ -301,15 +301,16 @@ def server_env(extra: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def http_pair(ours_index: Path, base_index: Path, questions: list[str], levels: tuple[int, ...]) -> dict[str, Any]:
+def http_pair(ours_index: Path, base_index: Path, questions: list[str], levels: tuple[int, ...],
+              per_client: int = 10) -> dict[str, Any]:
     bin_dir = Path(sys.executable).parent
     port = free_port()
     ours = http_bench([str(bin_dir / "qa"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                      server_env({"QA_DATA_DIR": str(ours_index), "QA_EMBEDDINGS": "e5-small"}), port, questions, levels)
+                      server_env({"QA_DATA_DIR": str(ours_index), "QA_EMBEDDINGS": "e5-small"}), port, questions, levels, per_client)
     port = free_port()
     base = http_bench([str(bin_dir / "uvicorn"), "bench.baseline_app:create_app", "--factory", "--host", "127.0.0.1",
                        "--port", str(port), "--log-level", "warning"],
-                      server_env({"BENCH_BASELINE_DIR": str(base_index)}), port, questions, levels)
+                      server_env({"BENCH_BASELINE_DIR": str(base_index)}), port, questions, levels, per_client)
     return {"ours": ours, "baseline": base}
 
 
@@ -326,7 +327,7 @@ def scale_questions(datasets: Path, n: int) -> list[str]:
 
 
 def run_corpus(label: str, corpus: Path, work: Path, questions: list[str], real_models: bool,
-               http_levels: tuple[int, ...] | None, profile: Path | None = None) -> dict[str, Any]:
+               http_levels: tuple[int, ...] | None, profile: Path | None = None, per_client: int = 10) -> dict[str, Any]:
     ours_index, base_index = work / "ours", work / "baseline"
     res: dict[str, Any] = {"corpus": str(corpus), "questions": len(questions),
                            "document_vectors": "real models" if real_models else "fake (deterministic random 384-d)"}
@@ -342,7 +343,7 @@ def run_corpus(label: str, corpus: Path, work: Path, questions: list[str], real_
         "baseline": run_stage("query-baseline", {"label": label, "index": str(base_index), "questions": questions}),
     }
     if http_levels:
-        res["http"] = http_pair(ours_index, base_index, questions, http_levels)
+        res["http"] = http_pair(ours_index, base_index, questions, http_levels, per_client)
     res["ratios_ours_over_baseline"] = ratios(res)
     return res
 
@@ -375,6 +376,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--skip-sample", action="store_true")
     parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="smoke test: few queries, 1 and 4 clients")
     parser.add_argument("--profile", action="store_true", help="pyinstrument profile of service.chat at scale")
     parser.add_argument("--out", type=Path, default=RESULTS / "perf.json")
     parser.add_argument("--stage", help=argparse.SUPPRESS)
@@ -387,12 +389,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         return {}
 
     results: dict[str, Any] = {"machine": machine(), "corpora": {}}
-    levels = None if args.skip_http else (1, 8, 32)
+    levels: tuple[int, ...] | None = None if args.skip_http else ((1, 4) if args.quick else (1, 8, 32))
+    per_client = 3 if args.quick else 10
+    if args.quick:
+        args.queries = 10
     if not args.skip_sample:
         sample_q = [json.loads(line)["question"] for line in
                     (ROOT / "eval" / "testsets" / "sample_vi.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
         results["corpora"]["sample"] = run_corpus("sample", ROOT / "data" / "sample", args.cache / "perf-sample",
-                                                  sample_q, True, levels)
+                                                  sample_q[: args.queries], True, levels, per_client=per_client)
         write_json(args.out, results)
     from scale_corpus import generate
 
@@ -402,7 +407,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         questions = scale_questions(args.datasets, args.queries)
         res = run_corpus(tag, args.cache / f"corpus-{tag}" / "docs", args.cache / f"perf-{tag}", questions, False,
                          levels if n <= 20_000 else None,
-                         RESULTS / f"profile-{tag}.txt" if args.profile else None)
+                         RESULTS / f"profile-{tag}.txt" if args.profile else None, per_client=per_client)
         res["generated"] = meta
         results["corpora"][f"scale-{tag}"] = res
         write_json(args.out, results)

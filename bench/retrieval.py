@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -112,8 +114,8 @@ def build_ours(folder: Path, articles: list[Article], embeddings: Any, log_every
                share_cache: list[Path] | None = None) -> Any:
     """Ingest every article through the real pipeline (idempotent: a rebuilt run does no work).
 
-    Articles go in reverse order so that, with `share_cache` pointing at an index being built
-    front-to-back by another run, the two meet in the middle instead of embedding twice.
+    With `share_cache`, vectors computed elsewhere (bench/embed_pool.py) are imported first, so
+    only chunks nobody embedded yet cost e5 time.
     """
     from ingestion.pipeline import ingest_bytes
     from vectorstore.store import IndexStore
@@ -124,7 +126,7 @@ def build_ours(folder: Path, articles: list[Article], embeddings: Any, log_every
     seen: dict[str, int] = {}
     with store.writer_lock:
         store.open_for_writing()
-        for i, a in enumerate(reversed(articles)):
+        for i, a in enumerate(articles):
             if share_cache and i % 20 == 0:
                 counts["imported"] = counts.get("imported", 0) + import_cached_vectors(store, share_cache, seen)
             name = f"{a.law_id} - Điều {a.article_id}.txt"
@@ -177,15 +179,106 @@ def build_baseline(folder: Path, articles: list[Article]) -> Any:
     from common import chroma_baseline, minilm_embeddings, tutorial_splitter
     from langchain_core.documents import Document
 
+    done = folder / ".complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)  # a half-built collection from an interrupted run
     store = chroma_baseline(folder, minilm_embeddings())
-    if store._collection.count() == 0:
+    if not done.exists():
         started = time.perf_counter()
-        docs = [Document(page_content=a.document_text(), metadata={"article": a.key}) for a in articles]
+        docs = [Document(page_content=a.document_text(), metadata={"article": a.key, "law": a.law_id})
+                for a in articles]
         chunks = tutorial_splitter().split_documents(docs)
         for i in range(0, len(chunks), 256):
             store.add_documents(chunks[i : i + 256])
         print(f"  baseline: {len(chunks)} chunks in {time.perf_counter() - started:.1f}s", file=sys.stderr, flush=True)
+        done.write_text(str(len(chunks)))
     return store
+
+
+def missing_by_law(articles: list[Article], sources: list[Path]) -> dict[str, int]:
+    """Per law, how many chunks have no e5 vector in the shared caches yet."""
+    import sqlite3
+
+    from embed_pool import chunk_texts
+
+    keys = {a.key: [k for k, _ in chunk_texts(a)] for a in articles}
+    flat = [k for ks in keys.values() for k in ks]
+    have: set[str] = set()
+    for src in sources:
+        if Path(src).exists():
+            conn = sqlite3.connect(f"file:{src}?mode=ro", uri=True, timeout=30)
+            for i in range(0, len(flat), 500):
+                part = flat[i : i + 500]
+                q = f"SELECT key FROM embedding_cache WHERE key IN ({','.join('?' * len(part))})"
+                have |= {r[0] for r in conn.execute(q, part)}
+            conn.close()
+    out: dict[str, int] = {}
+    for a in articles:
+        out[a.law_id] = out.get(a.law_id, 0) + sum(1 for k in keys[a.key] if k not in have)
+    return out
+
+
+def evaluate_corpus(name: str, articles: list[Article], questions: list[Question], cache: Path,
+                    share: list[Path], baseline: Any, with_dense: bool) -> dict[str, Any]:
+    """Every system on one corpus (all ALQAC articles, or only the laws the questions cite)."""
+    from vectorstore.embeddings import make_embeddings
+    from vectorstore.retriever import HybridRetriever
+
+    laws = sorted({a.law_id for a in articles})
+    out: dict[str, Any] = {"articles": len(articles), "laws": len(laws), "systems": {}}
+    systems = out["systems"]
+    if baseline is not None:
+        out["baseline_chunks"] = baseline._collection.count()
+        # Filtering by law gives the hits a collection of only these laws would give.
+        where = None if name == "full" else {"law": {"$in": laws}}
+        for k in (4, 20):
+            def rank_baseline(q: str, k: int = k) -> list[str]:
+                hits = baseline.similarity_search(q, k=k, filter=where)
+                return article_ranking([d.metadata["article"] for d in hits])
+
+            systems[f"tutorial baseline (MiniLM, 1000/200, k={k})"] = evaluate(questions, rank_baseline)
+
+    if with_dense:
+        e5 = make_embeddings("e5-small")
+        store = build_ours(cache / f"alqac-e5-{name}", articles, e5, share_cache=share)
+        store.embeddings = MemoEmbeddings(e5)
+    else:
+        from vectorstore.embeddings import make_embeddings as mk
+
+        store = build_ours(cache / f"alqac-lex-{name}", articles, mk("fake", "384"))
+    c2a = chunk_to_article(store, doc_to_article(articles))
+    out["our_chunks"] = len(c2a)
+
+    def rank_ours(mode: str, w: float = 0.6) -> Callable[[str], list[str]]:
+        retriever = HybridRetriever(store=store, k=5, lexical_weight=w, mode=mode)
+        return lambda q: article_ranking([c2a.get(s[0], "?") for s in retriever.score(q)])
+
+    systems["ours lexical (bigram BM25)"] = evaluate(questions, rank_ours("lexical"))
+    if not with_dense:
+        return out
+    systems["ours dense (e5-small)"] = evaluate(questions, rank_ours("dense"))
+    for w in WEIGHTS:
+        systems[f"ours hybrid minmax w={w}"] = evaluate(questions, rank_ours("hybrid", w))
+
+    # Alternative fusions from one candidate list per question (same candidates as the retriever).
+    retriever = HybridRetriever(store=store, k=5, lexical_weight=0.5, mode="hybrid")
+    cands = []
+    for q in questions:
+        scored = retriever.score(q.text)
+        cands.append(([s[0] for s in scored], np.array([s[2] for s in scored]), np.array([s[3] for s in scored])))
+    fusions: dict[str, Any] = {}
+    for kind in ("minmax", "zscore", "rrf"):
+        for w in (0.2, *WEIGHTS, 0.95):
+            rows = []
+            for q, (ids, lex, den) in zip(questions, cands, strict=True):
+                order = np.argsort(-fuse(kind, lex, den, w), kind="stable")
+                rows.append(score_ranking(article_ranking([c2a.get(ids[i], "?") for i in order]), q.gold))
+            fusions[f"{kind} w={w}"] = {k: round(float(np.mean([r[k] for r in rows])), 4)
+                                        for k in ("recall@1", "recall@5", "mrr")}
+    out["fusions_offline"] = fusions
+    best = max(fusions.items(), key=lambda kv: (kv[1]["mrr"], kv[1]["recall@1"]))
+    out["best_fusion"] = {"name": best[0], **best[1]}
+    return out
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -193,9 +286,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
-    parser.add_argument("--build-only", action="store_true", help="build the cached indexes and stop")
-    parser.add_argument("--share-cache", type=Path, nargs="*", default=[],
-                        help="registry.sqlite3 files of other e5 indexes of the same articles (read only)")
+    parser.add_argument("--share-cache", type=Path, nargs="*",
+                        default=[CACHE / "alqac-e5-vectors.sqlite3", CACHE / "alqac-e5" / "registry.sqlite3"],
+                        help="SQLite files with an `embedding_cache` table of e5 vectors (bench/embed_pool.py)")
+    parser.add_argument("--dense-laws", choices=("complete", "all"), default="complete",
+                        help="e5 systems on every law (embeds what is missing: slow) or only on laws whose "
+                             "vectors are all cached (with the questions about them)")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--limit", type=int, default=0, help="first N questions only (smoke test)")
     args = parser.parse_args(argv)
@@ -207,64 +303,36 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if args.limit:
         questions = questions[: args.limit]
 
-    from vectorstore.embeddings import make_embeddings
-    from vectorstore.retriever import HybridRetriever
+    missing = missing_by_law(articles, args.share_cache)
+    complete = sorted(law for law, n in missing.items() if n == 0)
+    everything = args.dense_laws == "all" or len(complete) == len(missing)
+    dense_laws = sorted(missing) if everything else complete
+    print(f"  e5 vectors missing by law: {missing}", file=sys.stderr)
+    subset = [a for a in articles if a.law_id in dense_laws]
+    sub_questions = [q for q in questions if {k.split('#')[0] for k in q.gold} <= set(dense_laws)]
 
-    e5 = make_embeddings("e5-small")
-    store = build_ours(args.cache / "alqac-e5", articles, e5, share_cache=args.share_cache)
     baseline = None if args.skip_baseline else build_baseline(args.cache / "alqac-minilm", articles)
-    if args.build_only:
-        return {}
-
-    store.embeddings = MemoEmbeddings(e5)
-    c2a = chunk_to_article(store, doc_to_article(articles))
     results: dict[str, Any] = {
-        "machine": machine(), "dataset": "ALQAC 2023 train (100 questions, 2,249 articles)",
-        "questions": len(questions), "our_chunks": len(c2a), "systems": {},
+        "machine": machine(), "dataset": "ALQAC 2023 train (100 questions; law.json: 17 laws, 2,249 articles)",
+        "e5_missing_chunks_by_law": missing, "corpora": {},
     }
-    systems = results["systems"]
-
-    if baseline is not None:
-        results["baseline_chunks"] = baseline._collection.count()
-        for k in (4, 20):
-            def rank_baseline(q: str, k: int = k) -> list[str]:
-                return article_ranking([d.metadata["article"] for d in baseline.similarity_search(q, k=k)])
-
-            systems[f"tutorial baseline (MiniLM, 1000/200, k={k})"] = evaluate(questions, rank_baseline)
-            print(f"baseline k={k}: {systems[f'tutorial baseline (MiniLM, 1000/200, k={k})']}", file=sys.stderr)
-
-    def rank_ours(mode: str, w: float = 0.6) -> Callable[[str], list[str]]:
-        retriever = HybridRetriever(store=store, k=5, lexical_weight=w, mode=mode)
-        return lambda q: article_ranking([c2a.get(s[0], "?") for s in retriever.score(q)])
-
-    systems["ours lexical (bigram BM25)"] = evaluate(questions, rank_ours("lexical"))
-    systems["ours dense (e5-small)"] = evaluate(questions, rank_ours("dense"))
-    for w in WEIGHTS:
-        systems[f"ours hybrid minmax w={w}"] = evaluate(questions, rank_ours("hybrid", w))
-    for name, row in systems.items():
-        print(f"{name:48s} {row}", file=sys.stderr)
-
-    # Alternative fusions from one candidate list per question (same candidates as the retriever).
-    retriever = HybridRetriever(store=store, k=5, lexical_weight=0.5, mode="hybrid")
-    cands = []
-    for q in questions:
-        scored = retriever.score(q.text)
-        ids = [s[0] for s in scored]
-        cands.append((ids, np.array([s[2] for s in scored]), np.array([s[3] for s in scored])))
-    fusions: dict[str, Any] = {}
-    for kind in ("minmax", "zscore", "rrf"):
-        for w in (0.2, *WEIGHTS, 0.95):
-            rows = []
-            for q, (ids, lex, den) in zip(questions, cands, strict=True):
-                order = np.argsort(-fuse(kind, lex, den, w), kind="stable")
-                rows.append(score_ranking(article_ranking([c2a.get(ids[i], "?") for i in order]), q.gold))
-            fusions[f"{kind} w={w}"] = {k: round(float(np.mean([r[k] for r in rows])), 4)
-                                        for k in ("recall@1", "recall@5", "mrr")}
-    results["fusions_offline"] = fusions
-    best = max(fusions.items(), key=lambda kv: (kv[1]["mrr"], kv[1]["recall@1"]))
-    results["best_fusion"] = {"name": best[0], **best[1]}
-    print(f"best offline fusion: {best}", file=sys.stderr)
-    write_json(args.out, results)
+    runs = [("full", articles, questions, len(dense_laws) == len(missing))]
+    if len(dense_laws) < len(missing) and sub_questions:
+        tag = "e5-laws-" + hashlib.sha1("|".join(dense_laws).encode()).hexdigest()[:8]
+        runs.append((tag, subset, sub_questions, True))
+    for name, arts, qs, dense in runs:
+        started = time.perf_counter()
+        res = evaluate_corpus(name, arts, qs, args.cache, args.share_cache, baseline, with_dense=dense)
+        res["questions"] = len(qs)
+        res["law_names"] = sorted({a.law_id for a in arts})
+        results["corpora"][name] = res
+        print(f"== {name}: {len(arts)} articles, {len(qs)} questions ({time.perf_counter() - started:.0f}s)",
+              file=sys.stderr)
+        for sys_name, row in res["systems"].items():
+            print(f"  {sys_name:48s} {row}", file=sys.stderr)
+        if "best_fusion" in res:
+            print(f"  best offline fusion: {res['best_fusion']}", file=sys.stderr)
+        write_json(args.out, results)
     print(f"wrote {args.out}", file=sys.stderr)
     return results
 
