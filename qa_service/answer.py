@@ -256,9 +256,9 @@ class ExtractiveAnswerer:
         return f"Đó là {kind} số {num['number']}{extra} [{cites.cite_sentence(s)}]."
 
     def _deadline(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        if info.doc_numbers or info.numbers:
-            if not _OTHER_EVENT.search(info.folded) and (_ASKS_ISSUE.search(info.folded) or "ngay nao" in info.folded):
-                return self._issue_date(info, sentences, docs, cites)
+        asks_issue = _ASKS_ISSUE.search(info.folded) or "ngay nao" in info.folded
+        if (info.doc_numbers or info.numbers) and asks_issue and not _OTHER_EVENT.search(info.folded):
+            return self._issue_date(info, sentences, docs, cites)
         hard = bool(_ASKS_HARD_DEADLINE.search(info.folded))
         best: tuple[float, Sentence, dict[str, Any]] | None = None
         for s in sentences:
@@ -314,7 +314,7 @@ class ExtractiveAnswerer:
         if not with_actor or with_actor[0].coverage < good[0].coverage - 0.03:
             return None  # the best evidence states no duty: answer from its best clause instead
         best = with_actor[0].coverage
-        lines = []
+        lines: list[str] = []
         for s in with_actor:
             if s.coverage < best * 0.95 or len(lines) >= 4:
                 break

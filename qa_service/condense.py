@@ -78,8 +78,9 @@ def _what_about(new: str, previous: str) -> str:
     kind = _KIND_WORD.match(new)
     if kind:
         same = [r for r in refs if r.group(0).lower().startswith(kind.group(1).lower())]
-        target = (same or refs or [None])[0]
-        if target is not None:
+        candidates = same or refs
+        if candidates:
+            target = candidates[0]
             return previous[: target.start()] + new + previous[target.end() :]
     elif DOC_NUMBER_RE.fullmatch(new) and refs:
         # A full number ("74-UBND-KH") names its own document, whatever the previous kind was.

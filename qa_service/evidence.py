@@ -121,7 +121,7 @@ def best_window(
     offsets absolute. Clause token sets are unioned, so each window costs no re-analysis."""
     text = sentence.text
     cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]
-    clauses = [(a, b) for a, b in zip(cuts, cuts[1:]) if b > a]
+    clauses = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
     token_sets = [set(analyze(text[a:b])) for a, b in clauses]
     best = (0, len(text), -1.0)
     best_score = -1.0

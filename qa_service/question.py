@@ -33,8 +33,7 @@ _TYPES: list[tuple[str, tuple[str, ...]]] = [
 ]
 # Question words and fillers: they say what is asked, not what the answer is about.
 _QUESTION_WORDS = set(
-    "ai gì nào những cái khi bao giờ sao thế như vậy có không phải hay là được bị thì mà của do và với cho "
-    "này kia ấy đây tôi bạn xin hỏi biết nhiêu mấy muốn cần".split()
+    ["ai", "gì", "nào", "những", "cái", "khi", "bao", "giờ", "sao", "thế", "như", "vậy", "có", "không", "phải", "hay", "là", "được", "bị", "thì", "mà", "của", "do", "và", "với", "cho", "này", "kia", "ấy", "đây", "tôi", "bạn", "xin", "hỏi", "biết", "nhiêu", "mấy", "muốn", "cần"]
 )
 _FOLDED_QUESTION_WORDS = {fold(w) for w in _QUESTION_WORDS} - {"ban", "thi", "ma", "do", "cho", "voi", "kia"}
 # "cơ quan nào", "đơn vị nào": the frame of the question, not its content.

@@ -46,9 +46,7 @@ def fold(text: str) -> str:
 def _tone_position(base: str) -> int | None:
     """Index in the toneless lowercase syllable that carries the tone (new style: hoà, thuỷ)."""
     start = 0
-    if base.startswith("qu") and len(base) > 2 and base[2] in _VOWELS:
-        start = 2
-    elif base.startswith("gi") and len(base) > 2 and base[2] in _VOWELS:
+    if base.startswith("qu") and len(base) > 2 and base[2] in _VOWELS or base.startswith("gi") and len(base) > 2 and base[2] in _VOWELS:
         start = 2
     idx = [i for i in range(start, len(base)) if base[i] in _VOWELS]
     if not idx:
@@ -126,12 +124,9 @@ def _special_tokens(text: str) -> tuple[list[str], str]:
 
 def _phrase_tokens(phrase: str, folded_mode: bool) -> list[str]:
     words = [w for w in _WORD_RE.findall(phrase)]
-    if folded_mode:
-        syllables = ["~" + fold(w) for w in words]
-    else:
-        syllables = [w for w in words]
+    syllables = ["~" + fold(w) for w in words] if folded_mode else [w for w in words]
     out = list(syllables)
-    out.extend(f"{a}_{b.lstrip('~')}" for a, b in zip(syllables, syllables[1:]))
+    out.extend(f"{a}_{b.lstrip('~')}" for a, b in zip(syllables, syllables[1:], strict=False))
     return out
 
 

@@ -163,9 +163,9 @@ class IndexStore:
         rec = doc.record
         existing = self.registry.get_document(rec.doc_id)
         new_ids = [c.chunk_id for c in doc.chunks]
-        if existing is not None and existing.content_hash == rec.content_hash:
-            if self.registry.chunk_ids(rec.doc_id) == new_ids:
-                return WriteResult(rec.doc_id, "unchanged", len(new_ids), 0)
+        unchanged = existing is not None and existing.content_hash == rec.content_hash
+        if unchanged and self.registry.chunk_ids(rec.doc_id) == new_ids:
+            return WriteResult(rec.doc_id, "unchanged", len(new_ids), 0)
         old_ids = self.registry.chunk_ids(rec.doc_id) if existing else []
         self.registry.set_meta("dirty", "1")
         embedded = self._upsert_vectors(rec, doc.chunks)
@@ -203,7 +203,7 @@ class IndexStore:
             cached.update(fresh)
         self.collection.upsert(
             ids=[c.chunk_id for c in chunks],
-            embeddings=[np.asarray(cached[k], dtype=np.float32) for k in keys],
+            embeddings=np.asarray([cached[k] for k in keys], dtype=np.float32),
             documents=[c.text for c in chunks],
             metadatas=[chunk_metadata(rec, c) for c in chunks],
         )
@@ -297,14 +297,17 @@ class IndexStore:
         count = self.vector_count()
         if count == 0:
             return []
-        res = self.collection.query(query_embeddings=[vector], n_results=min(k, count), include=["distances"])
-        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+        query = np.asarray([vector], dtype=np.float32)
+        res = self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"])
+        distances = res["distances"] or [[]]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], distances[0], strict=True)]
 
     def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         if not chunk_ids:
             return {}
         res = self.collection.get(ids=chunk_ids, include=["embeddings"])
-        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(res["ids"], res["embeddings"], strict=True)}
+        vectors = res["embeddings"] if res["embeddings"] is not None else []
+        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(res["ids"], vectors, strict=True)}
 
     def documents(self) -> dict[str, DocumentRecord]:
         version = self.registry.version()

@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 from fastapi import APIRouter, Request
@@ -22,7 +23,7 @@ from vectorstore.errors import QAError
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/v1", tags=["chat"])
 
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Thiếu hoặc sai khoá API"}, 413: {"description": "Yêu cầu quá lớn"},
     422: {"description": "Yêu cầu không hợp lệ (câu hỏi trống, quá dài, vai trò lịch sử sai)"},
     429: {"description": "Vượt giới hạn tần suất"}, 504: {"description": "Quá thời gian xử lý"},
