@@ -215,3 +215,16 @@ def test_openapi_has_vietnamese_summaries_and_examples(client: TestClient) -> No
         "/readyz",
     }
     assert expected <= set(spec["paths"])
+
+
+def test_cors_allowlist_and_exposed_headers(make_client: Any) -> None:
+    client = make_client(cors_origins="https://portal.example.gov.vn")
+    ok = client.options("/v1/chat", headers={"Origin": "https://portal.example.gov.vn",
+                                             "Access-Control-Request-Method": "POST"})
+    assert ok.headers.get("access-control-allow-origin") == "https://portal.example.gov.vn"
+    res = client.post("/v1/chat", json={"message": "Kế hoạch 108-KH/TU"},
+                      headers={"Origin": "https://portal.example.gov.vn"})
+    assert "retry-after" in res.headers.get("access-control-expose-headers", "").lower()
+    other = client.options("/v1/chat", headers={"Origin": "https://evil.example.com",
+                                                "Access-Control-Request-Method": "POST"})
+    assert other.headers.get("access-control-allow-origin") is None

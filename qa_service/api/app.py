@@ -119,6 +119,7 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
         app.add_middleware(
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"], max_age=600,
+            expose_headers=["Retry-After", "X-Request-ID"],  # the widget on another origin reads them
         )
     app.include_router(health.router)
     app.include_router(chat.router)
