@@ -217,7 +217,7 @@ def test_openapi_has_vietnamese_summaries_and_examples(client: TestClient) -> No
     assert expected <= set(spec["paths"])
 
 
-def test_cors_allowlist_and_exposed_headers(make_client: Any) -> None:
+def test_cors_allowlist_and_exposed_headers(make_client: Callable[..., TestClient]) -> None:
     client = make_client(cors_origins="https://portal.example.gov.vn")
     ok = client.options("/v1/chat", headers={"Origin": "https://portal.example.gov.vn",
                                              "Access-Control-Request-Method": "POST"})
