@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import chromadb
+import chromadb.errors
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
@@ -305,9 +306,19 @@ class IndexStore:
     def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         if not chunk_ids:
             return {}
-        res = self.collection.get(ids=chunk_ids, include=["embeddings"])
+        try:
+            res = self.collection.get(ids=chunk_ids, include=["embeddings"])
+        except chromadb.errors.ChromaError:
+            # Embedded Chroma in a reader process can fail on ids another process (`qa ingest`)
+            # has just written ("Error finding id"); the registry's embedding cache has the vectors.
+            return self._cached_vectors(chunk_ids)
         vectors = res["embeddings"] if res["embeddings"] is not None else []
         return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(res["ids"], vectors, strict=True)}
+
+    def _cached_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        keys = {c.chunk_id: self._embed_key(embedding_text(c)) for c in self.registry.chunks(chunk_ids)}
+        cached = self.registry.cached_vectors(list(keys.values()))
+        return {cid: np.asarray(cached[k], dtype=np.float32) for cid, k in keys.items() if k in cached}
 
     def documents(self) -> dict[str, DocumentRecord]:
         version = self.registry.version()
