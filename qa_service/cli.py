@@ -142,6 +142,62 @@ def reindex() -> None:
     console.print(f"re-embedded {n} chunks with {store.embeddings_id}")
 
 
+@app.command()
+def backup(dest: Annotated[Path, typer.Argument(help="A new (or empty) folder for the backup.")]) -> None:
+    """Back up the index (registry, Chroma, lexical index) under the writer lock, with a manifest."""
+    from qa_service.service import build_store
+    from vectorstore.backup import backup_index
+
+    settings = get_settings()
+    server_mode = bool(settings.chroma_url)
+    if server_mode:
+        console.print(
+            f"[yellow]note:[/yellow] vectors live on the Chroma server ({settings.chroma_url}); backing them up is "
+            "the server's job (snapshot its persist directory). This backup holds the registry and the lexical "
+            "index only; after a restore, the next writer puts back any vector the server lacks from the "
+            "registry's embedding cache."
+        )
+    try:
+        manifest = backup_index(build_store(settings), dest, server_mode=server_mode)
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    console.print(
+        f"backed up {manifest['documents']} documents, {manifest['chunks']} chunks "
+        f"({manifest['embeddings_id']}, Chroma {manifest['chroma']}) to {dest}"
+    )
+
+
+@app.command()
+def restore(
+    src: Annotated[Path, typer.Argument(help="A folder written by `qa backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty index.")] = False,
+) -> None:
+    """Restore a backup into QA_DATA_DIR (verified first; stop servers using the index before)."""
+    from qa_service.service import build_store
+    from vectorstore.backup import restore_index
+
+    settings = get_settings()
+    server_mode = bool(settings.chroma_url)
+    try:
+        manifest = restore_index(src, settings.data_dir, force=force, server_mode=server_mode)
+        store = build_store(settings)  # refuses a backup made with other embeddings than configured
+        with store.writer_lock:
+            store.open_for_writing()  # server mode: the collection is reconciled with the registry
+        vectors = store.collection.count()
+        store.close()
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    if server_mode:
+        console.print("[yellow]note:[/yellow] Chroma server data is not part of the backup; the collection "
+                      "was reconciled with the restored registry.")
+    console.print(
+        f"restored {manifest['documents']} documents, {manifest['chunks']} chunks ({vectors} vectors) "
+        f"from the backup of {manifest['created']} into {settings.data_dir}"
+    )
+
+
 def main() -> None:
     app()
 
