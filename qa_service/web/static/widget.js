@@ -58,7 +58,7 @@
     citeLabel: (n, title) => "Trích dẫn " + n + ": " + title,
     citeHeading: (n) => "Trích dẫn [" + n + "]",
     closeCite: "Đóng trích dẫn",
-    published: "Ngày ban hành",
+    published: "Ngày đăng",
     source: "Nguồn",
     untitled: "(Không có tiêu đề)",
     up: "Câu trả lời hữu ích",
