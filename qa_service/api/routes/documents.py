@@ -221,7 +221,7 @@ async def upload_documents(
 def list_documents(
     service: ServiceDep,
     _: AdminAuth,
-    offset: Annotated[int, Query(ge=0, description="Bỏ qua bao nhiêu văn bản")] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Bỏ qua bao nhiêu văn bản")] = 0,
     limit: Annotated[int, Query(ge=1, le=500, description="Số văn bản tối đa mỗi trang")] = 50,
 ) -> DocumentList:
     """Mới nhất trước (theo ngày đăng), kèm số đoạn (chunk) của mỗi văn bản và tổng số văn bản."""
