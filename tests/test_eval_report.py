@@ -142,3 +142,4 @@ def test_console_summary_fits_one_screen(tmp_path: Path) -> None:
     text = console.export_text()
     assert len(text.splitlines()) <= 25
     assert "INTERRUPTED" in text and "ALL" in text and "pass answer_correctness >= 0.4" in text
+    assert "1 error(s), most often (1x): HTTP 500: internal" in text

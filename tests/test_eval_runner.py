@@ -175,3 +175,24 @@ def test_in_process_run_on_the_sample_corpus(real_service) -> None:
     assert cited and all(c.chunk_text for c in cited)  # full chunk text known in process
     judged = [judge(o) for o in result.outcomes]
     assert judged[0].correct and judged[0].first_relevant_rank == 1
+
+
+def test_rate_limited_requests_are_retried_after_retry_after() -> None:
+    calls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(1)
+        if len(calls) < 3:
+            error = {"error": {"code": "rate_limited", "message": "slow down"}}
+            return httpx.Response(429, json=error, headers={"Retry-After": "0"})
+        return httpx.Response(200, json=response().model_dump())
+
+    result = run_cases(
+        [case("r")], http_target("http://qa.test", transport=httpx.MockTransport(handler)), progress=False
+    )
+    assert len(calls) == 3 and result.outcomes[0].error is None
+
+    calls.clear()
+    always = httpx.MockTransport(lambda r: httpx.Response(503, headers={"Retry-After": "0"}, text="loading"))
+    result = run_cases([case("s")], http_target("http://qa.test", transport=always), progress=False)
+    assert result.outcomes[0].error == "RetryLater: HTTP 503: loading"

@@ -7,6 +7,7 @@ the Markdown and HTML files are views of it, so they can be re-rendered from an 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -231,6 +232,10 @@ def print_summary(report: dict[str, Any], paths: dict[str, Path], console: Conso
             ]
         )
     )
+    errors = Counter(q["error"] for q in report["questions"] if q["error"])
+    if errors:
+        message, count = errors.most_common(1)[0]
+        console.print(f"[red]{sum(errors.values())} error(s)[/red], most often ({count}x): {message}", highlight=False)
     for t in report["thresholds"]:
         mark = "[green]pass[/green]" if t["ok"] else "[red bold]FAIL[/red bold]"
         console.print(f"{mark} {t['metric']} {t['op']} {t['threshold']} (got {fmt(t['value'], t['metric'])})")

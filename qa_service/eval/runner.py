@@ -59,6 +59,17 @@ class ChatHTTPError(RuntimeError):
     """A non-2xx answer from `/v1/chat`, with the service's own error message."""
 
 
+class RetryLater(ChatHTTPError):
+    """429 or 503: the deployment asks to come back (rate limit, still loading)."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+MAX_RETRY_WAIT = 60.0
+
+
 def build_request(case: TestCase, top_k: int | None) -> ChatRequest:
     history = [HistoryMessage(role=t.role, content=t.content) for t in case.history]
     return ChatRequest(message=case.question, history=history, top_k=top_k)
@@ -86,17 +97,33 @@ def to_outcome(case: TestCase, response: ChatResponse, latency_ms: float, chunk_
     )
 
 
-def ask(case: TestCase, target: Target, top_k: int | None) -> Outcome:
-    """One question; every exception but Ctrl-C becomes an error outcome."""
-    started = time.perf_counter()
-    try:
-        response = target.chat(build_request(case, top_k))
-        elapsed = (time.perf_counter() - started) * 1000
-        return to_outcome(case, response, elapsed, target.chunk_text)
-    except Exception as exc:  # noqa: BLE001 - recorded per question, the run goes on
-        elapsed = (time.perf_counter() - started) * 1000
-        message = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
-        return Outcome(case=case, latency_ms=elapsed, error=f"{type(exc).__name__}: {message}".rstrip(": "))
+def ask(case: TestCase, target: Target, top_k: int | None, retries: int = 3) -> Outcome:
+    """One question; every exception but Ctrl-C becomes an error outcome.
+
+    A `RetryLater` (HTTP 429/503) is retried after the server's `Retry-After` (at most 60 s),
+    up to `retries` times; the latency recorded is the final attempt's, not the wait.
+    """
+    for attempt in range(retries + 1):
+        started = time.perf_counter()
+        try:
+            response = target.chat(build_request(case, top_k))
+            elapsed = (time.perf_counter() - started) * 1000
+            return to_outcome(case, response, elapsed, target.chunk_text)
+        except RetryLater as exc:
+            if attempt < retries:
+                time.sleep(min(max(exc.retry_after, 0.0), MAX_RETRY_WAIT))
+                continue
+            return _error_outcome(case, exc, started)
+        except Exception as exc:  # noqa: BLE001 - recorded per question, the run goes on
+            return _error_outcome(case, exc, started)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _error_outcome(case: TestCase, exc: Exception, started: float) -> Outcome:
+    elapsed = (time.perf_counter() - started) * 1000
+    text = str(exc).strip()
+    message = text.splitlines()[0][:300] if text else ""
+    return Outcome(case=case, latency_ms=elapsed, error=f"{type(exc).__name__}: {message}".rstrip(": "))
 
 
 def run_cases(
@@ -160,11 +187,21 @@ def http_target(
 
     def chat(request: ChatRequest) -> ChatResponse:
         response = client.post(endpoint, json=request.model_dump(exclude_none=True))
+        if response.status_code in (429, 503):
+            message = f"HTTP {response.status_code}: {_error_message(response)}"
+            raise RetryLater(message, _retry_after(response.headers.get("Retry-After")))
         if response.status_code >= 400:
             raise ChatHTTPError(f"HTTP {response.status_code}: {_error_message(response)}")
         return ChatResponse.model_validate(response.json())
 
     return Target(name=endpoint, chat=chat, close=client.close)
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        return float(value) if value is not None else 1.0
+    except ValueError:
+        return 1.0  # an HTTP date: not worth parsing for a polite pause
 
 
 def _error_message(response: httpx.Response) -> str:
