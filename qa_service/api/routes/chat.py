@@ -82,7 +82,9 @@ async def chat_stream(
             yield {"event": "delta", "data": json.dumps({"text": piece}, ensure_ascii=False)}
         yield {"event": "done", "data": response.model_dump_json()}
 
-    return EventSourceResponse(events(), ping=15)
+    # sse-starlette ends open streams as soon as the server begins shutting down; an answer in flight
+    # gets up to its own deadline to reach `done` (uvicorn's graceful timeout still bounds it).
+    return EventSourceResponse(events(), ping=15, shutdown_grace_period=settings.request_timeout)
 
 
 async def llm_events(service: ServiceDep, body: ChatRequest, request: Request, timeout: float) -> AsyncIterator[dict[str, str]]:
