@@ -28,7 +28,7 @@ test: $(STAMP)
 	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	$(BIN)/qa eval eval/testsets/sample_vi.jsonl --ingest data/sample --out artifacts/eval-sample \
-		--no-progress --min-answer-correctness 0.85 --min-abstention-recall 0.9 --min-citation-precision 0.9
+		--no-progress --min-answer-correctness 0.9 --min-abstention-recall 0.95 --min-citation-precision 0.9
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -x -m "not browser and not slow"

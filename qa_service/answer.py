@@ -87,7 +87,8 @@ class ExtractiveAnswerer:
         chunk_at: Callable[[str, int], Document | None] | None = None,
     ) -> Answer:
         cites = CitationBuilder(chunk_at)
-        sentences = collect(info, chunks, facts)
+        doc_texts = {d: fold(rec.title + "\n" + rec.text) for d, rec in docs.items()} if info.proper_names else {}
+        sentences = collect(info, chunks, facts, doc_texts)
         if not sentences:
             return self._abstain(cites, chunks, "no evidence retrieved")
         missing = self._missing_entities(info, sentences, docs)
@@ -245,9 +246,14 @@ class ExtractiveAnswerer:
             for s in sentences:
                 if contains_folded(s.text, num["number"]):
                     score = s.coverage + (0.3 if asked_kind and fold(num.get("kind") or "") == asked_kind else 0.0)
+                    # "Tài liệu đính kèm … 74-UBND-KH": the asked thing written right before the number.
+                    folded = fold(s.text)
+                    pos = folded.find(fold(num["number"]))
+                    if asked_kind and 0 <= folded.find(asked_kind) < pos <= folded.find(asked_kind) + len(asked_kind) + 40:
+                        score += 0.3
                     if best is None or score > best[0]:
                         best = (score, s, num)
-        if best is None or best[1].coverage < self.min_coverage:
+        if best is None or best[0] < self.min_coverage:
             return None
         _, s, num = best
         kind = num.get("kind") or "Văn bản"
@@ -311,7 +317,7 @@ class ExtractiveAnswerer:
     def _responsibility(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         good = self._good(sentences)
         with_actor = [s for s in good if any(f.get("actor") for f in s.facts)]
-        if not with_actor or with_actor[0].coverage < good[0].coverage - 0.03:
+        if not with_actor or with_actor[0].coverage < good[0].coverage - 0.02:
             return None  # the best evidence states no duty: answer from its best clause instead
         best = with_actor[0].coverage
         lines: list[str] = []

@@ -62,8 +62,12 @@ def local_idf(question_tokens: list[str], token_sets: list[set[str]]) -> dict[st
     return out
 
 
-def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]]) -> list[Sentence]:
-    """Every sentence of the retrieved chunks (once, though chunks overlap), best first."""
+def collect(
+    info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], doc_texts: dict[str, str] | None = None
+) -> list[Sentence]:
+    """Every sentence of the retrieved chunks (once, though chunks overlap), best first.
+    `doc_texts` (folded full texts) let names in the question favour the documents that name them."""
+    doc_texts = doc_texts or {}
     by_start: dict[tuple[str, int], Sentence] = {}
     header_tokens: dict[str, set[str]] = {}  # the title counts as context of every sentence
     facts_at = {(f["chunk_id"], f["start"]): f for f in facts}
@@ -95,9 +99,14 @@ def collect(info: QuestionInfo, chunks: list[Document], facts: list[dict[str, An
             pending.append((sent, tokens, context, retrieval, rank))
     idf = local_idf(info.content_tokens, [p[1] for p in pending])
     info.idf = idf
+    names = [fold(n) for n in info.proper_names]
     for sent, tokens, context, retrieval, rank in pending:
         # The title is context for every sentence of a document, but must not make them equal.
         sent.coverage = 0.6 * coverage(info.content_tokens, tokens, idf) + 0.4 * coverage(info.content_tokens, context, idf)
+        # A question about "Hải Phòng" prefers passages whose chunk or title names Hải Phòng.
+        where = doc_texts.get(sent.doc_id) or fold(sent.chunk.page_content)
+        if any(n not in where for n in names):
+            sent.coverage *= 0.85
         # Coverage decides; retrieval rank breaks near-ties (earlier chunks are likelier).
         sent.score = sent.coverage + 0.1 * retrieval - 0.01 * rank
     return sorted(by_start.values(), key=lambda s: -s.score)
