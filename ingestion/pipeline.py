@@ -112,31 +112,79 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(PIPELINE_VERSION.encode() + b"\x00" + data).hexdigest()
 
 
-def ingest_bytes(store: IndexStore, name: str, data: bytes, path: str | None = None) -> FileOutcome:
-    """Ingest one file's bytes (caller holds the writer lock); errors become a skipped outcome."""
-    path = path or name
-    try:
+class BatchWriter:
+    """Queues prepared documents and writes them in batches (one Chroma call per batch, which
+    makes bulk ingestion many times faster); the caller holds the writer lock."""
+
+    def __init__(self, store: IndexStore, max_docs: int = 64, max_chunks: int = 1000) -> None:
+        self.store = store
+        self.max_docs = max_docs
+        self.max_chunks = max_chunks
+        self.pending: list[tuple[str, PreparedDocument]] = []
+        self._hashes: dict[str, tuple[str, str]] = {}  # content hash → (source, doc id) queued
+
+    def add(self, name: str, data: bytes, path: str | None = None) -> list[FileOutcome]:
+        """Outcomes decided now (skipped, unchanged, removed) or by a flush this add triggered."""
+        path = path or name
+        try:
+            outcome = self._queue(name, data, path)
+        except QAError as exc:
+            outcome = FileOutcome(path, "skipped", reason=exc.message)
+        except Exception as exc:  # a broken file must never stop the batch
+            log.exception("unexpected error ingesting %s", path)
+            outcome = FileOutcome(path, "skipped", reason=f"unexpected error: {type(exc).__name__}: {exc}")
+        done = [outcome] if outcome else []
+        if len(self.pending) >= self.max_docs or sum(len(d.chunks) for _, d in self.pending) >= self.max_chunks:
+            done += self.flush()
+        return done
+
+    def _queue(self, name: str, data: bytes, path: str) -> FileOutcome | None:
+        registry = self.store.registry
         digest = content_hash(data)
         doc_id = make_doc_id(path)
-        twin = store.registry.find_by_hash(digest)
-        existing = store.registry.get_document(doc_id)
-        if twin is not None and twin.doc_id != doc_id:
-            reason = f"same content as {twin.source} (already indexed)"
+        found = registry.find_by_hash(digest)
+        twin = (found.source, found.doc_id) if found is not None else self._hashes.get(digest)
+        existing = registry.get_document(doc_id)
+        if twin is not None and twin[1] != doc_id:
+            reason = f"same content as {twin[0]} (already indexed)"
             if existing is not None:
                 # The file now duplicates another document: its old text must not stay answerable.
-                store.delete_document(doc_id)
+                self.store.delete_document(doc_id)
                 return FileOutcome(path, "removed", doc_id, reason=reason)
-            return FileOutcome(path, "skipped", twin.doc_id, reason=reason)
+            return FileOutcome(path, "skipped", twin[1], reason=reason)
         if existing is not None and existing.content_hash == digest:
             return FileOutcome(path, "unchanged", doc_id, existing.chunk_count)
         loaded = load_bytes(name, data, path)
-        result = store.upsert_document(prepare(loaded, name, digest, doc_id))
-        return FileOutcome(path, result.status, doc_id, result.chunks)
-    except QAError as exc:
-        return FileOutcome(path, "skipped", reason=exc.message)
-    except Exception as exc:  # a broken file must never stop the batch
-        log.exception("unexpected error ingesting %s", path)
-        return FileOutcome(path, "skipped", reason=f"unexpected error: {type(exc).__name__}: {exc}")
+        self.pending.append((path, prepare(loaded, name, digest, doc_id)))
+        self._hashes[digest] = (name, doc_id)
+        return None
+
+    def flush(self) -> list[FileOutcome]:
+        batch, self.pending, self._hashes = self.pending, [], {}
+        if not batch:
+            return []
+        try:
+            results = self.store.upsert_documents([doc for _, doc in batch])
+            return [FileOutcome(path, r.status, r.doc_id, r.chunks) for (path, _), r in zip(batch, results, strict=True)]
+        except Exception:
+            log.exception("batch write failed; writing its %d documents one at a time", len(batch))
+            self.store.open_for_writing()  # drop what the failed batch left in Chroma
+        outcomes = []
+        for path, doc in batch:
+            try:
+                r = self.store.upsert_document(doc)
+                outcomes.append(FileOutcome(path, r.status, r.doc_id, r.chunks))
+            except Exception as exc:
+                self.store.open_for_writing()
+                outcomes.append(FileOutcome(path, "skipped", reason=f"could not be written: {type(exc).__name__}: {exc}"))
+        return outcomes
+
+
+def ingest_bytes(store: IndexStore, name: str, data: bytes, path: str | None = None) -> FileOutcome:
+    """Ingest one file's bytes (caller holds the writer lock); errors become a skipped outcome."""
+    writer = BatchWriter(store)
+    outcomes = writer.add(name, data, path) + writer.flush()
+    return outcomes[0]
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
@@ -166,6 +214,7 @@ def ingest_paths(
     summary = IngestSummary(outcomes=list(problems))
     with store.writer_lock:
         store.open_for_writing()
+        writer = BatchWriter(store)
         for i, file in enumerate(files):
             resolved = str(file.resolve())
             try:
@@ -177,10 +226,13 @@ def ingest_paths(
             except OSError as exc:
                 summary.outcomes.append(FileOutcome(resolved, "skipped", reason=f"cannot read: {exc.strerror}"))
                 continue
-            summary.outcomes.append(ingest_bytes(store, file.name, data, resolved))
+            summary.outcomes.extend(writer.add(file.name, data, resolved))
             if progress:
                 progress(i + 1, len(files), file.name)
+        summary.outcomes.extend(writer.flush())
         store.refresh(persist=True)
+    order = {str(f.resolve()): i for i, f in enumerate(files)}  # report in input order
+    summary.outcomes.sort(key=lambda o: order.get(o.path, -1))
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -37,6 +37,7 @@ from vectorstore.registry import ChunkRecord, DocumentRecord, Registry
 log = logging.getLogger(__name__)
 COLLECTION = "qa_chunks"
 EMBED_BATCH = 16
+UPSERT_BATCH = 2000  # Chroma's per-call overhead dominates small upserts; its max batch is larger
 
 
 @dataclass
@@ -161,21 +162,36 @@ class IndexStore:
     # --- writing ---------------------------------------------------------------------------------
     def upsert_document(self, doc: PreparedDocument) -> WriteResult:
         """Write one document (caller holds the writer lock). Unchanged content does no work."""
-        rec = doc.record
-        existing = self.registry.get_document(rec.doc_id)
-        new_ids = [c.chunk_id for c in doc.chunks]
-        unchanged = existing is not None and existing.content_hash == rec.content_hash
-        if unchanged and self.registry.chunk_ids(rec.doc_id) == new_ids:
-            return WriteResult(rec.doc_id, "unchanged", len(new_ids), 0)
-        old_ids = self.registry.chunk_ids(rec.doc_id) if existing else []
-        self.registry.set_meta("dirty", "1")
-        embedded = self._upsert_vectors(rec, doc.chunks)
-        self.registry.commit_document(rec, doc.chunks, doc.facts)
-        stale = sorted(set(old_ids) - set(new_ids))
-        if stale:
-            self.collection.delete(ids=stale)
-        self.registry.set_meta("dirty", "0")
-        return WriteResult(rec.doc_id, "updated" if existing else "added", len(new_ids), embedded)
+        return self.upsert_documents([doc])[0]
+
+    def upsert_documents(self, docs: list[PreparedDocument]) -> list[WriteResult]:
+        """Write a batch of documents in the crash-safe order of the module docstring, with one
+        Chroma upsert for the whole batch (each Chroma call costs tens of milliseconds)."""
+        results: dict[str, WriteResult] = {}
+        todo: list[tuple[PreparedDocument, list[str], bool]] = []
+        for doc in docs:
+            rec = doc.record
+            existing = self.registry.get_document(rec.doc_id)
+            new_ids = [c.chunk_id for c in doc.chunks]
+            old_ids = self.registry.chunk_ids(rec.doc_id) if existing else []
+            if existing is not None and existing.content_hash == rec.content_hash and old_ids == new_ids:
+                results[rec.doc_id] = WriteResult(rec.doc_id, "unchanged", len(new_ids), 0)
+            else:
+                todo.append((doc, old_ids, existing is not None))
+        if todo:
+            self.registry.set_meta("dirty", "1")
+            embedded = self._upsert_vectors([(d.record, d.chunks) for d, _, _ in todo])
+            stale: set[str] = set()
+            for doc, old_ids, existed in todo:
+                self.registry.commit_document(doc.record, doc.chunks, doc.facts)
+                stale |= set(old_ids) - {c.chunk_id for c in doc.chunks}
+                results[doc.record.doc_id] = WriteResult(
+                    doc.record.doc_id, "updated" if existed else "added", len(doc.chunks), embedded.get(doc.record.doc_id, 0)
+                )
+            if stale:
+                self.collection.delete(ids=sorted(stale))
+            self.registry.set_meta("dirty", "0")
+        return [results[d.record.doc_id] for d in docs]
 
     def delete_document(self, doc_id: str) -> int:
         self.registry.set_meta("dirty", "1")
@@ -188,27 +204,38 @@ class IndexStore:
     def _embed_key(self, text: str) -> str:
         return hashlib.sha1(f"{self.embeddings_id}\x00{text}".encode()).hexdigest()
 
-    def _upsert_vectors(self, rec: DocumentRecord, chunks: list[ChunkRecord]) -> int:
-        """Embed only content never embedded before (cache by content hash, across documents)."""
-        if not chunks:
-            return 0
-        texts = [embedding_text(c) for c in chunks]
+    def _upsert_vectors(self, batch: list[tuple[DocumentRecord, list[ChunkRecord]]]) -> dict[str, int]:
+        """Embed only content never embedded before (cache by content hash, across documents),
+        then one Chroma upsert for the batch. Returns how many chunks each document embedded."""
+        pairs = [(rec, c) for rec, chunks in batch for c in chunks]
+        if not pairs:
+            return {}
+        texts = [embedding_text(c) for _, c in pairs]
         keys = [self._embed_key(t) for t in texts]
-        cached = self.registry.cached_vectors(keys)
-        missing = [i for i, k in enumerate(keys) if k not in cached]
+        cached = self.registry.cached_vectors(list(dict.fromkeys(keys)))
+        first: dict[str, int] = {}  # one embedding per distinct text, however often it occurs
+        for i, k in enumerate(keys):
+            if k not in cached:
+                first.setdefault(k, i)
+        missing = list(first.values())
+        embedded: dict[str, int] = {}
+        for i in missing:
+            embedded[pairs[i][0].doc_id] = embedded.get(pairs[i][0].doc_id, 0) + 1
         for start in range(0, len(missing), EMBED_BATCH):
             part = missing[start : start + EMBED_BATCH]
             vectors = self.embeddings.embed_documents([texts[i] for i in part])
             fresh = {keys[i]: v for i, v in zip(part, vectors, strict=True)}
             self.registry.cache_vectors(fresh)
             cached.update(fresh)
-        self.collection.upsert(
-            ids=[c.chunk_id for c in chunks],
-            embeddings=np.asarray([cached[k] for k in keys], dtype=np.float32),
-            documents=[c.text for c in chunks],
-            metadatas=[chunk_metadata(rec, c) for c in chunks],
-        )
-        return len(missing)
+        for start in range(0, len(pairs), UPSERT_BATCH):
+            rows = range(start, min(start + UPSERT_BATCH, len(pairs)))
+            self.collection.upsert(
+                ids=[pairs[i][1].chunk_id for i in rows],
+                embeddings=np.asarray([cached[keys[i]] for i in rows], dtype=np.float32),
+                documents=[pairs[i][1].text for i in rows],
+                metadatas=[chunk_metadata(pairs[i][0], pairs[i][1]) for i in rows],
+            )
+        return embedded
 
     def reconcile(self) -> dict[str, int]:
         """Make Chroma agree with the registry: drop vectors of uncommitted or removed chunks,
@@ -223,10 +250,9 @@ class IndexStore:
             by_doc: dict[str, list[ChunkRecord]] = {}
             for c in self.registry.chunks(missing):
                 by_doc.setdefault(c.doc_id, []).append(c)
-            for doc_id, chunks in by_doc.items():
-                rec = self.registry.get_document(doc_id)
-                if rec is not None:
-                    self._upsert_vectors(rec, chunks)
+            batch = [(rec, chunks) for doc_id, chunks in by_doc.items()
+                     if (rec := self.registry.get_document(doc_id)) is not None]
+            self._upsert_vectors(batch)
         self.registry.set_meta("dirty", "0")
         return {"deleted": len(extra), "restored": len(missing)}
 
