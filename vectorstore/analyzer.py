@@ -122,9 +122,14 @@ def _special_tokens(text: str) -> tuple[list[str], str]:
     return tokens, text
 
 
+# Syllables repeat endlessly: folding each distinct one once was a third of the analyzer's time
+# (ingestion analyses every chunk, answering every retrieved sentence; see bench/perf.py).
+_fold_syllable = lru_cache(maxsize=65536)(fold)
+
+
 def _phrase_tokens(phrase: str, folded_mode: bool) -> list[str]:
     words = [w for w in _WORD_RE.findall(phrase)]
-    syllables = ["~" + fold(w) for w in words] if folded_mode else [w for w in words]
+    syllables = ["~" + _fold_syllable(w) for w in words] if folded_mode else [w for w in words]
     out = list(syllables)
     out.extend(f"{a}_{b.lstrip('~')}" for a, b in zip(syllables, syllables[1:], strict=False))
     return out
