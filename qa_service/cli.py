@@ -174,14 +174,17 @@ def restore(
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty index.")] = False,
 ) -> None:
     """Restore a backup into QA_DATA_DIR (verified first; stop servers using the index before)."""
-    from qa_service.service import build_store
     from vectorstore.backup import restore_index
+    from vectorstore.embeddings import embeddings_id, make_embeddings
+    from vectorstore.store import IndexStore
 
     settings = get_settings()
     server_mode = bool(settings.chroma_url)
     try:
-        manifest = restore_index(src, settings.data_dir, force=force, server_mode=server_mode)
-        store = build_store(settings)  # refuses a backup made with other embeddings than configured
+        embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
+        manifest = restore_index(src, settings.data_dir, force=force, server_mode=server_mode,
+                                 embeddings_id=embeddings_id(embeddings))
+        store = IndexStore(settings.data_dir, embeddings, chroma_url=settings.chroma_url)
         with store.writer_lock:
             store.open_for_writing()  # server mode: the collection is reconciled with the registry
         vectors = store.collection.count()

@@ -107,6 +107,14 @@ def test_backup_refuses_a_non_empty_folder_and_restore_a_damaged_backup(cli_env:
     result = run("restore", str(cli_env / "backup"))
     assert result.exit_code != 0 and "damaged" in err(result)
     assert not (cli_env / "restored" / "registry.sqlite3").exists()
+    (cli_env / "backup").rename(cli_env / "damaged")
+    use_dir(monkeypatch, cli_env / "index")
+    assert run("backup", str(cli_env / "backup")).exit_code == 0
+    monkeypatch.setenv("QA_EMBEDDINGS_MODEL", "32")  # fake/32: another vector space
+    use_dir(monkeypatch, cli_env / "restored")
+    result = run("restore", str(cli_env / "backup"))
+    assert result.exit_code != 0 and "made with embeddings 'fake/64'" in err(result)
+    assert not (cli_env / "restored" / "registry.sqlite3").exists()
     result = run("restore", str(cli_env / "nowhere"))
     assert result.exit_code != 0 and "not a backup" in err(result)
 

@@ -150,11 +150,18 @@ def index_is_empty(data_dir: Path) -> bool:
         return False
 
 
-def restore_index(src: Path, data_dir: Path, *, force: bool = False, server_mode: bool = False) -> dict[str, Any]:
-    """Replace the index in `data_dir` with the backup in `src` (verified first).
-
-    Stop the servers using `data_dir` first: they hold the old files open."""
+def restore_index(
+    src: Path, data_dir: Path, *, force: bool = False, server_mode: bool = False, embeddings_id: str | None = None
+) -> dict[str, Any]:
+    """Replace the index in `data_dir` with the backup in `src` (verified first; with `embeddings_id`,
+    refused when the backup was made with another model). Stop the servers using `data_dir` first:
+    they hold the old files open."""
     manifest = verify_backup(src)
+    if embeddings_id is not None and manifest.get("embeddings_id") != embeddings_id:
+        raise BackupError(
+            f"The backup was made with embeddings '{manifest.get('embeddings_id')}', but the current setting "
+            f"gives '{embeddings_id}': set QA_EMBEDDINGS (and QA_EMBEDDINGS_MODEL) back before restoring."
+        )
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     with WriterLock(data_dir / "writer.lock", timeout=5.0):
