@@ -162,6 +162,9 @@ def backup(dest: Annotated[Path, typer.Argument(help="A new (or empty) folder fo
     except QAError as exc:
         _fail(exc.message)
         return
+    except ValueError as exc:  # chromadb: "Could not connect to a Chroma server"
+        _fail(str(exc))
+        return
     console.print(
         f"backed up {manifest['documents']} documents, {manifest['chunks']} chunks "
         f"({manifest['embeddings_id']}, Chroma {manifest['chroma']}) to {dest}"
@@ -191,6 +194,9 @@ def restore(
         store.close()
     except QAError as exc:
         _fail(exc.message)
+        return
+    except ValueError as exc:  # chromadb: "Could not connect to a Chroma server"
+        _fail(str(exc))
         return
     if server_mode:
         console.print("[yellow]note:[/yellow] Chroma server data is not part of the backup; the collection "

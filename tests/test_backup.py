@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typer.testing import CliRunner, Result
 from qa_service.cli import app
 from qa_service.settings import get_settings
 from tests.conftest import SAMPLE_DIR, api_settings
+from tests.test_scaleout import CHROMA, QA, free_port, qa_env, stop, wait_for
 
 QUESTIONS = [
     "Chỉ thị 12-CT/TW ban hành ngày nào?",
@@ -142,3 +144,49 @@ def test_server_mode_backup_holds_registry_and_lexical_and_restore_reconciles(tm
     finally:
         restored.close()
     assert answers(tmp_path / "restored") == answers(tmp_path / "index")
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    """A real `chroma run` server on loopback (as in test_scaleout)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+@pytest.mark.skipif(not CHROMA.exists() or not QA.exists(), reason="needs the chroma and qa CLIs in the venv")
+def test_chroma_server_mode_backs_up_registry_and_lexical_and_restore_reconciles_the_server(
+    tmp_path: Path, chroma_url: str
+) -> None:
+    data_dir = tmp_path / "index"
+    env = qa_env(data_dir, chroma_url)
+
+    def qa(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(QA), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    assert qa("ingest", str(SAMPLE_DIR)).returncode == 0
+    out = qa("backup", str(tmp_path / "backup"))
+    assert out.returncode == 0, out.stderr
+    assert "the server's job" in " ".join(out.stderr.split())
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text())
+    assert manifest["chroma"] == "server" and not (tmp_path / "backup" / "chroma").exists()
+    assert "registry.sqlite3" in manifest["files"] and "lexical/state.json" in manifest["files"]
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "thong-bao.txt").write_text("Thông báo số 9-TB/VP\n\nVăn phòng thông báo lịch họp giao ban tuần.",
+                                         encoding="utf-8")
+    assert qa("ingest", str(extra)).returncode == 0
+    out = qa("restore", str(tmp_path / "backup"))
+    assert out.returncode != 0 and "--force" in " ".join(out.stderr.split())
+    out = qa("restore", "--force", str(tmp_path / "backup"))
+    assert out.returncode == 0, out.stderr
+    # the server's collection was reconciled with the restored registry: the later document is gone
+    assert f"{manifest['chunks']} chunks ({manifest['chunks']} vectors)" in " ".join(out.stderr.split())
