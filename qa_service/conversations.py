@@ -7,12 +7,12 @@ bounded to the last `max_turns` so a long chat never grows the prompt or the tab
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from qa_service.schemas import HistoryMessage
+from vectorstore.sqlite import ThreadLocalSQLite
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -28,19 +28,12 @@ CREATE TABLE IF NOT EXISTS feedback (
 
 class ConversationStore:
     def __init__(self, path: Path, max_turns: int = 20) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.max_turns = max_turns
-        self._local = threading.local()
-        self._conn().executescript(_SCHEMA)
+        self._db = ThreadLocalSQLite(path, _SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._local.conn = conn
-        return conn
+        return self._db.conn()
 
     def history(self, conversation_id: str) -> list[HistoryMessage]:
         rows = self._conn().execute(
