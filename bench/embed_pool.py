@@ -121,10 +121,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--share-cache", type=Path, nargs="*", default=[])
+    parser.add_argument("--share-cache", type=Path, nargs="*", default=[CACHE / "alqac-e5-full" / "registry.sqlite3"],
+                        help="other SQLite files with an `embedding_cache` table to skip what they hold (read only)")
     args = parser.parse_args()
     POOL.parent.mkdir(parents=True, exist_ok=True)
-    connect(POOL).close()
+    conn = connect(POOL)
+    conn.execute("DELETE FROM claims")  # a new walk: articles already embedded are skipped quickly
+    conn.close()
     procs = [mp.Process(target=worker, args=(args.datasets, args.share_cache, w)) for w in range(args.workers)]
     for p in procs:
         p.start()

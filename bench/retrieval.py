@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--out", type=Path, default=RESULTS / "retrieval.json")
     parser.add_argument("--share-cache", type=Path, nargs="*",
-                        default=[CACHE / "alqac-e5-vectors.sqlite3", CACHE / "alqac-e5" / "registry.sqlite3"],
+                        default=[CACHE / "alqac-e5-vectors.sqlite3", CACHE / "alqac-e5-full" / "registry.sqlite3"],
                         help="SQLite files with an `embedding_cache` table of e5 vectors (bench/embed_pool.py)")
     parser.add_argument("--dense-laws", choices=("complete", "gold", "all"), default="complete",
                         help="e5 systems on: laws whose vectors are all cached (with the questions about them); "
@@ -310,6 +310,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     everything = args.dense_laws == "all" or len(complete) == len(missing)
     dense_laws = sorted(missing) if everything else gold_laws if args.dense_laws == "gold" else complete
     print(f"  e5 vectors missing by law: {missing}", file=sys.stderr)
+    if not complete and args.dense_laws == "complete":
+        print("  no law has all its e5 vectors cached: run bench/embed_pool.py first (20-40 min on 2 cores) "
+              "for the dense and hybrid systems", file=sys.stderr)
     subset = [a for a in articles if a.law_id in dense_laws]
     sub_questions = [q for q in questions if {k.split('#')[0] for k in q.gold} <= set(dense_laws)]
 

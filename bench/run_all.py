@@ -2,8 +2,9 @@
 
     python bench/run_all.py [--datasets ../shared/datasets] [--quick] [--only retrieval|perf] [--report-only]
 
-`--report-only` rebuilds `bench/results/summary.md` from the JSON already there. Heavy steps run
-as child processes, so one failing benchmark does not lose the others' results.
+Steps: `embed_pool.py` (e5 vectors of the ALQAC articles, cached: slow once, ~1 min after),
+`retrieval.py`, `perf.py`. `--report-only` rebuilds `bench/results/summary.md` from the JSON
+already there. Each step is a child process, so one failing does not lose the others' results.
 """
 
 from __future__ import annotations
@@ -120,16 +121,21 @@ def main() -> None:
     parser.add_argument("--only", choices=("retrieval", "perf"))
     parser.add_argument("--quick", action="store_true", help="perf smoke test (few queries, 1 and 4 clients)")
     parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--no-embed", action="store_true",
+                        help="skip bench/embed_pool.py (e5 vectors for ALQAC; slow the first time, ~1 min when cached)")
     args = parser.parse_args()
     failed = []
     if not args.report_only:
         steps = {
+            "embed": [sys.executable, str(BENCH / "embed_pool.py"), "--datasets", str(args.datasets), "--workers", "2"],
             "retrieval": [sys.executable, str(BENCH / "retrieval.py"), "--datasets", str(args.datasets)],
             "perf": [sys.executable, str(BENCH / "perf.py"), "--datasets", str(args.datasets),
                      *(["--quick"] if args.quick else [])],
         }
         for name, cmd in steps.items():
-            if args.only and name != args.only:
+            if args.only and name != args.only and not (name == "embed" and args.only == "retrieval"):
+                continue
+            if name == "embed" and args.no_embed:
                 continue
             print(f"== {name}: {' '.join(cmd)}", file=sys.stderr, flush=True)
             if subprocess.run(cmd, cwd=ROOT).returncode != 0:

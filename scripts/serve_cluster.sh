@@ -21,6 +21,9 @@ BIN="${QA_BIN:-$ROOT/.venv/bin}"
 export QA_DATA_DIR="${QA_DATA_DIR:-$ROOT/data/index}"
 export QA_CHROMA_URL="http://$HOST:$CHROMA_PORT"
 export HF_HUB_OFFLINE=1 TOKENIZERS_PARALLELISM=false ANONYMIZED_TELEMETRY=False
+# Share the cores out: each worker's e5 gets cores/workers OpenMP threads (at least one).
+CORES="$(nproc 2>/dev/null || echo 2)"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(( CORES / WORKERS > 0 ? CORES / WORKERS : 1 ))}"
 CHROMA_PATH="${QA_CHROMA_PATH:-$QA_DATA_DIR/chroma-server}"
 mkdir -p "$QA_DATA_DIR" "$CHROMA_PATH"
 
