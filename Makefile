@@ -37,6 +37,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy vectorstore ingestion qa_service prompts
 
+soak: $(STAMP)
+	SOAK_KILLS=200 $(BIN)/python -m pytest -q -s tests/test_crash_consistency.py
+
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 

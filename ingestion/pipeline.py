@@ -142,9 +142,9 @@ class BatchWriter:
         registry = self.store.registry
         digest = content_hash(data)
         doc_id = make_doc_id(path)
-        found = registry.find_by_hash(digest)
-        twin = (found.source, found.doc_id) if found is not None else self._hashes.get(digest)
-        existing = registry.get_document(doc_id)
+        found = registry.find_doc_id_by_hash(digest)
+        twin = (found[1], found[0]) if found is not None else self._hashes.get(digest)
+        existing = registry.fingerprint(doc_id)
         if twin is not None and twin[1] != doc_id:
             reason = f"same content as {twin[0]} (already indexed)"
             if existing is not None:
@@ -152,8 +152,8 @@ class BatchWriter:
                 self.store.delete_document(doc_id)
                 return FileOutcome(path, "removed", doc_id, reason=reason)
             return FileOutcome(path, "skipped", twin[1], reason=reason)
-        if existing is not None and existing.content_hash == digest:
-            return FileOutcome(path, "unchanged", doc_id, existing.chunk_count)
+        if existing is not None and existing[0] == digest:
+            return FileOutcome(path, "unchanged", doc_id, existing[1])
         loaded = load_bytes(name, data, path)
         self.pending.append((path, prepare(loaded, name, digest, doc_id)))
         self._hashes[digest] = (name, doc_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.documents import Document
@@ -41,7 +42,13 @@ def _weight(token: str) -> float:
     return 2.0 if "_" in token else 1.0
 
 
-def coverage(question_tokens: list[str], tokens: set[str], idf: dict[str, float] | None = None) -> float:
+@lru_cache(maxsize=50_000)
+def sentence_tokens(text: str) -> frozenset[str]:
+    """Document sentences never change: analyse each once per process, not once per question."""
+    return frozenset(analyze(text))
+
+
+def coverage(question_tokens: list[str], tokens: frozenset[str] | set[str], idf: dict[str, float] | None = None) -> float:
     """Share of the question's content found in `tokens`: bigrams and numbers weigh more, and
     words every candidate sentence shares (the agency's name) weigh less than rare ones."""
     idf = idf or {}
@@ -52,7 +59,7 @@ def coverage(question_tokens: list[str], tokens: set[str], idf: dict[str, float]
     return sum(w for w, t in weights if t in tokens) / total
 
 
-def local_idf(question_tokens: list[str], token_sets: list[set[str]]) -> dict[str, float]:
+def local_idf(question_tokens: list[str], token_sets: list[frozenset[str]]) -> dict[str, float]:
     """Inverse frequency of each question token among the candidate sentences."""
     n = len(token_sets)
     out = {}
@@ -69,12 +76,12 @@ def collect(
     `doc_texts` (folded full texts) let names in the question favour the documents that name them."""
     doc_texts = doc_texts or {}
     by_start: dict[tuple[str, int], Sentence] = {}
-    header_tokens: dict[str, set[str]] = {}  # the title counts as context of every sentence
+    header_tokens: dict[str, frozenset[str]] = {}  # the title counts as context of every sentence
     facts_at = {(f["chunk_id"], f["start"]): f for f in facts}
     facts_by_doc: dict[str, list[dict[str, Any]]] = {}
     for f in facts:
         facts_by_doc.setdefault(f["chunk_id"].rsplit(":", 1)[0], []).append(f)
-    pending: list[tuple[Sentence, set[str], set[str], float, int]] = []
+    pending: list[tuple[Sentence, frozenset[str], frozenset[str], float, int]] = []
     for rank, chunk in enumerate(chunks):
         base = int(chunk.metadata["start"])
         retrieval = float(chunk.metadata.get("score", 0.0))
@@ -85,9 +92,9 @@ def collect(
                 continue
             text = chunk.page_content[span.start : span.end]
             sent = Sentence(chunk=chunk, text=text, start=base + span.start, end=base + span.end)
-            tokens = set(analyze(text))
+            tokens = sentence_tokens(text)
             context = tokens | header_tokens.setdefault(
-                chunk.metadata["chunk_id"], set(analyze(chunk.metadata.get("header", "")))
+                chunk.metadata["chunk_id"], sentence_tokens(chunk.metadata.get("header", ""))
             )
             sent.deadlines = find_deadlines(text, sent.start)
             sent.facts = [
@@ -131,7 +138,7 @@ def best_window(
     text = sentence.text
     cuts = [0] + [m.end() for m in _CLAUSE_BREAK.finditer(text)] + [len(text)]
     clauses = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
-    token_sets = [set(analyze(text[a:b])) for a, b in clauses]
+    token_sets = [sentence_tokens(text[a:b]) for a, b in clauses]
     best = (0, len(text), -1.0)
     best_score = -1.0
     for i in range(len(clauses)):

@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = None
 
     top_k: int = Field(default=5, ge=1, le=20)
-    lexical_weight: float = Field(default=0.6, ge=0.0, le=1.0)
+    lexical_weight: float = Field(default=0.5, ge=0.0, le=1.0)  # bench/retrieval.py: best ALQAC MRR
     retrieval_mode: Literal["hybrid", "lexical", "dense"] = "hybrid"
 
     answerer: Literal["extractive", "openai", "ollama"] = "extractive"

@@ -103,9 +103,10 @@ def test_meta_does_not_bump_the_version(registry: Registry) -> None:
 
 def test_lookups(registry: Registry) -> None:
     registry.commit_document(_doc("a", content="hash-a"), _chunks("a", 1), [])
-    found = registry.find_by_hash("hash-a")
-    assert found is not None and found.doc_id == "a"
-    assert registry.find_by_hash("khong-co") is None
+    assert registry.find_doc_id_by_hash("hash-a") == ("a", "a.txt")
+    assert registry.find_doc_id_by_hash("khong-co") is None
+    assert registry.fingerprint("a") == ("hash-a", 1)
+    assert registry.fingerprint("khong-co") is None
     by_path = registry.find_by_path("/docs/a.txt")
     by_source = registry.find_by_path("a.txt")
     assert by_path is not None and by_source is not None and by_path.doc_id == by_source.doc_id == "a"

@@ -115,11 +115,21 @@ class Registry:
         ).fetchone()
         return None if row is None else _doc(row)
 
-    def find_by_hash(self, content_hash: str) -> DocumentRecord | None:
+    def fingerprint(self, doc_id: str) -> tuple[str, int] | None:
+        """(content hash, chunk count) without loading the document text: the re-ingest check."""
         row = self._conn().execute(
-            "SELECT d.*, 0 FROM documents d WHERE content_hash=? LIMIT 1", (content_hash,)
+            "SELECT content_hash, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) "
+            "FROM documents d WHERE doc_id=?",
+            (doc_id,),
         ).fetchone()
-        return None if row is None else _doc(row)
+        return None if row is None else (str(row[0]), int(row[1]))
+
+    def find_doc_id_by_hash(self, content_hash: str) -> tuple[str, str] | None:
+        """(doc id, source) of an indexed document with this content, without loading its text."""
+        row = self._conn().execute(
+            "SELECT doc_id, source FROM documents WHERE content_hash=? LIMIT 1", (content_hash,)
+        ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
 
     def find_by_path(self, path: str) -> DocumentRecord | None:
         row = self._conn().execute(

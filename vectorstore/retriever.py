@@ -38,7 +38,7 @@ class HybridRetriever(BaseRetriever):
     store: IndexStore
     k: int = 5
     candidates: int = 50
-    lexical_weight: float = 0.6
+    lexical_weight: float = 0.5
     mode: str = "hybrid"  # "hybrid" | "lexical" | "dense"
 
     def _get_relevant_documents(
