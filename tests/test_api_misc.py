@@ -228,3 +228,18 @@ def test_cors_allowlist_and_exposed_headers(make_client: Callable[..., TestClien
     other = client.options("/v1/chat", headers={"Origin": "https://evil.example.com",
                                                 "Access-Control-Request-Method": "POST"})
     assert other.headers.get("access-control-allow-origin") is None
+
+
+def test_rate_limit_is_checked_before_auth_and_invented_keys_share_a_bucket(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(api_keys="c1:chat", rate_limit_per_minute=3)
+    codes = [client.post("/v1/chat", json={"message": "Kế hoạch 108-KH/TU"},
+                         headers={"Authorization": f"Bearer invented-{i}"}).status_code for i in range(5)]
+    assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
+    limited = client.post("/v1/chat", json={"message": "x"}, headers={"X-API-Key": "invented-9"})
+    assert limited.headers["Retry-After"].isdigit()
+    assert limited.json()["error"]["code"] == "rate_limited"
+    # a configured key has its own bucket and is not punished for the flood
+    ok = client.post("/v1/chat", json={"message": "Kế hoạch 108-KH/TU"}, headers={"X-API-Key": "c1"})
+    assert ok.status_code == 200

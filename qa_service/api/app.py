@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa_service.api.errors import error_response, install_error_handlers
 from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat
-from qa_service.api.security import RateLimiter
+from qa_service.api.security import RateLimiter, RateLimitMiddleware
 from qa_service.logging_setup import setup_logging
 from qa_service.service import QAService, build_service
 from qa_service.settings import Settings, get_settings
@@ -115,6 +115,7 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
     app.add_middleware(
         BodyLimitMiddleware, json_limit=settings.max_body_kb * 1024, upload_limit=settings.max_upload_mb * 1024 * 1024
     )
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter, settings=settings)
     setup_logging(app, settings)  # after BodyLimitMiddleware: the access log wraps it and sees the request id
     origins = settings.cors_origin_list()
     if origins:

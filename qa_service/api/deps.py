@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from qa_service.api.security import Principal, RateLimiter, authenticate
+from qa_service.api.security import Principal, authenticate
 from qa_service.service import QAService
 from qa_service.settings import Settings
 from vectorstore.errors import QAError
@@ -25,8 +25,6 @@ def get_service(request: Request) -> QAService:
 
 def _principal(request: Request, scope: str) -> Principal:
     principal = authenticate(request, request.app.state.settings, scope)
-    limiter: RateLimiter = request.app.state.rate_limiter
-    limiter.check(principal.key_id)
     request.state.principal = principal
     return principal
 

@@ -9,6 +9,9 @@ import time
 from dataclasses import dataclass
 
 from fastapi import Request
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from qa_service.settings import Settings
 from vectorstore.errors import QAError
@@ -66,6 +69,38 @@ class RateLimiter:
             self._buckets[key] = (tokens - 1.0, now)
             if len(self._buckets) > 100_000:  # bound memory under a flood of distinct clients
                 self._buckets.clear()
+
+
+def bucket_key(headers: Headers, client: str, keys: dict[str, set[str]]) -> str:
+    """Configured keys get their own bucket; everything else (no key, unknown keys) shares its
+    client address's, so inventing keys does not buy more requests."""
+    auth = headers.get("authorization", "")
+    key = auth[7:].strip() if auth.lower().startswith("bearer ") else headers.get("x-api-key")
+    if key and key in keys:
+        return "key:" + hashlib.sha256(key.encode()).hexdigest()[:12]
+    return f"ip:{client}"
+
+
+class RateLimitMiddleware:
+    """The per-key rate limit, checked before the body is read or parsed: a flood is turned away
+    for the cost of a dictionary lookup, so in-quota clients keep their latency."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter, settings: Settings) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.keys = settings.api_key_scopes()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/v1/") and scope.get("method") != "OPTIONS":
+            client = scope["client"][0] if scope.get("client") else "anonymous"
+            try:
+                self.limiter.check(bucket_key(Headers(scope=scope), client, self.keys))
+            except RateLimitedError as exc:
+                body = {"error": {"code": exc.code, "message": exc.message}}
+                response = JSONResponse(body, status_code=429, headers={"Retry-After": str(exc.retry_after)})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class RateLimitedError(QAError):
