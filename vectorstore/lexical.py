@@ -32,14 +32,18 @@ class LexicalIndex:
 
     def build(self, items: Iterable[tuple[str, list[str]]], version: int) -> None:
         ids: list[str] = []
-        corpus: list[list[str]] = []
+        # Token ids, not strings: at 100k chunks the token lists are ~50M entries, and one shared
+        # int per vocabulary entry costs a pointer each where a string per token cost ~60 bytes.
+        vocab: dict[str, int] = {}
+        corpus: list[list[int]] = []
         for chunk_id, tokens in items:
             ids.append(chunk_id)
-            corpus.append(tokens or [""])
+            corpus.append([vocab.setdefault(t, len(vocab)) for t in (tokens or [""])])
         bm25: bm25s.BM25 | None = None
         if corpus:
+            vocab.setdefault("", len(vocab))  # bm25s scores empty queries through this token
             bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-            bm25.index(corpus, show_progress=False)
+            bm25.index((corpus, vocab), show_progress=False)
         self._bm25, self.chunk_ids, self.version = bm25, ids, version
         self.positions = {cid: i for i, cid in enumerate(ids)}
 
