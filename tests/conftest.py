@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,3 +114,22 @@ def sample_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "docs"
     shutil.copytree(SAMPLE_DIR, folder)
     return folder
+
+
+# --- a real `chroma run` server on loopback (scale-out and backup tests) ---------------------------
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    from tests.test_scaleout import CHROMA, free_port, stop, wait_for
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--port", str(port), "--host", "127.0.0.1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)

@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 from qa_service.cli import app
 from qa_service.settings import get_settings
 from tests.conftest import SAMPLE_DIR, api_settings
-from tests.test_scaleout import CHROMA, QA, free_port, qa_env, stop, wait_for
+from tests.test_scaleout import CHROMA, QA, qa_env
 
 QUESTIONS = [
     "Chỉ thị 12-CT/TW ban hành ngày nào?",
@@ -144,21 +144,6 @@ def test_server_mode_backup_holds_registry_and_lexical_and_restore_reconciles(tm
     finally:
         restored.close()
     assert answers(tmp_path / "restored") == answers(tmp_path / "index")
-
-
-@pytest.fixture
-def chroma_url(tmp_path: Path) -> Iterator[str]:
-    """A real `chroma run` server on loopback (as in test_scaleout)."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
-    )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop(proc)
 
 
 @pytest.mark.skipif(not CHROMA.exists() or not QA.exists(), reason="needs the chroma and qa CLIs in the venv")

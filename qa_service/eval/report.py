@@ -17,26 +17,12 @@ from rich.console import Console
 from rich.table import Table
 
 from qa_service.eval.metrics import Judgement, Outcome, judge, summarize, summarize_by_type
-from qa_service.eval.report_html import render_html
+from qa_service.eval.report_html import RATIOS, render_html
 from qa_service.eval.runner import RunResult
 
 SCHEMA_VERSION = 1
 # Metrics shown in summaries, in this order; ratios in [0, 1] except latency (ms) and counts.
-HEADLINE = [
-    "answer_correctness",
-    "accuracy",
-    "hit@1",
-    "hit@3",
-    "hit@5",
-    "mrr",
-    "citation_precision",
-    "citation_recall",
-    "abstention_precision",
-    "abstention_recall",
-    "latency_p50_ms",
-    "latency_p95_ms",
-    "latency_max_ms",
-]
+HEADLINE = [*RATIOS, "latency_p50_ms", "latency_p95_ms", "latency_max_ms"]
 
 
 def fmt(value: Any, name: str = "") -> str:
