@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from ingestion.layout import OfficialLayout
 from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE
 
 _HEADER_DATE = re.compile(
@@ -51,6 +52,17 @@ class DocumentMeta:
     source: str = ""
     source_domain: str | None = None
     doc_numbers: list[DocNumber] = field(default_factory=list)
+    # Official documents (Nghị định 30/2020/NĐ-CP layout); None / empty for news pages.
+    doc_kind: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    signing_authority: str | None = None
+    place: str | None = None
+    recipients: list[str] = field(default_factory=list)
+    abstract: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,8 +75,36 @@ def iso_date(day: str | int, month: str | int, year: str | int) -> str | None:
         return None
 
 
-def extract_metadata(text: str, source: str, hints: dict[str, str] | None = None) -> DocumentMeta:
-    hints = hints or {}
+def extract_metadata(
+    text: str, source: str, hints: dict[str, str] | None = None, layout: OfficialLayout | None = None
+) -> DocumentMeta:
+    """News-page metadata, overridden by what an official document's layout states."""
+    meta = _page_metadata(text, source, hints or {})
+    if layout is not None:
+        _apply_layout(meta, layout)
+    return meta
+
+
+def _apply_layout(meta: DocumentMeta, layout: OfficialLayout) -> None:
+    if layout.number is not None:
+        meta.number = layout.number.value
+    meta.doc_kind, meta.issuer, meta.parent_issuer = layout.doc_kind, layout.issuer, layout.parent_issuer
+    meta.signer = layout.signer.value if layout.signer else None
+    meta.signer_title, meta.signing_authority = layout.signer_title, layout.signing_authority
+    meta.place, meta.recipients, meta.abstract = layout.place, list(layout.recipients), layout.abstract
+    if layout.published is not None:
+        meta.published = layout.published.value
+    if layout.is_official and layout.title:
+        meta.title = layout.title[:300]
+    if meta.number and not any(n.number == meta.number for n in meta.doc_numbers):
+        meta.doc_numbers.insert(0, DocNumber(meta.number, meta.doc_kind, meta.published, meta.issuer,
+                                             layout.number.start if layout.number else 0))
+    for n in meta.doc_numbers:  # the document's own number: its kind, date and issuer are known
+        if n.number == meta.number:
+            n.kind, n.date, n.issuer = meta.doc_kind or n.kind, meta.published or n.date, meta.issuer or n.issuer
+
+
+def _page_metadata(text: str, source: str, hints: dict[str, str]) -> DocumentMeta:
     title = hints.get("title") or _first_line(text) or source
     meta = DocumentMeta(title=title.strip()[:300], source=source)
     m = _HEADER_DATE.search(text[:2000])

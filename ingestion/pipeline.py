@@ -8,13 +8,18 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from ingestion.assignments import extract_tasks
 from ingestion.clean import clean_text
 from ingestion.facts import extract_facts
+from ingestion.layout import OfficialLayout, parse_layout
 from ingestion.load import MAX_FILE_BYTES, SUPPORTED, LoadedFile, load_bytes
 from ingestion.metadata import extract_metadata
-from ingestion.split import split_text
+from ingestion.sections import SectionIndex, parse_sections
+from ingestion.split import sentence_spans, split_text
+from ingestion.unwrap import unwrap
 from vectorstore.analyzer import analyze, fold
 from vectorstore.errors import InvalidDocumentError, QAError
 from vectorstore.registry import ChunkRecord, DocumentRecord
@@ -22,7 +27,7 @@ from vectorstore.store import IndexStore, PreparedDocument
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"  # 5: official layout, unwrapping, sections, tasks
 
 
 @dataclass
@@ -67,13 +72,18 @@ def make_doc_id(path: str) -> str:
 
 
 def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | None = None) -> PreparedDocument:
-    """Clean, describe, split and annotate one loaded file."""
+    """Clean, read the layout, unwrap, describe, split and annotate one loaded file."""
     text = clean_text(loaded.text)
     if len(text.strip()) < 2:
         raise InvalidDocumentError("no article text left after cleaning")
-    meta = extract_metadata(text, source, loaded.meta)
+    layout = parse_layout(text)  # on the printed lines: the letterhead and headings are lines
+    text = unwrap(text)  # same length: every offset below is an offset in the stored text
+    meta = extract_metadata(text, source, loaded.meta, layout)
     doc_id = doc_id or make_doc_id(loaded.path)
-    pieces = split_text(text)
+    body = (layout.body_start, layout.recipients_block[0] if layout.recipients_block else len(text))
+    sections = parse_sections(text, *body, attachments=[(a.start, a.title) for a in layout.attachments])
+    index = SectionIndex(sections)
+    pieces = split_text(text, boundaries=index.top_level_starts())
     header = meta.title + (f" · {meta.published}" if meta.published else "")
     chunks: list[ChunkRecord] = []
     seen: dict[str, int] = {}
@@ -86,6 +96,8 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
             extra += f" · tác giả {meta.author}"
         if meta.source_domain and meta.source_domain in piece.text:
             extra += f" · nguồn {meta.source_domain}"
+        if path := index.path(piece.start):
+            extra += f" · {path}"  # "a bullet under '2. Sở Tài chính:'" is read with its heading
         chunk_header = header + extra
         chunks.append(
             ChunkRecord(
@@ -94,18 +106,35 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
                 tokens=analyze(f"{chunk_header}\n{piece.text}"),
             )
         )
+    spans = sentence_spans(text)
+    reference = date.fromisoformat(meta.published) if meta.published else None
+    found = [f.as_dict() for f in extract_facts(text, spans)]
+    found += [t.as_fact() for t in extract_tasks(text, spans, index, reference, body if layout.is_official else None)]
     facts = []
-    for fact in extract_facts(text):
-        owner = next((c for c in chunks if c.start <= fact.start < c.end), None)
+    for fact in found:
+        owner = next((c for c in chunks if c.start <= fact["start"] < c.end), None)
         if owner is not None:
-            fact.chunk_id = owner.chunk_id
-            facts.append(fact.as_dict())
+            fact["chunk_id"] = owner.chunk_id
+            facts.append(fact)
+    metadata = {
+        **meta.as_dict(), "kind": loaded.kind, "notes": loaded.notes,
+        "sections": [s.as_dict() for s in sections if not s.is_bullet],
+        "recipients_block": layout.recipients_block, "motto_block": layout.motto_block,
+        "spans": layout_spans(layout),  # where the answer to "who signed / which number / when" is written
+    }
     record = DocumentRecord(
         doc_id=doc_id, source=source, path=loaded.path, title=meta.title, published=meta.published,
-        content_hash=content_hash, text=text,
-        metadata={**meta.as_dict(), "kind": loaded.kind, "notes": loaded.notes}, ingested_at=time.time(),
+        content_hash=content_hash, text=text, metadata=metadata, ingested_at=time.time(),
     )
     return PreparedDocument(record=record, chunks=chunks, facts=facts)
+
+
+def layout_spans(layout: OfficialLayout) -> dict[str, tuple[int, int]]:
+    spans = {name: (f.start, f.end) for name in ("number", "published", "signer")
+             if (f := getattr(layout, name)) is not None}
+    if layout.issuer_span:
+        spans["issuer"] = layout.issuer_span
+    return spans
 
 
 def content_hash(data: bytes) -> str:

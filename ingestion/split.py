@@ -8,7 +8,9 @@ over-long sentence is cut at `;` or `,` so no chunk grows past `max_chars`.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _ABBREVIATIONS = {"tp", "ts", "ths", "pgs", "gs", "bs", "ks", "v.v", "vv", "st", "q", "p", "tt", "mr", "ms", "dr", "no"}
@@ -74,16 +76,32 @@ def _cut_long(text: str, span: Span, max_chars: int) -> list[Span]:
     return out
 
 
-def split_text(text: str, target_chars: int = 600, max_chars: int = 900, overlap_chars: int = 150) -> list[Chunk]:
+def split_text(
+    text: str,
+    target_chars: int = 600,
+    max_chars: int = 900,
+    overlap_chars: int = 150,
+    boundaries: Sequence[int] = (),
+) -> list[Chunk]:
+    """Chunks of whole sentences; no chunk crosses an offset in `boundaries` (the starts of a
+    document's top-level sections), so a chunk speaks of one part of the document."""
     pieces: list[Span] = []
     for span in sentence_spans(text):
         pieces.extend(_cut_long(text, span, max_chars) if span.end - span.start > max_chars else [span])
+    walls = sorted(set(boundaries))
+
+    def crosses(first: int, i: int) -> bool:
+        k = bisect.bisect_right(walls, pieces[first].start)
+        return k < len(walls) and walls[k] <= pieces[i].start
+
     chunks: list[Chunk] = []
     i = 0
     fresh = 0  # first piece no earlier chunk holds: every chunk must add at least one
     while i < len(pieces):
         first = i
-        while i < len(pieces) and (i <= fresh or pieces[i].end - pieces[first].start <= target_chars):
+        while i < len(pieces) and (
+            i <= fresh or (pieces[i].end - pieces[first].start <= target_chars and not crosses(first, i))
+        ):
             i += 1
         start, end = pieces[first].start, pieces[i - 1].end
         chunks.append(Chunk(len(chunks), start, end, text[start:end]))
@@ -91,6 +109,7 @@ def split_text(text: str, target_chars: int = 600, max_chars: int = 900, overlap
         last = pieces[i - 1]
         nxt = pieces[i] if i < len(pieces) else None
         # Overlap: repeat the last sentence when it is short and the pair still fits a chunk.
-        if nxt and i - first > 1 and last.end - last.start <= overlap_chars and nxt.end - last.start <= max_chars:
+        if (nxt and i - first > 1 and last.end - last.start <= overlap_chars and nxt.end - last.start <= max_chars
+                and not crosses(i - 1, i)):
             i -= 1
     return chunks

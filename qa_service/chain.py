@@ -13,7 +13,8 @@ from typing import Any, Protocol
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
 
-from qa_service.answer import Answer, ExtractiveAnswerer
+from qa_service.answering.answerer import ExtractiveAnswerer
+from qa_service.answering.result import Answer
 from qa_service.condense import condense
 from qa_service.question import QuestionInfo, analyze_question
 from qa_service.schemas import ChatRequest, ChatResponse, HistoryMessage
@@ -68,6 +69,14 @@ class QAChain:
         state.answer = self.answerer.answer(state.info, state.chunks, facts, docs, chunk_at=self.chunk_at)
         return state
 
+    def doc_chunks(self, doc_id: str) -> list[Document]:
+        """Every chunk of a document, as retrieval returns them (a named document is read whole)."""
+        ids = [(c.chunk_id, 0.0, 0.0, 0.0) for c in self.store.registry.doc_chunks(doc_id)]
+        return self.retriever.to_documents(ids)
+
+    def doc_facts(self, doc_id: str) -> list[dict[str, Any]]:
+        return self.store.registry.facts(doc_id=doc_id)
+
     def chunk_at(self, doc_id: str, offset: int) -> Document | None:
         """The stored chunk of `doc_id` covering `offset` (for spans outside the retrieved chunks)."""
         for c in self.store.registry.doc_chunks(doc_id):
@@ -99,4 +108,6 @@ def to_response(state: ChainState) -> ChatResponse:
 
 
 def make_extractive_chain(store: IndexStore, retriever: HybridRetriever, top_k: int = 5) -> QAChain:
-    return QAChain(store, retriever, ExtractiveAnswerer(), top_k=top_k)
+    chain = QAChain(store, retriever, ExtractiveAnswerer(), top_k=top_k)
+    chain.answerer = ExtractiveAnswerer(library=chain)
+    return chain

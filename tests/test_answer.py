@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from ingestion.pipeline import ingest_paths
-from qa_service.answer import ABSTAIN_TEXT, shorten
+from qa_service.answering.lexicon import ABSTAIN_TEXT
+from qa_service.answering.news import shorten
 from qa_service.schemas import ChatRequest, HistoryMessage
 from qa_service.service import QAService, build_service, build_store
 from qa_service.settings import Settings

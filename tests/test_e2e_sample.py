@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingestion.pipeline import ingest_paths
-from qa_service.answer import ABSTAIN_TEXT
+from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.api.app import create_app
 from qa_service.service import build_store
 from qa_service.settings import Settings

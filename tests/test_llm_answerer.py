@@ -9,7 +9,8 @@ from langchain_core.documents import Document
 from langchain_core.language_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from qa_service.answer import ABSTAIN_TEXT, Answer
+from qa_service.answering.lexicon import ABSTAIN_TEXT
+from qa_service.answering.result import Answer
 from qa_service.citations import CitationBuilder
 from qa_service.llm.answerer import FALLBACK, LLMAnswerer
 from qa_service.llm.condense import LLMCondenser

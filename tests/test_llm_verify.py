@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa_service.answer import ABSTAIN_TEXT
+from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.llm.verify import (
     drop_bad_markers,
     extract_claims,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from prompts import PROMPTS_DIR, PromptError, load_prompt, prompt_path, read_spec
-from qa_service.answer import ABSTAIN_TEXT
+from qa_service.answering.lexicon import ABSTAIN_TEXT
 
 PASSAGES = "[1] Nguồn: kh108.txt\n⟦ab12cd34⟧\nUBND thành phố chủ trì, hoàn thành trước ngày 30/6/2022.\n⟦ab12cd34⟧"
 

@@ -19,7 +19,9 @@ from langchain_core.messages import BaseMessage
 from langchain_core.prompts import ChatPromptTemplate
 
 from prompts import load_prompt
-from qa_service.answer import ABSTAIN_TEXT, Answer, ExtractiveAnswerer
+from qa_service.answering.answerer import ExtractiveAnswerer
+from qa_service.answering.lexicon import ABSTAIN_TEXT
+from qa_service.answering.result import Answer
 from qa_service.chain import Answerer
 from qa_service.citations import CitationBuilder
 from qa_service.llm.guard import LeakDetector, fence_passage, neutralize, new_fence, strip_links, strip_thinking

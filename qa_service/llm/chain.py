@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from langchain_core.language_models import BaseChatModel
 
 from qa_service.chain import ChainState, QAChain, to_response
+from qa_service.answering.answerer import ExtractiveAnswerer
 from qa_service.llm.answerer import LLMAnswerer
 from qa_service.llm.condense import LLMCondenser
 from qa_service.llm.verify import DEFAULT_POLICY, Policy
@@ -31,6 +32,7 @@ def make_llm_chain(
     policy: Policy = DEFAULT_POLICY,
 ) -> QAChain:
     chain = QAChain(store, retriever, LLMAnswerer(model, name=name, policy=policy), top_k=top_k)
+    chain.answerer = LLMAnswerer(model, name=name, policy=policy, fallback=ExtractiveAnswerer(library=chain))
     chain.condenser = LLMCondenser(model)
     return chain
 

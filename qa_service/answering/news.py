@@ -1,4 +1,8 @@
-"""The extractive answerer: short Vietnamese answers assembled from exact spans of the documents.
+"""News pages: short Vietnamese answers assembled from exact spans of scraped articles.
+
+Per-question-type rules kept from the first build for pages without an official layout (author,
+source site, documents mentioned in passing); official documents go through the typed pipeline of
+`qa_service.answering.answerer`.
 
 No model writes anything: actors, actions, dates and numbers are copied from the evidence, and
 every claim carries the `[n]` of the span it came from. When the evidence does not contain what
@@ -10,18 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.documents import Document
 
+from qa_service.answering.lexicon import ABSTAIN_TEXT
+from qa_service.answering.result import Answer
 from qa_service.citations import CitationBuilder
 from qa_service.evidence import Sentence, best_window, collect, contains_folded
 from qa_service.question import QuestionInfo
 from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE, fold
 from vectorstore.registry import DocumentRecord
 
-ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
 MIN_COVERAGE = 0.42
 ACTION_CHARS = 480
 
@@ -42,15 +46,6 @@ _ASKING_NUMBER = re.compile(r"\b(so may|so hieu|so nao|nao)\b")
 _KIND_WORDS = re.compile(
     r"(chuong trinh hanh dong|nghi quyet|chi thi|ke hoach|quyet dinh|cong van|tai lieu dinh kem|van ban|tai lieu)"
 )
-
-
-@dataclass
-class Answer:
-    text: str
-    abstained: bool
-    citations: CitationBuilder
-    reason: str = ""
-    debug: dict[str, Any] = field(default_factory=dict)
 
 
 def shorten(text: str, limit: int = ACTION_CHARS) -> str:
@@ -74,7 +69,7 @@ def _written_date(iso: str, text: str) -> str | None:
     return found.group(0) if found else None
 
 
-class ExtractiveAnswerer:
+class NewsAnswerer:
     def __init__(self, min_coverage: float = MIN_COVERAGE) -> None:
         self.min_coverage = min_coverage
 

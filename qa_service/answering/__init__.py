@@ -1,0 +1,1 @@
+"""The extractive answerer: question analysis, typed candidates, fitted scoring, calibrated abstention."""

@@ -1,0 +1,90 @@
+"""Question analysis: the answer types asked for, the focus (documents, bodies, names) and the
+constraint words, on top of `qa_service.question` (tokens, numbers, names)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingestion.actors import find_actors
+from qa_service.answering.lexicon import ANSWER_TYPES
+from qa_service.question import QuestionInfo
+from vectorstore.analyzer import fold
+
+_TYPES = [(name, [re.compile(p) for p in patterns]) for name, patterns in ANSWER_TYPES]
+# "Kế hoạch 308", "Quyết định số 2623": a kind word then a number names a document.
+_KIND_NUMBER = re.compile(
+    r"\b(ke hoach|chi thi|quyet dinh|cong van|cong dien|thong bao|nghi dinh|nghi quyet|thong tu|ket luan|van ban)"
+    r"(?: so)? (\d{1,5})\b"
+)
+# Question words that only frame the question: the weak "which/what" of the action type.
+_WEAK_ACTION = {r"\bgi\b", r"\bnao\b"}
+_SUBSUMES = {"signer": {"actor"}, "issuer": {"actor"}, "issue_date": {"deadline"}, "summary": {"action"},
+             "published": {"deadline"}, "author": {"actor"}}
+
+
+@dataclass
+class Analysis:
+    info: QuestionInfo
+    types: list[str]
+    bodies: list[str] = field(default_factory=list)  # bodies the question names ("Sở Y tế")
+    body_keys: list[str] = field(default_factory=list)
+    doc_refs: list[tuple[str | None, str]] = field(default_factory=list)  # (kind folded, number or digits)
+
+    @property
+    def folded(self) -> str:
+        return self.info.folded
+
+    def asks(self, *types: str) -> bool:
+        return any(t in self.types for t in types)
+
+
+def answer_types(folded: str) -> list[str]:
+    """Every answer type the question asks for, specific ones first; "general" when none."""
+    found: list[str] = []
+    for name, patterns in _TYPES:
+        strong = [p for p in patterns if p.pattern not in _WEAK_ACTION]
+        if any(p.search(folded) for p in strong):
+            found.append(name)
+    for name in list(found):
+        for weaker in _SUBSUMES.get(name, ()):
+            if weaker in found and not _only_shared(folded, name, weaker):
+                found.remove(weaker)
+    if not found:
+        found = ["general"]
+    return found
+
+
+def _only_shared(folded: str, strong: str, weak: str) -> bool:
+    """Whether `weak` is matched by words that are not part of `strong`'s phrase ("ai ký" vs "ai chủ trì")."""
+    strong_spans = [m.span() for n, ps in _TYPES if n == strong for p in ps for m in p.finditer(folded)]
+    weak_spans = [m.span() for n, ps in _TYPES if n == weak for p in ps if p.pattern not in _WEAK_ACTION
+                  for m in p.finditer(folded)]
+    return any(all(not (a < e and s < b) for s, e in strong_spans) for a, b in weak_spans)
+
+
+def analyze(info: QuestionInfo) -> Analysis:
+    analysis = Analysis(info=info, types=answer_types(info.folded))
+    for actor in find_actors(info.text):
+        if actor.key not in analysis.body_keys:
+            analysis.bodies.append(actor.name)
+            analysis.body_keys.append(actor.key)
+    analysis.doc_refs = [(None, n) for n in info.doc_numbers]
+    analysis.doc_refs += [(m.group(1), m.group(2)) for m in _KIND_NUMBER.finditer(info.folded)
+                          if not any(fold(n).startswith(m.group(2)) for n in info.doc_numbers)]
+    return analysis
+
+
+def names_document(analysis: Analysis, number: str | None, kind: str | None) -> bool:
+    """Whether the question names this document (by its full number, or a kind and the number's digits)."""
+    if not number:
+        return False
+    folded_number = fold(number).replace(" ", "")
+    for ref_kind, ref in analysis.doc_refs:
+        ref = fold(ref).replace(" ", "")
+        if ref == folded_number:
+            return True
+        if ref.isdigit() and re.match(rf"0*{int(ref)}\b|0*{int(ref)}[/-]", folded_number):
+            if ref_kind in (None, "van ban") or (kind and fold(kind).startswith(ref_kind)):
+                return True
+    return False

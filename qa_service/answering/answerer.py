@@ -1,0 +1,167 @@
+"""The extractive answerer: analyse → collect candidates → score → decide → compose.
+
+Official documents (those whose layout was read at ingestion: a kind, a number, sections, tasks)
+go through the typed-candidate pipeline of this package. News pages, which carry authors, sources
+and documents mentioned in passing rather than a layout, are still answered by the older
+per-type rules in `qa_service.answering.news` until the typed pipeline covers them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.documents import Document
+
+from qa_service.answering.analysis import Analysis, analyze
+from qa_service.answering.candidates import Candidate, Library, collect
+from qa_service.answering.compose import Composer
+from qa_service.answering.lexicon import ABSTAIN_TEXT, METADATA_TYPES
+from qa_service.answering.news import NewsAnswerer
+from qa_service.answering.result import Answer
+from qa_service.answering.scoring import Weights, abstain_features, answerable_probability, load_weights, score
+from qa_service.citations import CitationBuilder
+from qa_service.question import QuestionInfo
+from vectorstore.analyzer import DATE_RE, fold
+from vectorstore.registry import DocumentRecord
+
+_ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu)\b")
+
+
+def is_official(rec: DocumentRecord | None) -> bool:
+    return rec is not None and bool(rec.metadata.get("doc_kind") or rec.metadata.get("number"))
+
+
+def missing_entities(analysis: Analysis, docs: dict[str, DocumentRecord]) -> list[str]:
+    """Names, numbers and document numbers of the question that no retrieved document contains."""
+    info = analysis.info
+    corpus = fold("\n".join(rec.title + "\n" + rec.text for rec in docs.values()))
+    numbers_text = " ".join(DATE_RE.sub(" ", corpus).replace("-", " ").replace("/", " ").split())
+    missing = [n for n in info.doc_numbers if fold(n).replace(" ", "") not in corpus.replace(" ", "")]
+    missing += [n for n in info.numbers if not re.search(rf"(?<!\d)0*{n}(?!\d)", numbers_text)]
+    missing += [p for p in info.proper_names if fold(p) not in corpus]
+    missing += [r.group(0) for r in _ROLES.finditer(info.folded) if r.group(0) not in corpus]
+    return missing
+
+
+class OfficialAnswerer:
+    """Typed-candidate answers over official documents."""
+
+    def __init__(self, library: Library | None = None, weights: Weights | None = None) -> None:
+        self.library = library
+        self.weights = weights
+
+    def candidates(self, analysis: Analysis, chunks: list[Document], facts: list[dict[str, Any]],
+                   docs: dict[str, DocumentRecord]) -> list[Candidate]:
+        return score(analysis, collect(analysis, chunks, facts, docs, self.library), self.weights)
+
+    def answer(self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]],
+               docs: dict[str, DocumentRecord], cites: CitationBuilder) -> Answer:
+        analysis = analyze(info)
+        cands = self.candidates(analysis, chunks, facts, docs)
+        focus = [c.doc_id for c in cands if c.focus_doc]
+        missing = missing_entities(analysis, docs)
+        g = abstain_features(cands, len(missing), 1.0 if focus else 0.0)
+        p = answerable_probability(g, self.weights)
+        debug = {"types": analysis.types, "p_answerable": round(p, 3), "features": g, "missing": missing,
+                 "answerer": "extractive"}
+        rec = docs.get(focus[0]) if focus else (docs.get(cands[0].doc_id) if cands else None)
+        composer = Composer(analysis, cites, docs)
+        parts: list[str] = []
+        meta_types = [t for t in analysis.types if t in METADATA_TYPES]
+        if meta_types and rec is not None and not missing:
+            parts += [m for t in meta_types if (m := composer.metadata(t, rec))]
+            if len(parts) < len(meta_types):
+                return _abstain(cites, chunks, "the document does not state it", debug)
+        other = [t for t in analysis.types if t not in METADATA_TYPES]
+        if other and (p < (self.weights or load_weights()).threshold or not cands):
+            if not parts:
+                return _abstain(cites, chunks, f"not answerable (p={p:.2f})", debug)
+            other = []
+        parts += self._compose(analysis, other, cands, rec, composer, facts)
+        text = "\n".join(p for p in parts if p)
+        if not text:
+            return _abstain(cites, chunks, "nothing to compose", debug)
+        return Answer(text=cites.finalize(text), abstained=False, citations=cites, debug=debug)
+
+    def _compose(self, analysis: Analysis, types: list[str], cands: list[Candidate], rec: DocumentRecord | None,
+                 composer: Composer, facts: list[dict[str, Any]]) -> list[str]:
+        parts: list[str] = []
+        used: set[int] = set()
+        for t in types:
+            if t == "summary" and rec is not None:
+                parts.append(composer.summary(rec, cands) or "")
+                continue
+            if t == "action" and analysis.bodies and rec is not None and self.library is not None:
+                by_start = {c.start: c for c in cands if c.doc_id == rec.doc_id}
+                listed = composer.tasks_of(rec, self.library.doc_facts(rec.doc_id), by_start)
+                if listed:
+                    parts.append(listed)
+                    continue
+            best = _best_typed(cands, t, used)
+            if best is None:
+                continue
+            used.add(best.start)
+            match t:
+                case "actor":
+                    parts.append(composer.actor(best))
+                case "deadline" | "recurrence":
+                    parts.append(composer.deadline(best))
+                case _:
+                    parts.append(composer.quote(best) + ".")
+        return _dedupe(parts)
+
+
+def _best_typed(cands: list[Candidate], answer_type: str, used: set[int]) -> Candidate | None:
+    """The best candidate holding a span of the type (the best one at all for general questions)."""
+    typed = answer_type in ("actor", "deadline", "recurrence", "quantity", "action")
+    for cand in cands[:TOP_CONSIDERED]:
+        if cand.start in used and len(cands) > 1:
+            continue
+        if not typed or cand.features.get("typed", 0.0) >= 1.0:
+            return cand
+    return cands[0] if cands and not typed else None
+
+
+TOP_CONSIDERED = 12
+
+
+def _dedupe(parts: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for p in parts:
+        if p and p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out
+
+
+def _abstain(cites: CitationBuilder, chunks: list[Document], reason: str, debug: dict[str, Any]) -> Answer:
+    cites.reset()
+    for chunk in chunks[:3]:
+        cites.cite(chunk)
+    return Answer(text=ABSTAIN_TEXT, abstained=True, citations=cites, reason=reason, debug=debug)
+
+
+class ExtractiveAnswerer:
+    """Routes each question: official documents to the typed pipeline, news pages to the older rules."""
+
+    def __init__(self, library: Library | None = None, weights: Weights | None = None) -> None:
+        self.official = OfficialAnswerer(library, weights)
+        self.news = NewsAnswerer()
+
+    def answer(
+        self,
+        info: QuestionInfo,
+        chunks: list[Document],
+        facts: list[dict[str, Any]],
+        docs: dict[str, DocumentRecord],
+        chunk_at: Callable[[str, int], Document | None] | None = None,
+    ) -> Answer:
+        cites = CitationBuilder(chunk_at)
+        if not chunks:
+            return _abstain(cites, chunks, "no evidence retrieved", {})
+        if is_official(docs.get(str(chunks[0].metadata["doc_id"]))):
+            return self.official.answer(info, chunks, facts, docs, cites)
+        return self.news.answer(info, chunks, facts, docs, chunk_at)

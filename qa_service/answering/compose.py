@@ -1,0 +1,177 @@
+"""Composition: answers assembled from exact spans of the documents, one `[n]` per claim.
+
+Nothing here writes facts of its own: actors, deadlines and numbers are quoted from the sentence
+or the task record that holds them, metadata from where the document states it (the "Số:" line,
+the date line, the signature block). Sentences are quoted whole (or as their best clauses when
+they run long), never cut at a line wrap: the stored text is already unwrapped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from qa_service.answering.analysis import Analysis
+from qa_service.answering.candidates import Candidate
+from qa_service.answering.scoring import typed_spans
+from qa_service.citations import CitationBuilder
+from qa_service.evidence import Sentence, best_window
+from vectorstore.registry import DocumentRecord
+
+QUOTE_CHARS = 420
+_MARKER = re.compile(r"^\s*(?:[-–—•*+]|(?:[IVXLC]+|\d{1,3}(?:\.\d{1,2})*|[a-zđ])[.)])\s*")
+_SPACES = re.compile(r"\s+")
+
+
+def cap(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def tidy(text: str) -> str:
+    return _SPACES.sub(" ", _MARKER.sub("", text)).strip().rstrip(";,:")
+
+
+def doc_label(rec: DocumentRecord) -> str:
+    meta = rec.metadata
+    if meta.get("number"):
+        return f"{meta.get('doc_kind') or 'Văn bản'} số {meta['number']}"
+    return f"“{rec.title}”"
+
+
+def written_date(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+class Composer:
+    def __init__(self, analysis: Analysis, cites: CitationBuilder, docs: dict[str, DocumentRecord]) -> None:
+        self.analysis = analysis
+        self.cites = cites
+        self.docs = docs
+
+    # --- quoting ------------------------------------------------------------------------------------
+    def quote(self, cand: Candidate, around: tuple[int, int] | None = None) -> str:
+        """The candidate sentence (or its best clauses, kept around `around`) with its citation."""
+        start, end = cand.start, cand.end
+        if end - start > QUOTE_CHARS:
+            sent = Sentence(chunk=cand.chunk, text=cand.text, start=cand.start, end=cand.end)
+            start, end, _ = best_window(sent, self.analysis.info.content_tokens, max_chars=QUOTE_CHARS,
+                                        idf=self.analysis.info.idf)
+            if around and not (start <= around[0] and around[1] <= end):
+                start, end = max(cand.start, around[0] - QUOTE_CHARS // 2), min(cand.end, around[1] + QUOTE_CHARS // 2)
+                start, end = _word_bounds(cand, start, end)
+        n = self.cites.cite(cand.chunk, start, end)
+        return f"{cap(tidy(cand.text[start - cand.start : end - cand.start]))} [{n}]"
+
+    def cite_span(self, rec: DocumentRecord, start: int, end: int) -> int | None:
+        try:
+            return self.cites.cite_span(rec, start, end)
+        except LookupError:
+            return None
+
+    # --- by answer type -----------------------------------------------------------------------------
+    def metadata(self, kind: str, rec: DocumentRecord) -> str | None:
+        meta = rec.metadata
+        spans: dict[str, Any] = meta.get("spans") or {}
+        label = doc_label(rec)
+        match kind:
+            case "signer" if meta.get("signer"):
+                who = " ".join(x for x in (meta.get("signing_authority"), meta.get("signer_title")) if x)
+                n = self._span_cite(rec, spans.get("signer"))
+                return f"{label} do {who + ' ' if who else ''}{meta['signer']} ký{n}."
+            case "issuer" if meta.get("issuer"):
+                n = self._span_cite(rec, spans.get("issuer") or spans.get("number"))
+                return f"{label} do {meta['issuer']} ban hành{n}."
+            case "issue_date" if rec.published and spans.get("published"):
+                n = self._span_cite(rec, spans.get("published"))
+                return f"{label} được ban hành ngày {written_date(rec.published)}{n}."
+            case "doc_number" if meta.get("number"):
+                n = self._span_cite(rec, spans.get("number"))
+                return f"Số hiệu của {rec.title}: {meta['number']}{n}."
+        return None
+
+    def _span_cite(self, rec: DocumentRecord, span: Any) -> str:
+        if not span:
+            return ""
+        n = self.cite_span(rec, int(span[0]), int(span[1]))
+        return f" [{n}]" if n else ""
+
+    def actor(self, cand: Candidate) -> str:
+        """Who leads and who supports, from the task the sentence states, then the sentence."""
+        task = next((t for t in cand.tasks if t.get("actors")), None)
+        if task is None:
+            return self.quote(cand)
+        leads = [a for a in task["actors"] if a["role"] in ("lead", "assignee")]
+        supports = [a for a in task["actors"] if a["role"] == "support"]
+        parts = []
+        if leads:
+            verb = "chủ trì" if any(a["role"] == "lead" for a in leads) else "thực hiện"
+            parts.append(f"{_names(leads)} {verb}")
+        if supports:
+            parts.append(f"phối hợp: {_names(supports)}")
+        head = "; ".join(parts)
+        rec = self.docs.get(cand.doc_id)
+        heading_cite = ""
+        if task.get("inherited") and leads and rec is not None:
+            heading_cite = self._span_cite(rec, (leads[0]["start"], leads[0]["end"]))
+        return f"{cap(head)}{heading_cite}: {self.quote(cand)}." if head else self.quote(cand)
+
+    def deadline(self, cand: Candidate) -> str:
+        spans = typed_spans(self.analysis, cand)
+        line = self.actor(cand) if cand.tasks else self.quote(cand, spans[0] if spans else None)
+        written = [d.text for d in cand.deadlines]
+        if written and not any(_in(w, line) for w in written[:1]):
+            line += f" (thời hạn: {written[0]})"
+        return line
+
+    def tasks_of(self, rec: DocumentRecord, tasks: list[dict[str, Any]], cands: dict[int, Candidate]) -> str | None:
+        """"Sở Tài chính phải làm gì?": the body's tasks in the document, each cited, with deadlines."""
+        keys = set(self.analysis.body_keys)
+        mine = [t for t in tasks if any(a.get("key") in keys and a["role"] != "support" for a in t.get("actors", []))]
+        if not mine:
+            return None
+        lines = []
+        for t in sorted(mine, key=lambda t: t["start"])[:6]:
+            cand = cands.get(t["start"])
+            if cand is None:
+                continue
+            line = self.quote(cand)
+            if t.get("deadline") and not _in(t["deadline"]["text"], line):
+                line += f" (thời hạn: {t['deadline']['text']})"
+            lines.append(line)
+        if not lines:
+            return None
+        body = self.analysis.bodies[0]
+        return f"Nhiệm vụ của {body} theo {doc_label(rec)}:\n" + "\n".join(f"- {ln}" for ln in lines)
+
+    def summary(self, rec: DocumentRecord, cands: list[Candidate]) -> str | None:
+        """Headings of the document's parts, then its sentences that best match the question."""
+        lines = []
+        heads = [s for s in rec.metadata.get("sections") or [] if s["level"] == 0][:8]
+        cited = [f"{h['heading']}{self._span_cite(rec, (h['start'], h['start'] + len(h['heading'])))}" for h in heads]
+        if len(cited) >= 2:
+            lines.append("Các phần chính: " + "; ".join(cited) + ".")
+        mine = sorted([c for c in cands if c.doc_id == rec.doc_id][:5], key=lambda c: c.start)
+        lines += [f"- {self.quote(c)}" for c in mine]
+        if not lines:
+            return None
+        return f"Nội dung chính của {doc_label(rec)}:\n" + "\n".join(lines)
+
+
+def _names(actors: list[dict[str, Any]]) -> str:
+    names = list(dict.fromkeys(" ".join(a["name"].split()) for a in actors))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def _in(needle: str, hay: str) -> bool:
+    return " ".join(needle.split()).lower() in " ".join(hay.split()).lower()
+
+
+def _word_bounds(cand: Candidate, start: int, end: int) -> tuple[int, int]:
+    text = cand.text
+    s, e = start - cand.start, end - cand.start
+    while s > 0 and not text[s - 1].isspace():
+        s -= 1
+    while e < len(text) and not text[e].isspace():
+        e += 1
+    return cand.start + s, cand.start + e

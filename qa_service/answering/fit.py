@@ -1,0 +1,156 @@
+"""Fit the candidate scorer and the abstention model on tuning questions; write `weights.json`.
+
+    QA_DATA_DIR=artifacts/official/index python -m qa_service.answering.fit artifacts/official/tuning.jsonl
+
+The index must hold the documents the questions are about. Candidate labels: a sentence is a
+positive when it overlaps the question's gold evidence. Abstention labels: answerable or not.
+Both models are L2-regularised logistic regressions (numpy, a few hundred gradient steps); the
+abstention threshold is the lowest probability that keeps abstention recall ≥ the target on the
+tuning questions. Held-out questions are never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa_service.answering.analysis import analyze
+from qa_service.answering.answerer import is_official, missing_entities
+from qa_service.answering.candidates import collect
+from qa_service.answering.scoring import (
+    ABSTAIN_FEATURES,
+    CANDIDATE_FEATURES,
+    WEIGHTS_FILE,
+    Weights,
+    abstain_features,
+    features,
+    score,
+)
+from qa_service.eval.testset import TestCase, load_testset
+from qa_service.schemas import ChatRequest, HistoryMessage
+from qa_service.service import QAService, build_service
+from qa_service.settings import get_settings
+from vectorstore.registry import DocumentRecord
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, lr: float = 0.5) -> tuple[np.ndarray, float]:
+    """Weights and bias of an L2-regularised logistic regression, by full-batch gradient descent."""
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
+    z = (x - mean) / std
+    w = np.zeros(z.shape[1])
+    b = 0.0
+    pos = max(1.0, float(y.sum()))
+    neg = max(1.0, float(len(y) - y.sum()))
+    sample_w = np.where(y > 0, len(y) / (2 * pos), len(y) / (2 * neg))  # balanced classes
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        g = (p - y) * sample_w
+        w -= lr * (z.T @ g / len(y) + l2 * w)
+        b -= lr * float(g.mean())
+    # back to the raw feature scale
+    return w / std, b - float((w * mean / std).sum())
+
+
+def evidence_span(rec: DocumentRecord, evidence: str) -> tuple[int, int] | None:
+    words = evidence.split()
+    if not words:
+        return None
+    m = re.search(r"\s+".join(re.escape(w) for w in words), rec.text)
+    return (m.start(), m.end()) if m else None
+
+
+def question_state(service: QAService, case: TestCase) -> tuple[Any, list[Any], list[dict[str, Any]], dict[str, Any]]:
+    chain = service.chain
+    history = [HistoryMessage(role=t.role, content=t.content) for t in case.history]
+    state = chain.retrieve_step(chain.condense_step(service.prepare(ChatRequest(message=case.question, history=history))))
+    ids = [c.metadata["chunk_id"] for c in state.chunks]
+    facts = service.store.registry.facts(chunk_ids=ids)
+    docs = {d: rec for d in {c.metadata["doc_id"] for c in state.chunks}
+            if (rec := service.store.registry.get_document(d)) is not None}
+    return state, state.chunks, facts, docs
+
+
+def fit(cases: list[TestCase], service: QAService, recall_target: float = 0.92) -> dict[str, Any]:
+    rows: list[list[float]] = []
+    labels: list[float] = []
+    per_question: list[tuple[TestCase, Any, list[Any], int, float]] = []
+    library = service.chain
+    for case in cases:
+        state, chunks, facts, docs = question_state(service, case)
+        if not chunks or not is_official(docs.get(str(chunks[0].metadata["doc_id"]))):
+            continue
+        analysis = analyze(state.info)
+        cands = collect(analysis, chunks, facts, docs, library)  # type: ignore[arg-type]
+        gold = None
+        if case.answerable and case.gold_sources:
+            rec = next((r for r in docs.values() if r.source == case.gold_sources[0]), None)
+            gold = (rec.doc_id, evidence_span(rec, case.gold_evidence)) if rec else None
+        for c in cands:
+            f = features(analysis, c)
+            rows.append([f[k] for k in CANDIDATE_FEATURES])
+            hit = gold is not None and gold[1] is not None and c.doc_id == gold[0] and c.start < gold[1][1] and gold[1][0] < c.end
+            labels.append(1.0 if hit else 0.0)
+        focus = [c for c in cands if c.focus_doc]
+        per_question.append((case, analysis, cands, len(missing_entities(analysis, docs)), 1.0 if focus else 0.0))
+    x, y = np.array(rows), np.array(labels)
+    w, b = logistic(x, y)
+    cand_w = {k: round(float(v), 4) for k, v in zip(CANDIDATE_FEATURES, w, strict=True)}
+    weights = Weights(cand_w, round(b, 4), {}, 0.0, 0.5)
+    g_rows, g_labels = [], []
+    for case, analysis, cands, missing, named in per_question:
+        ranked = score(analysis, cands, weights)
+        g = abstain_features(ranked, missing, named)
+        g_rows.append([g[k] for k in ABSTAIN_FEATURES])
+        g_labels.append(1.0 if case.answerable else 0.0)
+    gx, gy = np.array(g_rows), np.array(g_labels)
+    aw, ab = logistic(gx, gy, l2=0.05)
+    probs = 1 / (1 + np.exp(-(gx @ aw + ab)))
+    threshold = _threshold(probs, gy, recall_target)
+    abstain_recall = float(((probs < threshold) & (gy == 0)).sum() / max(1, (gy == 0).sum()))
+    answer_rate = float(((probs >= threshold) & (gy == 1)).sum() / max(1, (gy == 1).sum()))
+    return {
+        "candidate": cand_w, "candidate_bias": round(b, 4),
+        "abstain": {k: round(float(v), 4) for k, v in zip(ABSTAIN_FEATURES, aw, strict=True)},
+        "abstain_bias": round(float(ab), 4), "threshold": round(float(threshold), 4),
+        "fitted_on": {
+            "date": time.strftime("%Y-%m-%d"), "questions": len(per_question), "candidates": len(rows),
+            "positives": int(y.sum()), "unanswerable": int((gy == 0).sum()),
+            "tuning_abstention_recall": round(abstain_recall, 3), "tuning_answered_share": round(answer_rate, 3),
+        },
+    }
+
+
+def _threshold(probs: np.ndarray, answerable: np.ndarray, recall_target: float) -> float:
+    """The lowest threshold whose abstention recall (unanswerables refused) reaches the target."""
+    unans = np.sort(probs[answerable == 0])
+    if len(unans) == 0:
+        return 0.5
+    k = int(np.ceil(recall_target * len(unans))) - 1
+    return float(min(0.95, unans[k] + 1e-4))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("testsets", type=Path, nargs="+")
+    parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    parser.add_argument("--recall-target", type=float, default=0.92)
+    args = parser.parse_args(argv)
+    cases = [c for path in args.testsets for c in load_testset(path)]
+    service = build_service(get_settings())
+    try:
+        result = fit(cases, service, args.recall_target)
+    finally:
+        service.close()
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result["fitted_on"], ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""What a Vietnamese question asks, as data: answer types and the phrasings that signal them.
+
+Patterns are matched on the diacritic-folded question (`vectorstore.analyzer.fold`), so a
+question typed without marks ("ai chu tri") reads like one typed with them. A question may carry
+several types ("do ai ban hành và vào ngày nào" → issuer + issue date): every one is answered.
+"""
+
+from __future__ import annotations
+
+# (answer type, folded patterns). Order matters only for reporting; every matching type counts.
+ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("signer", (r"\b(ai|nguoi nao|vi nao|dong chi nao|lanh dao nao) (da )?ky\b", r"\bnguoi ky\b", r"\bky ten\b",
+                r"\bdo ai ky\b", r"\bai la nguoi ky\b", r"\bky (van ban|ke hoach|quyet dinh|cong van|chi thi)\b")),
+    ("issuer", (r"\b(do|cua) (ai|co quan nao|don vi nao|cap nao|bo nao)\b.{0,30}\b(ban hanh|phat hanh|gui)\b",
+                r"\b(ai|co quan nao|don vi nao|bo nao|cap nao) (da )?(ban hanh|phat hanh)\b",
+                r"\bcua (co quan|don vi|bo|cap) nao\b", r"\bco quan ban hanh\b", r"\bthuoc (co quan|don vi) nao\b")),
+    ("issue_date", (r"\b(ban hanh|ky|phat hanh|ra doi) (vao )?(ngay nao|khi nao|luc nao|bao gio|thoi gian nao)\b",
+                    r"\bngay ban hanh\b", r"\bngay ky\b", r"\b(ban hanh|ky) ngay\b")),
+    ("doc_number", (r"\bso hieu\b", r"\b(la )?(van ban|ke hoach|quyet dinh|chi thi|cong van|nghi quyet|thong bao) so (may|nao|bao nhieu)\b",
+                    r"\bky hieu\b", r"\bso may\b")),
+    ("author", (r"\btac gia\b", r"\bai (viet|dua tin)\b", r"\bnguoi viet\b", r"\bbut danh\b")),
+    ("source", (r"\bnguon\b.{0,20}\b(nao|dau|gi)\b", r"\btrang (web|thong tin|dien tu) nao\b", r"\bwebsite\b", r"\blay tu dau\b",
+                r"\btrich (tu|nguon)\b", r"\bghi nguon\b")),
+    ("published", (r"\b(dang|dang tai|xuat ban|cong bo)\b.*\b(ngay nao|khi nao|luc nao|bao gio)\b", r"\bngay dang\b",
+                   r"\bduoc dang\b")),
+    ("summary", (r"\bnoi dung chinh\b", r"\btom tat\b", r"\b(nhung|cac) (nhiem vu|noi dung|giai phap|bien phap|viec)( cong viec)? chinh\b",
+                 r"\bgom nhung (nhiem vu|noi dung|phan)\b", r"\bnhung diem chinh\b", r"\bnoi dung (co )?ban\b")),
+    ("actor", (r"\bai\b", r"\b(co quan|don vi|to chuc|cap|bo|so|nganh|ben|luc luong|bo phan|phong|cuc|ban|phia) nao\b",
+               r"\bnhung (co quan|don vi|ai|to chuc|dia phuong|bo)\b", r"\bchu tri\b", r"\bduoc giao\b", r"\bdau moi\b",
+               r"\bphoi hop voi (ai|nhung ai|co quan nao)\b", r"\bgiao cho\b", r"\bthuong truc\b.{0,30}\bla\b")),
+    ("deadline", (r"\bkhi nao\b", r"\bngay nao\b", r"\bbao gio\b", r"\bthoi han\b", r"\bhan chot\b", r"\bthoi gian nao\b",
+                  r"\bthoi diem nao\b", r"\bhan\b.{0,20}\bnao\b", r"\bluc nao\b", r"\bmay gio\b", r"\bthang nao\b",
+                  r"\bnam nao\b", r"\btu ngay\b", r"\bden ngay\b", r"\btruoc ngay\b", r"\bcham nhat\b", r"\bquy nao\b",
+                  r"\bhieu luc\b", r"\blo trinh\b", r"\bgiai doan nao\b", r"\bhan (hoan thanh|bao cao|nop)\b")),
+    ("recurrence", (r"\bbao lau (mot|1) lan\b", r"\bdinh ky\b.{0,20}\b(nao|bao lau|may)\b", r"\bmay lan\b", r"\bbao lau\b",
+                    r"\btan suat\b", r"\bhang (ngay|tuan|thang|quy|nam)\b.{0,20}\b(nao|gi|may)\b")),
+    ("quantity", (r"\bbao nhieu\b", r"\bmay\b(?! gio)", r"\bso luong\b", r"\bty le\b", r"\bphan tram\b", r"\bmuc (ho tro|phat|thu)\b",
+                  r"\btoi da\b", r"\btoi thieu\b", r"\bit nhat\b")),
+    ("action", (r"\blam gi\b", r"\bnhiem vu (gi|nao)\b", r"\byeu cau (gi|nhung gi)\b", r"\bnhung gi\b", r"\bcai gi\b",
+                r"\bnhu the nao\b", r"\bra sao\b", r"\bbien phap (gi|nao)\b", r"\bde nghi (gi|nhung gi)\b", r"\bviec (gi|nao)\b",
+                r"\bnhung (viec|nhiem vu|noi dung|giai phap|bien phap) (gi|nao)\b", r"\bgi\b", r"\bnao\b")),
+)
+
+# Cardinal number words ("ba trụ cột", "hai mươi ngày"), with their marks: folded, "sáu" would be
+# "sau" (after) and "năm" (five) would be "năm" (year).
+NUMBER_WORDS: dict[str, int] = {
+    "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
+    "mười": 10, "mươi": 10, "trăm": 100, "nghìn": 1000, "ngàn": 1000,
+}
+# A number word counts only before a classifier or a noun, not as part of another word
+# ("ba trụ cột" yes, "Ba Đình" no): the words that follow a cardinal.
+COUNTED_NOUNS = (
+    "tru cot", "nhiem vu", "giai phap", "noi dung", "lan", "ngay", "thang", "nam", "nguoi", "don vi", "co quan",
+    "muc tieu", "nhom", "linh vuc", "buoc", "giai doan", "dot", "tinh", "xa", "phuong", "huyen", "ty", "trieu",
+    "chuong trinh", "de an", "du an", "khu vuc", "cap", "tieu chi", "loai", "phan", "chuong", "dieu",
+)
+# Money, share, duration and count units: a quantity answer is the number with its unit.
+UNITS = (
+    "%", "phan tram", "ty dong", "trieu dong", "nghin dong", "dong", "ty", "trieu", "ha", "km", "m2", "tan", "kg",
+    "ngay", "ngay lam viec", "gio", "thang", "nam", "lan", "nguoi", "ho", "xa", "tinh", "don vi", "co so", "truong",
+)
+# Answer types that only a document's own metadata answers.
+METADATA_TYPES = frozenset({"signer", "issuer", "issue_date", "doc_number", "author", "source", "published"})
+# What to say before the evidence, per answer type (the evidence itself is quoted).
+LEAD_INS: dict[str, str] = {
+    "summary": "Nội dung chính của {doc}:",
+    "tasks_of": "Nhiệm vụ của {actor} theo {doc}:",
+}
+ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
