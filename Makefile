@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install serve test test-fast lint bench eval soak clean
+.PHONY: install serve test test-fast lint bench eval eval-official fit soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,27 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy vectorstore ingestion qa_service prompts
+
+# Real official documents, read in place from ../shared (never copied): the dev set split by
+# document into a tuning part and a held-out part (fixed seed), and our own held-out set over
+# corpus-bulk documents. Only the .txt documents are ingested (SOURCES.md holds the gold metadata).
+SHARED ?= ../shared
+OFFICIAL := $(SHARED)/corpus-official
+OFFICIAL_DIR := artifacts/official
+OFFICIAL_INGEST = $(foreach f,$(wildcard $(OFFICIAL)/*.txt),--ingest $(f))
+BULK_INGEST = $(foreach f,$(shell cat eval/testsets/bulk_heldout_files.txt 2>/dev/null),--ingest $(SHARED)/corpus-bulk/$(f))
+eval-official: $(STAMP)
+	$(BIN)/python -m qa_service.eval.split $(OFFICIAL)/dev_qa.jsonl --out $(OFFICIAL_DIR)
+	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/qa eval $(OFFICIAL_DIR)/tuning.jsonl $(OFFICIAL_INGEST) $(BULK_INGEST) \
+		--out $(OFFICIAL_DIR)/tuning --no-progress
+	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/qa eval $(OFFICIAL_DIR)/heldout.jsonl \
+		--out $(OFFICIAL_DIR)/heldout --no-progress $(OFFICIAL_GATES)
+	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/qa eval eval/testsets/bulk_heldout.jsonl \
+		--out $(OFFICIAL_DIR)/bulk --no-progress $(BULK_GATES)
+
+# Refit the answerer's scoring and abstention weights on the tuning split only.
+fit: eval-official
+	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/python -m qa_service.answering.fit $(OFFICIAL_DIR)/tuning.jsonl
 
 soak: $(STAMP)
 	SOAK_KILLS=200 $(BIN)/python -m pytest -q -s tests/test_crash_consistency.py

@@ -31,21 +31,37 @@ class Deadline:
     relative: bool = False  # counted from an event ("trong 10 ngày làm việc"): no date
 
 
+@dataclass(frozen=True)
+class _Doc:
+    """The text being searched: original, folded, where folded characters come from, and its issue date."""
+
+    text: str
+    folded: str
+    where: list[int] | None
+    ref: dt.date | None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return (start, end) if self.where is None else (self.where[start], self.where[end])
+
+
 # kind, date, recurrence, relative; kind "" marks a citation date: it shadows shorter matches, then goes.
 _Norm = tuple[str, dt.date | None, str | None, bool]
-_Resolver = Callable[[re.Match[str], dt.date | None, str], _Norm | None]
+_Resolver = Callable[[re.Match[str], _Doc], _Norm | None]
 _SHADOW = ""
 
 _RULES = [(name, resolver, rec, re.compile(pattern)) for name, resolver, rec, pattern in lx.RULES]
 _DATE_PARSERS = [re.compile(p) for p in lx.DATE_PARSERS]
 _PERIOD_PARSERS = [(kind, re.compile(p)) for kind, p in lx.PERIOD_PARSERS]
 _RECURRENCE = [(re.compile(p), rec) for p, rec in lx.RECURRENCE]
+_REC_BEFORE = [(re.compile(p), rec) for p, rec in lx.REC_BEFORE]
 _TRIGGER_KINDS = [(re.compile(p), kind) for p, kind in lx.TRIGGER_KINDS]
 _QUALIFIERS = [(re.compile(p), kind, mode) for p, kind, mode in lx.PERIOD_QUALIFIERS]
 _DOC_REF = re.compile(lx.DOC_REF_BEFORE)
 _CITATION = re.compile(lx.CITATION)
 _DOC_KINDS = re.compile(lx.DOC_KINDS)
 _CLAUSE_BREAK = re.compile(lx.CLAUSE_BREAK)
+_ISSUE_LINE = re.compile(lx.ISSUE_LINE)
+_DOC_NAMED = re.compile(lx.DOC_NAMED)
 
 
 def _squash(text: str) -> str:
@@ -68,10 +84,9 @@ def _folded(text: str) -> tuple[str, list[int] | None]:
 
 
 def _day(year: int, month: int, day: int) -> dt.date | None:
-    if not 1900 <= year <= 2100:
-        return None
+    """A calendar day, or None for 31/02 and years outside 1900-2100."""
     try:
-        return dt.date(year, month, day)
+        return dt.date(year, month, day) if 1900 <= year <= 2100 else None
     except ValueError:
         return None
 
@@ -84,8 +99,11 @@ def _next_on_or_after(month: int, day: int, ref: dt.date | None) -> dt.date | No
     return this_year if this_year is not None and this_year >= ref else _day(ref.year + 1, month, day)
 
 
-def _recurrence(text: str) -> str | None:
-    return next((rec for pattern, rec in _RECURRENCE if pattern.search(text)), None)
+def _recurrence(m: re.Match[str], doc: _Doc) -> str | None:
+    """The repetition written in the match, else one named just before its parenthesis ("hằng năm (trước ...")."""
+    found = next((rec for pattern, rec in _RECURRENCE if pattern.search(m.group(0))), None)
+    before = doc.folded[max(0, m.start() - 30) : m.start()]
+    return found or next((rec for pattern, rec in _REC_BEFORE if pattern.search(before)), None)
 
 
 def _trigger_kind(m: re.Match[str], default: str) -> str:
@@ -96,8 +114,8 @@ def _trigger_kind(m: re.Match[str], default: str) -> str:
     return next((kind for pattern, kind in _TRIGGER_KINDS if pattern.fullmatch(trig)), default)
 
 
-def _date(piece: str | None, ref: dt.date | None, rec: str | None) -> dt.date | None:
-    """A captured date; without a year only a one-off or yearly day gets one (from `ref`)."""
+def _date(piece: str | None, ref: dt.date | None) -> dt.date | None:
+    """A captured date; without a year, its next occurrence from `ref`; a bare day of a month has none."""
     if not piece:
         return None
     m = next((m for p in _DATE_PARSERS if (m := p.search(piece))), None)
@@ -106,132 +124,133 @@ def _date(piece: str | None, ref: dt.date | None, rec: str | None) -> dt.date | 
     day, month = int(m["d"]), int(m["m"])
     if m["y"]:
         return _day(int(m["y"]), month, day)
-    return _next_on_or_after(month, day, ref) if rec in (None, "annual") else None
+    return _next_on_or_after(month, day, ref)
 
 
-def _dated(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
-    rec = _recurrence(m.group(0))
-    return _trigger_kind(m, "before"), _date(m["date"], ref, rec), rec, False
+def _dated(m: re.Match[str], doc: _Doc) -> _Norm | None:
+    return _trigger_kind(m, "before"), _date(m["date"], doc.ref), _recurrence(m, doc), False
 
 
-def _range(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
-    rec = _recurrence(m.group(0))
-    return "on", _date(m["date"], ref, rec), rec, False
+def _range(m: re.Match[str], doc: _Doc) -> _Norm | None:
+    return "on", _date(m["date"], doc.ref), _recurrence(m, doc), False
 
 
-def _relative(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
+def _relative(m: re.Match[str], doc: _Doc) -> _Norm | None:
     return _trigger_kind(m, "within"), None, None, True
 
 
-def _time(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
+def _time(m: re.Match[str], doc: _Doc) -> _Norm | None:
     if not (m["trig"] or m["date"] or m["rec"]):
         return None  # a bare "12 h" in a table or a dosage
-    rec = _recurrence(m.group(0))
-    if m["date"]:
-        return _trigger_kind(m, "on"), _date(m["date"], ref, rec), rec, False
-    return "time", None, rec, False
+    kind = _trigger_kind(m, "on") if m["date"] else "time"  # a clock time on a given day is a dated limit
+    return kind, _date(m["date"], doc.ref), _recurrence(m, doc), False
 
 
-def _horizon(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
+def _horizon(m: re.Match[str], doc: _Doc) -> _Norm | None:
     return "period", _day(int(m["yr"]), 12, 31), None, False
 
 
-def _span(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
+def _span(m: re.Match[str], doc: _Doc) -> _Norm | None:
     return "period", None, None, False
 
 
-def _period_bounds(piece: str, year: int | None) -> tuple[dt.date, dt.date, bool] | None:
-    """First and last day of a captured period, and whether it wrote its own year."""
+def _period_bounds(piece: str, year: int | None) -> tuple[dt.date, dt.date] | None:
+    """First and last day of a captured period; `year` when it does not write one."""
     text = _squash(piece)
-    for kind, pattern in _PERIOD_PARSERS:
-        m = pattern.fullmatch(text)
-        if m is None:
-            continue
-        y = int(m["y"]) if m["y"] else year
-        if y is None or not 1900 <= y <= 2100:
-            return None
-        if kind == "year":
-            first, last = (1, 1), (12, 31)
-        elif kind == "quarter":
-            q = lx.QUARTERS[m["q"]]
-            first, last = (3 * q - 2, 1), (3 * q, calendar.monthrange(y, 3 * q)[1])
-        elif kind == "half":
-            n = int(m["n"]) if m["n"].isdigit() else lx.NUMBER_WORDS[m["n"]]
-            if not 1 <= n <= 12:
-                return None
-            months = (1, n) if m["side"] == "dau" else (13 - n, 12)
-            first, last = (months[0], 1), (months[1], calendar.monthrange(y, months[1])[1])
-        else:
-            month = int(m["m"])
-            if not 1 <= month <= 12:
-                return None
-            first, last = (month, 1), (month, calendar.monthrange(y, month)[1])
-        return dt.date(y, *first), dt.date(y, *last), bool(m["y"])
-    return None
+    m = next((m for _, p in _PERIOD_PARSERS if (m := p.fullmatch(text))), None)
+    y = int(m["y"]) if m and m["y"] else year
+    if m is None or y is None or not 1900 <= y <= 2100:
+        return None
+    groups = m.groupdict()
+    if groups.get("q"):  # quarter
+        months = (3 * lx.QUARTERS[m["q"]] - 2, 3 * lx.QUARTERS[m["q"]])
+    elif groups.get("side"):  # first or last N months of the year
+        n = _count(m["n"])
+        months = (1, n) if m["side"] == "dau" else (13 - n, 12)
+    elif groups.get("m"):  # month
+        months = (int(m["m"]), int(m["m"]))
+    else:  # year
+        months = (1, 12)
+    if not 1 <= months[0] <= months[1] <= 12:
+        return None
+    return dt.date(y, months[0], 1), dt.date(y, months[1], calendar.monthrange(y, months[1])[1])
 
 
-def _period_in(piece: str, ref: dt.date | None) -> tuple[dt.date, dt.date, bool] | None:
+def _period_in(piece: str, ref: dt.date | None) -> tuple[dt.date, dt.date] | None:
     """A period; without a year, the first one that has not ended by the reference date."""
     bounds = _period_bounds(piece, None)
     if bounds is not None or ref is None:
         return bounds
     bounds = _period_bounds(piece, ref.year)
-    if bounds is not None and bounds[1] < ref:
-        bounds = _period_bounds(piece, ref.year + 1)
-    return None if bounds is None else (bounds[0], bounds[1], False)
+    return _period_bounds(piece, ref.year + 1) if bounds is not None and bounds[1] < ref else bounds
 
 
-def _period(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
+def _period(m: re.Match[str], doc: _Doc) -> _Norm | None:
     trig = _squash(m["trig"] or "")
     kind, mode = next((k, md) for pattern, k, md in _QUALIFIERS if pattern.fullmatch(trig))
     wrote_year = bool(re.search(r"\d{4}", m["per"] + (m["per2"] or "")))
     if not trig and (not wrote_year or m["per"].startswith("nam")):
         return None  # "Quý III" as a table heading, "năm 2025" after a document number
-    rec = _recurrence(m.group(0))
-    first = _period_in(m["per"], ref)
-    last = _period_in(m["per2"], ref) if m["per2"] else first
+    rec = _recurrence(m, doc)
+    first = _period_in(m["per"], doc.ref)
+    last = _period_in(m["per2"], doc.ref) if m["per2"] else first
     if first is None or last is None:
         return kind, None, rec, False
-    if m["per2"] and mode == "start":
-        mode = "end"
+    mode = "end" if m["per2"] and mode == "start" else mode  # "từ tháng 10 đến tháng 12/2025": its end
     date = {"end": last[1], "prev": first[0] - dt.timedelta(days=1), "start": first[0]}.get(mode or "")
     return kind, date, rec, False
 
 
-def _recurring(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
-    return "recurring", None, _recurrence(m.group(0)), False
+def _recurring(m: re.Match[str], doc: _Doc) -> _Norm | None:
+    return "recurring", None, _recurrence(m, doc), False
 
 
 def _count(text: str) -> int:
     return int(text) if text.isdigit() else lx.NUMBER_WORDS.get(text, 0)
 
 
-def _every(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
+def _every(m: re.Match[str], doc: _Doc) -> _Norm | None:
     n, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
     return "recurring", None, lx.EVERY.get((_count(n), unit.split()[0])), False
 
 
-def _per_unit(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
+def _per_unit(m: re.Match[str], doc: _Doc) -> _Norm | None:
     return "recurring", None, lx.TIMES_PER.get((_count(m["n"]), m["unit"])), False
 
 
-def _cites_document(folded: str, start: int) -> bool:
-    """True when the date at `start` is the issue date of a document named just before it."""
+def _issue_line(doc: _Doc, start: int) -> bool:
+    """True when the date at `start` follows "Hà Nội, " at the start of a line: this document's own date."""
+    line = doc.folded.rfind("\n", 0, start) + 1
+    m = _ISSUE_LINE.fullmatch(doc.folded, line, start)
+    if m is None:
+        return False
+    place = doc.text[slice(*doc.span(*m.span("place")))]
+    return all(w[0].isupper() or fold(w) in lx.PLACE_LOWER_WORDS for w in place.split())
+
+
+def _cites_document(doc: _Doc, start: int, triggered: bool) -> bool:
+    """True when the date at `start` is the issue date of a document named just before it, or of this one."""
+    if not triggered and _issue_line(doc, start):
+        return True
+    folded = doc.folded
     window = folded[max(0, start - 400) : start]
     breaks = list(_CLAUSE_BREAK.finditer(window))
     clause = window[breaks[-1].end() :] if breaks else window
     near = clause[-lx.DOC_REF_WINDOW :]
-    if DOC_NUMBER_RE.search(near) or _DOC_REF.search(near):
+    if DOC_NUMBER_RE.search(near) or _DOC_REF.search(near) or not triggered and _DOC_NAMED.search(near):
         return True
-    citation = _CITATION.search(clause)  # "Căn cứ Luật ... ngày ...": a citation even without a number
+    if triggered:
+        return False
+    # "Căn cứ Luật ... ngày ...": a citation even without a number
+    citation = _CITATION.search(clause, max(0, len(clause) - lx.CITATION_REACH))
     return citation is not None and _DOC_KINDS.search(clause, citation.end()) is not None
 
 
-def _plain(m: re.Match[str], ref: dt.date | None, folded: str) -> _Norm | None:
-    if _cites_document(folded, m.start()):
+def _plain(m: re.Match[str], doc: _Doc) -> _Norm | None:
+    if _cites_document(doc, m.start(), bool(m["trig"])):
         return _SHADOW, None, None, False
-    rec = _recurrence(m.group(0))
-    return "on", _date(m["date"], ref, rec), rec, False
+    rec = _recurrence(m, doc)
+    return "on", _date(m["date"], doc.ref), rec, False
 
 
 _RESOLVERS: dict[str, _Resolver] = {
@@ -241,13 +260,24 @@ _RESOLVERS: dict[str, _Resolver] = {
 }
 
 
+def _written_as_folded(m: re.Match[str], doc: _Doc) -> bool:
+    """False when the trigger only looks right once folded ("đầu tư năm 2025" is not "từ năm 2025")."""
+    if "trig" not in m.re.groupindex or not m["trig"]:
+        return True
+    allowed = lx.WRITTEN_AS.get(_squash(m["trig"]))
+    if allowed is None:
+        return True
+    start, end = doc.span(*m.span("trig"))
+    return _squash(unicodedata.normalize("NFC", doc.text[start:end]).lower()) in allowed
+
+
 def find_deadlines(text: str, offset: int = 0, reference: dt.date | None = None) -> list[Deadline]:
     """All deadline/time expressions in `text`, non-overlapping, sorted by start."""
-    folded, where = _folded(text)
+    doc = _Doc(text, *_folded(text), reference)
     candidates: list[tuple[int, int, int, _Norm]] = []
     for order, (_name, resolver, fixed_rec, pattern) in enumerate(_RULES):
-        for m in pattern.finditer(folded):
-            norm = _RESOLVERS[resolver](m, reference, folded)
+        for m in pattern.finditer(doc.folded):
+            norm = _RESOLVERS[resolver](m, doc) if _written_as_folded(m, doc) else None
             if norm is None:
                 continue
             if fixed_rec is not None:
@@ -263,7 +293,7 @@ def find_deadlines(text: str, offset: int = 0, reference: dt.date | None = None)
     for start, end, (kind, date, rec, relative) in sorted(taken, key=lambda t: t[0]):
         if kind == _SHADOW:
             continue
-        s, e = (start, end) if where is None else (where[start], where[end])
+        s, e = doc.span(start, end)
         found.append(
             Deadline(text[s:e], s + offset, e + offset, kind, date.isoformat() if date else None, rec, relative)
         )

@@ -38,17 +38,26 @@ __all__ = ["Attachment", "Field", "OfficialLayout", "parse_layout"]
 _RULE = re.compile(r"^[-–—_=*.•\s]{1,}$")
 _NUMBER_LINE = re.compile(lex.NUMBER_LINE, re.MULTILINE)
 _NUMBER = re.compile(rf"(?<![\w/.-]){lex.NUMBER}(?![\w/-])")
-_PLACE_DATE = re.compile(r"(?m)^" + lex.PLACE_DATE)
+_PLACE_DATE = re.compile(lex.PLACE_DATE)
 _TEXT_DATE = re.compile(lex.TEXT_DATE)
 _SUBJECT = re.compile(lex.SUBJECT_PREFIX)
 _CONG_VAN_SUBJECT = re.compile(lex.CONG_VAN_SUBJECT)
 _TELEGRAM_TO = re.compile(lex.TELEGRAM_TO)
 _RECIPIENTS_TO = re.compile(lex.RECIPIENTS_TO)
+_WORDS = re.compile(r"[^\W\d_]+")
+_OPENING = ".!?:;-+•(\"“”'"
 _TOKEN = re.compile(rf"(?P<num>{lex.NUMBER})|(?P<word>[^\W\d_]+)")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 _MOTTOS = {"".join(c for c in fold(m) if c.isalnum()) for m in lex.MOTTO_LINES}
 _KINDS_RE = "|".join(sorted(lex.DOC_KINDS, key=len, reverse=True))
-_REFERENCE = re.compile(rf"(?P<kind>{_KINDS_RE})(?:\s+số)?\s*:?\s+(?P<number>{lex.NUMBER})(?![\w/-])", re.IGNORECASE)
+_BODY_HEADS = [fkey(h) for h in lex.BODY_HEADS]
+_AUTHORITY_HEADS = [fkey(h) for h in lex.AUTHORITY_HEADS]
+_REF = rf"(?P<kind>{_KINDS_RE})(?:\s+số)?\s*:?\s+(?P<number>{lex.NUMBER})(?![\w/-])"
+_REFERENCE = re.compile(_REF, re.IGNORECASE)
+_ISSUED = re.compile(
+    rf"Ngày\s+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}}),\s*(?P<who>[^,.;\n]{{3,80}}?)\s+{lex.ISSUED_VERBS}\s+{_REF}",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -86,41 +95,84 @@ def _date_of(m: re.Match[str]) -> str | None:
 
 class _Recaser:
     """Upper-case headings back to sentence case, each word as the document's own prose writes it
-    mid-sentence ("TỈNH ĐẮK LẮK" → "tỉnh Đắk Lắk", "32/CT-TTG" → "32/CT-TTg")."""
+    mid-sentence, next to the same neighbour where it can ("CÁN BỘ CỦA BỘ TƯ PHÁP" → "cán bộ của
+    Bộ Tư pháp", "TỈNH ĐẮK LẮK" → "tỉnh Đắk Lắk", "32/CT-TTG" → "32/CT-TTg")."""
 
     def __init__(self, text: str) -> None:
-        self.mixed = [line for line in text.split("\n") if line and not is_upper(line)]
-        self.forms: dict[str, str | None] = {}
-        self.numbers = {fkey(m.group(0)): m.group(0) for line in self.mixed for m in _NUMBER.finditer(line)}
+        self.text = text
+        self._tokens: list[tuple[str, bool]] = []
+        self._index: dict[str, list[int]] | None = None
+        self._numbers: dict[str, str] | None = None
 
-    def _learn(self, words: set[str]) -> None:
-        counts: dict[str, Counter[str]] = {w: Counter() for w in words}
-        for line in self.mixed:
-            for m in _TOKEN.finditer(line):
-                w = m.group("word")
-                if w and w.lower() in counts and m.start() and line[: m.start()].rstrip()[-1:] not in ".!?:;-+(\"“":
-                    counts[w.lower()][w] += 1
-        self.forms.update({w: (c.most_common(1)[0][0] if c else None) for w, c in counts.items()})
+    def index(self) -> dict[str, list[int]]:
+        """Words of the prose (upper-case lines left out) with whether each opens a sentence, and
+        where each lower-cased word occurs. The first PROSE_CHARS characters are evidence enough."""
+        if self._index is None:
+            self._index, ended = {}, True
+            for line in self.text[: lex.PROSE_CHARS].split("\n"):
+                if not line.strip() or is_upper(line):
+                    self._tokens.append(("", True))
+                    ended = True
+                    continue
+                for m in _WORDS.finditer(line):
+                    before = line[max(0, m.start() - 3) : m.start()].rstrip()
+                    self._index.setdefault(m.group(0).lower(), []).append(len(self._tokens))
+                    self._tokens.append((m.group(0), ended if not before else before[-1] in _OPENING))
+                ended = line.rstrip()[-1:] in ".!?:;"
+        return self._index
+
+    def forms(self, words: list[str]) -> list[str | None]:
+        """How the prose writes each word mid-sentence: beside the same left neighbour, else the same
+        right one, else anywhere (not for a phrase's first word: mostly a verb, capitalised only where
+        it opens a sentence)."""
+        low, toks, index = [w.lower() for w in words], self._tokens, self.index()
+        out: list[str | None] = []
+        for i, w in enumerate(low):
+            seen: tuple[Counter[str], Counter[str], Counter[str]] = (Counter(), Counter(), Counter())
+            for p in index.get(w, [])[: lex.MAX_OCCURRENCES]:
+                tok, initial = toks[p]
+                if initial:
+                    continue
+                if i and toks[p - 1][0].lower() == low[i - 1]:
+                    seen[0][tok] += 1
+                if i + 1 < len(low) and p + 1 < len(toks) and toks[p + 1][0].lower() == low[i + 1]:
+                    seen[1][tok] += 1
+                seen[2][tok] += 1
+            best = next((c for c in seen[: 3 if i or len(low) == 1 else 2] if c), None)
+            out.append(best.most_common(1)[0][0] if best else None)
+        return out
 
     def __call__(self, upper: str) -> str:
-        self._learn({m.group(0).lower() for m in re.finditer(r"[^\W\d_]+", upper)} - self.forms.keys())
+        if self._numbers is None:
+            self._numbers = {fkey(m.group(0)): m.group(0) for m in _NUMBER.finditer(self.text) if not m.group(0).isupper()}
+        upper = " ".join(upper.split())
+        words = [m.group("word") for m in _TOKEN.finditer(upper) if m.group("word")]
+        forms = iter(self.forms(words))
 
         def repl(m: re.Match[str]) -> str:
             if m.group("num"):
-                return self.numbers.get(fkey(m.group(0)), m.group(0))
-            w = m.group("word")
-            form = self.forms.get(w.lower())
+                return self._numbers.get(fkey(m.group(0)), m.group(0)) if self._numbers else m.group(0)
+            w, form = m.group("word"), next(forms)
             if form:
                 return form
             return w if _ROMAN.match(w) or not re.search("[aeiouy]", fold(w)) else w.lower()
 
-        return _TOKEN.sub(repl, " ".join(upper.split()))
+        return _TOKEN.sub(repl, upper)
+
+    def phrase(self, text: str) -> str:
+        """A heading's words as they read after a kind word: recased if upper, first word in lower
+        case unless the prose writes it capitalised ("V/v Tuyên truyền" → "tuyên truyền")."""
+        text = " ".join(text.split())
+        if is_upper(text):
+            return self(text)
+        first = text.split()[0] if text.split() else ""
+        form = self.forms([first])[0] if first[:1].isupper() and first[1:2].islower() else None
+        return text if form and form[:1].isupper() else text[:1].lower() + text[1:]
 
     def title(self, heading: str) -> tuple[str | None, str]:
         """Kind and title of a heading ("KẾ HOẠCH TRIỂN KHAI ..." → "Kế hoạch triển khai ...")."""
         kind = kind_at_start(heading)
-        rest = " ".join(heading.split()[kind[1] :]) if kind else heading
-        rest = self(rest) if is_upper(rest) else rest
+        rest = self.phrase(" ".join(heading.split()[kind[1] :]) if kind else heading)
         if kind:
             return kind[0], f"{kind[0]} {rest}".strip()
         return None, rest[:1].upper() + rest[1:]
@@ -146,11 +198,11 @@ def _motto(ls: Lines, limit: int) -> tuple[int, int] | None:
 def _segments(ls: Lines, rows: list[int]) -> list[list[int]]:
     """Letterhead lines grouped into bodies: a line naming a new body opens one."""
     segs: list[list[int]] = []
-    heads = tuple(fold(h) for h in lex.BODY_HEADS)
     for i in rows:
         prev = ls.joined(segs[-1][0], segs[-1][-1]) if segs else ""
-        opens = fold(ls.s[i] + " ").startswith(heads)
-        incomplete = prev.endswith(",") or fold(prev.split()[-1]) in {fold(c) for c in lex.CONNECTORS} if prev else True
+        opens = any(starts_with(fkey(ls.s[i]), h) for h in _BODY_HEADS)
+        words = fkey(prev).split()
+        incomplete = len(words) < 2 or prev.endswith(",") or words[-1] in lex.CONNECTORS
         if not segs or (opens and not incomplete and prev.lower() not in lex.BARE_UNITS):
             segs.append([i])
         else:
@@ -173,6 +225,30 @@ def _issuer(ls: Lines, rows: list[int], out: OfficialLayout) -> None:
     out.issuer, out.parent_issuer, out.issuer_span = child, parent, ls.span(segs[-1][0], segs[-1][-1])
 
 
+def _place_date(head: str, pos: int) -> re.Match[str] | None:
+    """ "Hà Tĩnh, ngày 19 tháng 11 năm 2025" starting at pos, the place in capitalised words."""
+    m = _PLACE_DATE.match(head, pos)
+    ok = m and all(w[:1].isupper() or w in lex.PLACE_LOWER_WORDS for w in m.group("place").split())
+    return m if ok else None
+
+
+def _kind_line(ls: Lines, i: int) -> tuple[int, str, str] | None:
+    """The kind line at i: its last line, the kind and the rest of it ("QUYẾT\nĐỊNH", "NGHỊ ĐỊNHVề ...")."""
+    line = ls.s[i]
+    for k in lex.DOC_KINDS:
+        up = k.upper()
+        if line.startswith(up) and line[len(up) : len(up) + 1].isupper() and line[len(up) + 1 : len(up) + 2].islower():
+            return i, k, line[len(up) :]  # kind glued to a mixed-case subject by the copy
+    if not is_upper(line):
+        return None
+    for j in (i, i + 1):
+        joined = ls.joined(i, j) if j < len(ls) else ""
+        kind = kind_at_start(joined)
+        if kind and (j == i or kind[1] > len(line.split())):
+            return j, kind[0], " ".join(joined.split()[kind[1] :])
+    return None
+
+
 def _collect_subject(ls: Lines, i: int, stop: int) -> tuple[str, int]:
     """A "V/v ..." subject wrapped over lines, up to the date, "Kính gửi" or a blank line."""
     parts, j = [ls.s[i]], i + 1
@@ -190,17 +266,35 @@ def _abstract(ls: Lines, k: int, rest: str, stop: int) -> tuple[list[str], int]:
     while j < stop and not ls.s[j] and not rest:
         j += 1
     last = k
+    if j < stop and not rest and _CONG_VAN_SUBJECT.match(ls.s[j]) and not is_upper(ls.s[j]):
+        subject, last = _collect_subject(ls, j, stop)
+        return [subject], last
     while j < stop and ls.s[j] and is_upper(ls.s[j]) and not _RULE.match(ls.s[j]) and not _TELEGRAM_TO.match(ls.s[j]):
         run.append(j)
         j += 1
-    heads = tuple(fold(h) for h in lex.AUTHORITY_HEADS)
+    if run and j < stop and _TELEGRAM_TO.match(ls.s[j]) and len(ls.s[run[-1]].split()) <= 2:
+        run, last = run[:-1], run[-1]  # "THỦ\nTƯỚNG CHÍNH PHỦ điện:" wrapped
     for cut in range(max(1, len(run) - 2), len(run)):
-        prev_word = fold(ls.s[run[cut - 1]].split()[-1]) if run[cut - 1] else ""
-        if fold(ls.s[run[cut]]).startswith(heads) and prev_word not in lex.CONNECTORS and not rest:
+        prev_word = fkey(ls.s[run[cut - 1]]).split()[-1:]
+        heads = any(starts_with(fkey(ls.s[run[cut]]), h) for h in _AUTHORITY_HEADS)
+        if heads and prev_word[0] not in lex.CONNECTORS and not rest:
             run, last = run[:cut], run[-1]
             break
     lines = ([rest] if rest else []) + [ls.s[r] for r in run]
     return lines, max(last, run[-1] if run else k)
+
+
+def _addressees(ls: Lines, stop: int) -> tuple[int | None, str | None]:
+    """The "Kính gửi:" line (also "Kính\ngửi:") and what follows it there; "X điện:" for a Công điện."""
+    for i in range(stop):
+        m = _RECIPIENTS_TO.match(ls.s[i] + "\n" + (ls.s[i + 1] if i + 1 < len(ls) else ""))
+        if m and m.end() > len(ls.s[i]):
+            return i + 1, ls.s[i + 1][m.end() - len(ls.s[i]) - 1 :].strip()
+        if m:
+            return i, ls.s[i][m.end() :].strip()
+        if _TELEGRAM_TO.match(ls.s[i]):
+            return i, None
+    return None, None
 
 
 def _recipients(ls: Lines, i: int, first: str) -> tuple[list[str], int]:
@@ -220,27 +314,27 @@ def _recipients(ls: Lines, i: int, first: str) -> tuple[list[str], int]:
     return [x.strip(" ;,.") for x in items if x.strip(" ;,.")], j - 1
 
 
-def _news(text: str, out: OfficialLayout) -> None:
-    """A page about a document: its kind, number, date, issuer and subject from the lead sentences."""
-    lead = "\n".join(line for line in text.split("\n")[:12] if line.strip())
-    ref = _REFERENCE.search(lead)
+def _news(ls: Lines, out: OfficialLayout) -> None:
+    """A page about a document: the one its headline names, or its lead's "Ngày 13/9/2025, Thủ tướng
+    Chính phủ đã có Chỉ thị 24/CT-TTg về ...": kind, number, date, issuer and subject; never a signer."""
+    head = ls.text[: ls.starts[min(len(ls), lex.LEAD_LINES) - 1] + len(ls.raw[min(len(ls), lex.LEAD_LINES) - 1])]
+    when = _ISSUED.search(head)
+    ref = when or _REFERENCE.search(head, 0, len(ls.raw[0]))
     if not ref:
         return
     number = ref.group("number")
-    start = text.find(number)
-    out.doc_kind = ref.group("kind")[:1].upper() + ref.group("kind")[1:].lower()
-    out.number = Field(number, start, start + len(number))
-    num = re.escape(number)
-    when = re.search(rf"Ngày\s+(\d{{1,2}})/(\d{{1,2}})/(\d{{4}}),\s*(?P<who>[^,.;\n]{{3,80}}?)\s+{lex.ISSUED_VERBS}\s+"
-                     rf"(?:{_KINDS_RE})(?:\s+số)?\s+{num}", lead, re.IGNORECASE)
+    out.doc_kind = next(k for k in lex.DOC_KINDS if k.lower() == " ".join(ref.group("kind").lower().split()))
+    out.number = Field(number, ref.start("number"), ref.end("number"))
     if when:
-        iso = _iso(when.group(1), when.group(2), when.group(3))
-        out.published = Field(iso, when.start() + 5, when.start() + 5 + len(when.group(0).split(",")[0]) - 5) if iso else None
-    out.issuer = issuer_from_symbol(number) or (when.group("who").strip() if when else None)
-    about = re.search(rf"{num}(?:\s+năm\s+\d{{4}})?\s+(?P<about>[Vv]ề\s[^.?!:\n]{{5,300}})", lead)
+        iso = _iso(when.group("d"), when.group("m"), when.group("y"))
+        out.published = Field(iso, when.start(), when.end("y")) if iso else None
+    out.issuer = issuer_from_symbol(number) or (" ".join(when.group("who").split()) if when else None)
+    abouts = list(re.finditer(rf"{re.escape(number)}(?:\s+năm\s+\d{{4}})?\s+(?P<about>[Vv]ề\s[^.?!:\n]{{5,300}})", head))
+    about = next((m for m in abouts if m.start() > len(ls.raw[0])), abouts[0] if abouts else None)
     if about:
-        out.abstract = about.group("about")[:1].upper() + about.group("about")[1:].strip()
-        out.title = f"{out.doc_kind} {about.group('about')[:1].lower()}{about.group('about')[1:].strip()}"
+        rest = re.sub(lex.QUESTION_TAIL, "", " ".join(about.group("about").split()))
+        out.abstract = rest[:1].upper() + rest[1:]
+        out.title = f"{out.doc_kind} {rest[:1].lower()}{rest[1:]}"
 
 
 def parse_layout(text: str) -> OfficialLayout:
@@ -262,46 +356,39 @@ def parse_layout(text: str) -> OfficialLayout:
         out.motto_block = ls.span(motto[0], motto[1])
     marks = [m for m in (motto and motto[1], num_line, rows[-1] if out.issuer else None) if m is not None]
     after = max(marks) + 1 if marks else 0
-    dated = _PLACE_DATE.search(head, ls.starts[after] if after < n else len(head))
-    date_line = None
-    if dated and dated.group("place")[:1].isupper():
+    dated = next((m for i in range(after, limit) if (m := _place_date(head, ls.starts[i]))), None)
+    date_line = date_first = None
+    if dated:
         out.place = " ".join(dated.group("place").split())
         iso = _date_of(dated)
         out.published = Field(iso, dated.start("date"), dated.end("date")) if iso else None
-        date_line = ls.line_at(dated.end())
+        date_line, date_first = ls.line_at(dated.end()), ls.line_at(dated.start())
     recase = _Recaser(text)
     end = max([after - 1, date_line or 0])
-    kind_line = next((i for i in range(after, limit) if is_upper(ls.s[i]) and kind_at_start(ls.s[i])), None)
+    found = next((k for i in range(after, limit) if (k := _kind_line(ls, i))), None)
+    kind_line = found[0] if found else None
     abstract: list[str] = []
-    if kind_line is not None:
-        kind, words = kind_at_start(ls.s[kind_line]) or ("", 0)
+    if found:
+        kind_line, kind, rest = found
         out.doc_kind = kind if kind not in lex.ATTACHMENT_ONLY_KINDS else None
-        abstract, end = _abstract(ls, kind_line, " ".join(ls.s[kind_line].split()[words:]), limit)
+        abstract, end = _abstract(ls, kind_line, rest, limit)
         abstract = [_SUBJECT.sub("", " ".join(abstract))] if abstract else []
     else:
         lo = num_line + 1 if num_line is not None else after
         subj = next((i for i in range(lo, limit) if _CONG_VAN_SUBJECT.match(ls.s[i])), None)
         if subj is not None:
-            subject, last = _collect_subject(ls, subj, date_line if date_line and date_line > subj else limit)
+            subject, last = _collect_subject(ls, subj, date_first if date_first and date_first > subj else limit)
             abstract, end, out.doc_kind = [subject], max(end, last), "Công văn"
-    to = next((i for i in range(0, min(n, limit + 40)) if _RECIPIENTS_TO.match(ls.s[i]) or _TELEGRAM_TO.match(ls.s[i])), None)
-    if to is not None and to < limit + 40 and (to <= end + 12 or to < 3):
-        m = _RECIPIENTS_TO.match(ls.s[to])
-        first = ls.s[to][m.end() :].strip() if m else ""
-        if m and first == "" and to + 1 < n and ls.s[to + 1].startswith("gửi"):
-            pass
-        out.recipients, last = _recipients(ls, to, first)
+    to, first = _addressees(ls, min(n, limit + 40))
+    if to is not None and (to <= end + 12 or to < 3):
+        out.recipients, last = _recipients(ls, to, first or "")
         end = max(end, last)
-        if out.doc_kind is None and m:
+        if out.doc_kind is None and first is not None:
             out.doc_kind = "Công văn"
     if abstract and abstract[0]:
-        words = abstract[0]
-        rest = recase(words) if is_upper(words) else words
-        first_word = rest.split()[0] if rest.split() else ""
-        proper = recase.forms.get(first_word.lower()) or (first_word if not first_word[:1].islower() and not is_upper(words) else None)
-        rest_l = rest if proper and proper[:1].isupper() and is_upper(words) else rest[:1].lower() + rest[1:]
+        rest = recase.phrase(abstract[0])
         out.abstract = rest[:1].upper() + rest[1:]
-        out.title = f"{out.doc_kind} {rest_l}" if out.doc_kind else out.abstract
+        out.title = f"{out.doc_kind} {rest}" if out.doc_kind else out.abstract
     body = next((i for i in range(end + 1, n) if ls.s[i] and not _RULE.match(ls.s[i])), n)
     out.body_start = ls.span(body, body)[0] if body < n and (marks or kind_line is not None or to is not None) else 0
     attached = attachments(ls, recase.title)
@@ -312,13 +399,30 @@ def parse_layout(text: str) -> OfficialLayout:
     sign = pick_signature(ls, found, nn[0] if nn else None)
     nn = recipients_block(ls, ls.line_at(out.body_start), main_end, sign)
     out.recipients_block = nn[1] if nn else None
-    out.is_official = bool(out.issuer or num or motto or (kind_line is not None and sign))
+    out.is_official = bool(out.issuer or num or motto or ((kind_line is not None or to is not None or nn) and sign))
     if out.is_official and sign:
         out.signer, out.signer_title, out.signing_authority = sign.name, sign.title, sign.authority
     _fill_from_attachments(text, out, [f for _, f in attached])
     if not out.is_official:
-        _news(text, out)
+        _news(ls, out)
     return out
+
+
+def _locality(text: str, issuer: str) -> str:
+    """ "Ủy ban nhân dân Thành phố" → "... Thành phố Hồ Chí Minh": the place the page names most."""
+    word = next((w for w in lex.LOCALITY_WORDS if fkey(issuer).endswith(" " + w)), None)
+    if word is None:
+        return issuer
+    names: Counter[str] = Counter()
+    for m in re.finditer(r"\s+".join(word.split()) + r"\s+((?:[^\W\d_]+[ \t]?){1,4})", text, re.IGNORECASE):
+        words: list[str] = []
+        for w in m.group(1).split():
+            if not w[:1].isupper():
+                break
+            words.append(w)
+        if words:
+            names[" ".join(words)] += 1
+    return f"{issuer} {names.most_common(1)[0][0]}" if names else issuer
 
 
 def _fill_from_attachments(text: str, out: OfficialLayout, facts: list[dict[str, str | None]]) -> None:
@@ -336,7 +440,7 @@ def _fill_from_attachments(text: str, out: OfficialLayout, facts: list[dict[str,
             start = text.find(f["date"])
             out.published = Field(iso, start, start + len(f["date"])) if iso and start >= 0 else None
         if out.issuer is None:
-            out.issuer = issuer_from_symbol(f["number"]) or (strip_position(f["issuer"]) if f["issuer"] else None)
+            out.issuer = issuer_from_symbol(f["number"]) or (_locality(text, strip_position(f["issuer"])) if f["issuer"] else None)
         break
     if out.issuer is None and out.number is not None and out.is_official:
         out.issuer = issuer_from_symbol(out.number.value)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from ingestion.actors import pretty_body
 from ingestion.lexicon import layout as lex
-from vectorstore.analyzer import fold
+from vectorstore.analyzer import normalize
 
 _WORD = re.compile(r"\w+")
-_NAME = re.compile(rf"^{lex.NAME}$")
 _SIGN_PREFIX = re.compile(lex.SIGN_PREFIX)
 _SIGNED = re.compile(lex.SIGNED_MARKERS)
 _RECIPIENTS_BLOCK = re.compile(lex.RECIPIENTS_BLOCK)
@@ -28,11 +27,13 @@ _TEXT_DATE = re.compile(lex.TEXT_DATE)
 
 
 def fkey(text: str) -> str:
-    """Folded words joined by single spaces: the form every word list is compared in."""
-    return " ".join(_WORD.findall(fold(text)))
+    """Lower-case words in one tone-mark style, joined by single spaces: how word lists are compared
+    (tones kept: "Trương" is a name, "Trưởng" a position)."""
+    return " ".join(_WORD.findall(normalize(text).lower()))
 
 
 _POSITIONS = sorted(((fkey(p), p) for p in lex.POSITIONS), key=lambda kp: -len(kp[0]))
+_RANKS = [fkey(r) + " " for r in lex.RANKS]
 _KINDS = sorted(((fkey(k), k) for k in lex.DOC_KINDS), key=lambda kp: -len(kp[0]))
 
 
@@ -120,20 +121,64 @@ def readable_position(text: str) -> str:
     key = fkey(text)
     for k, readable in _POSITIONS:
         if starts_with(key, k):
-            rest = " ".join(words[len(k.split()) :]).strip(" ,")
+            taken = len(k.split())
+            rest = " ".join(words[taken:]).strip(" ,")
             if not rest:
                 return readable
-            return f"{readable} {readable_position(rest)}"
+            return f"{readable}{',' if words[taken - 1].endswith(',') else ''} {readable_position(rest)}"
     return pretty_body(text.strip(" ,"))
 
 
-def _is_name(line: str) -> bool:
-    return bool(_NAME.match(line)) and not any(starts_with(fkey(line), k) for k, _ in _POSITIONS)
+def _is_name(line: str, least: int = 2) -> bool:
+    """A person's name as signatures write it: 2-6 capitalised syllables ("Hồ Thị Nguyên Thảo")."""
+    words = line.split()
+    return (
+        least <= len(words) <= 6
+        and all(w.isalpha() and w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
+        and not any(starts_with(fkey(line), k) for k, _ in _POSITIONS)
+    )
+
+
+def _name_at(ls: Lines, i: int) -> Field | None:
+    """The name starting at line i, wrapped or not ("Ngô\nVăn Tuấn"), without a military rank
+    in front ("Thượng tướng Vũ Hải Sản")."""
+    head = ls.s[i].split()
+    if not head or len(head) > 8 or not head[0][:1].isupper() or not all(w.isalpha() for w in head):
+        return None
+    for last in (i, i + 1):
+        if last >= len(ls) or (last > i and len(head) > 2):
+            break
+        words = ls.joined(i, last).split()
+        key = fkey(" ".join(words[:2])) + " "
+        rank = next((len(r.split()) for r in _RANKS if key.startswith(r)), 0)
+        if _is_name(" ".join(words[rank:])) and (last == i or _is_name(ls.s[i], 1) or rank):
+            a, b = ls.span(i, last)
+            m = re.search(r"\s+".join(map(re.escape, words[rank:])) + r"\s*$", ls.text[a:b])
+            return Field(" ".join(words[rank:]), a + m.start(), a + m.end()) if m else None
+    return None
+
+
+def _opens(line: str) -> bool:
+    return bool(_SIGN_PREFIX.match(line)) or any(starts_with(fkey(line), k) for k, _ in _POSITIONS)
+
+
+def _unwrap_positions(lines: list[str]) -> list[str]:
+    """Join a position wrapped inside its words ("CHỦ\nTỊCH") back into one line."""
+    out: list[str] = []
+    for line in lines:
+        if out and not _opens(out[-1]) and _opens(f"{out[-1]} {line}"):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
 
 
 def _block_parts(lines: list[str]) -> tuple[list[str], list[str]] | None:
     """Split a signature's upper-case lines into authorities signed for and the signer's titles."""
     parts: list[list[str]] = []  # [kind, text]
+    lines = _unwrap_positions(lines)
+    while lines and not _opens(lines[0]):
+        lines.pop(0)
     for line in lines:
         m = _SIGN_PREFIX.match(line)
         key = fkey(line)
@@ -155,8 +200,10 @@ def signatures(ls: Lines, lo: int, hi: int) -> list[Signature]:
     """Every name line under a block of upper-case position lines, in [lo, hi)."""
     found: list[Signature] = []
     for i in range(max(lo, 1), hi):
-        if not _is_name(ls.s[i]):
+        name = _name_at(ls, i)
+        if name is None:
             continue
+        last = ls.line_at(name.end)
         block: list[int] = []
         j = i - 1
         while j >= lo and len(block) < 6 and (not ls.s[j] or _SIGNED.match(ls.s[j])) and i - j <= 3:
@@ -164,16 +211,12 @@ def signatures(ls: Lines, lo: int, hi: int) -> list[Signature]:
         while j >= lo and len(block) < 6 and is_upper(ls.s[j]) and not ls.s[j].endswith((";", ".")):
             block.insert(0, j)
             j -= 1
-        while block and not (
-            _SIGN_PREFIX.match(ls.s[block[0]]) or any(starts_with(fkey(ls.s[block[0]]), k) for k, _ in _POSITIONS)
-        ):
+        while len(block) > 1 and not _opens(ls.s[block[0]]) and not _opens(f"{ls.s[block[0]]} {ls.s[block[1]]}"):
             block.pop(0)
         parts = _block_parts([ls.s[k] for k in block]) if block else None
         if not parts or not (parts[0] or parts[1]):
             continue
-        start, end = ls.span(i, i)
-        name = Field(ls.s[i], start, end)
-        found.append(Signature(name, ", ".join(parts[1]) or None, ", ".join(parts[0]) or None, block[0], i))
+        found.append(Signature(name, ", ".join(parts[1]) or None, ", ".join(parts[0]) or None, block[0], last))
     return found
 
 
@@ -194,7 +237,7 @@ def pick_signature(ls: Lines, found: list[Signature], recipients_line: int | Non
 def recipients_block(ls: Lines, lo: int, hi: int, sign: Signature | None) -> tuple[int, tuple[int, int]] | None:
     """The "Nơi nhận:" line and the span of its list (kept out of answers)."""
     for i in range(lo, hi):
-        if not _RECIPIENTS_BLOCK.match(ls.s[i]):
+        if not _RECIPIENTS_BLOCK.match(f"{ls.s[i]}\n{ls.s[i + 1] if i + 1 < len(ls) else ''}"):
             continue
         if sign is not None and i < sign.first_line <= i + 80:
             last = sign.first_line - 1

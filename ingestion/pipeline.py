@@ -80,8 +80,9 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     text = unwrap(text)  # same length: every offset below is an offset in the stored text
     meta = extract_metadata(text, source, loaded.meta, layout)
     doc_id = doc_id or make_doc_id(loaded.path)
-    body = (layout.body_start, layout.recipients_block[0] if layout.recipients_block else len(text))
-    sections = parse_sections(text, *body, attachments=[(a.start, a.title) for a in layout.attachments])
+    body = (layout.body_start, len(text))
+    skip = [b for b in (layout.recipients_block,) if b]
+    sections = parse_sections(text, *body, attachments=[(a.start, a.title) for a in layout.attachments], skip=skip)
     index = SectionIndex(sections)
     pieces = split_text(text, boundaries=index.top_level_starts())
     header = meta.title + (f" · {meta.published}" if meta.published else "")
@@ -109,7 +110,7 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     spans = sentence_spans(text)
     reference = date.fromisoformat(meta.published) if meta.published else None
     found = [f.as_dict() for f in extract_facts(text, spans)]
-    found += [t.as_fact() for t in extract_tasks(text, spans, index, reference, body if layout.is_official else None)]
+    found += [t.as_fact() for t in extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip)]
     facts = []
     for fact in found:
         owner = next((c for c in chunks if c.start <= fact["start"] < c.end), None)
@@ -118,7 +119,7 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
             facts.append(fact)
     metadata = {
         **meta.as_dict(), "kind": loaded.kind, "notes": loaded.notes,
-        "sections": [s.as_dict() for s in sections if not s.is_bullet],
+        "sections": [s.as_dict() for s in sections if s.is_heading],
         "recipients_block": layout.recipients_block, "motto_block": layout.motto_block,
         "spans": layout_spans(layout),  # where the answer to "who signed / which number / when" is written
     }

@@ -35,6 +35,11 @@ class Section:
     def is_bullet(self) -> bool:
         return self.style in BULLET_STYLES
 
+    @property
+    def is_heading(self) -> bool:
+        """Shown in paths and listed on the document record (bullets and skipped gaps are not)."""
+        return self.style not in BULLET_STYLES and self.style != "gap"
+
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if k != "parent"}
 
@@ -71,9 +76,13 @@ def parse_sections(
     body_start: int = 0,
     body_end: int | None = None,
     attachments: Iterable[tuple[int, str]] = (),
+    skip: Iterable[tuple[int, int]] = (),
 ) -> list[Section]:
     """Sections of `text[body_start:body_end]`, in document order. `attachments` are (offset, title)
-    pairs: an attached plan or regulation starts a new top-level section with its own title."""
+    pairs: an attached plan or regulation starts a new top-level section with its own title. Lines
+    inside `skip` spans (the "Nơi nhận" list of a decision followed by its attached plan) are no
+    headings; the section open before them ends there."""
+    skips = sorted(skip)
     body_end = len(text) if body_end is None else body_end
     resets = sorted((o, t) for o, t in attachments if body_start <= o < body_end)
     sections: list[Section] = []
@@ -85,6 +94,11 @@ def parse_sections(
             sections.append(Section(title, 0, offset, offset, "attachment"))
             stack = [len(sections) - 1]
             reset_i += 1
+        if any(a <= pos < b for a, b in skips):
+            if stack:
+                sections.append(Section("", 0, pos, pos, "gap"))
+                stack = []
+            continue
         style = _marker(line)
         if style is None:
             continue
@@ -142,7 +156,7 @@ class SectionIndex:
         return out[::-1]
 
     def path(self, offset: int) -> str:
-        return PATH_SEPARATOR.join(s.heading for s in self.chain(offset) if not s.is_bullet)
+        return PATH_SEPARATOR.join(s.heading for s in self.chain(offset) if s.is_heading)
 
     def top_level_starts(self) -> list[int]:
         return [s.start for s in self.sections if s.level == 0]

@@ -6,38 +6,49 @@ Data only; `ingestion.actors` compiles it. Display strings are written as docume
 
 from __future__ import annotations
 
-# Head words that start a body's name, and what must follow them:
+# Head words that start a body's name, by what must follow them:
 #   body    a complete name on its own ("Chính phủ"); a level may follow ("UBND tỉnh")
 #   leveled needs a name or a level after it ("Công an tỉnh", "Thanh tra Chính phủ")
-#   named   needs a name after it ("Sở Tài chính", "Văn phòng UBND tỉnh")
-#   title   an office holder; only counts with the body it heads ("Chủ tịch UBND tỉnh"), "Bộ trưởng" alone too
-HEADS: dict[str, str] = {
-    "Ủy ban nhân dân": "body", "UBND": "body", "Hội đồng nhân dân": "body", "HĐND": "body",
-    "Chính phủ": "body", "Thủ tướng Chính phủ": "body", "Thủ tướng": "body", "Quốc hội": "body",
-    "Chủ tịch nước": "body", "Tỉnh ủy": "body", "Thành ủy": "body", "Tỉnh đoàn": "body", "Thành đoàn": "body",
-    "Bộ Chính trị": "body", "Ban Bí thư": "body", "Ban Chấp hành Trung ương": "body", "Trung ương Đảng": "body",
-    "Ủy ban Thường vụ Quốc hội": "body", "UBMTTQ": "body", "UBMTTQVN": "body", "Ủy ban MTTQ": "body",
-    "Ủy ban Mặt trận Tổ quốc Việt Nam": "body", "Mặt trận Tổ quốc Việt Nam": "body", "MTTQ": "body",
-    "TAND": "body", "VKSND": "body", "Tòa án nhân dân": "body", "Viện kiểm sát nhân dân": "body",
-    "Kho bạc Nhà nước": "body", "Ngân hàng Nhà nước": "body", "Kiểm toán Nhà nước": "body",
-    "Thanh tra Chính phủ": "body", "Bảo hiểm xã hội": "body", "BHXH": "body", "Liên đoàn Lao động": "body",
-    "Bộ Chỉ huy Quân sự": "body", "BCH Quân sự": "body", "Bộ CHQS": "body", "BCHQS": "body",
-    "Bộ Chỉ huy Bộ đội Biên phòng": "body", "Đoàn TNCS Hồ Chí Minh": "body",
-    "Đoàn Thanh niên Cộng sản Hồ Chí Minh": "body", "Đoàn Thanh niên": "body", "Hội Liên hiệp Phụ nữ": "body",
-    "Hội Nông dân": "body", "Hội Cựu chiến binh": "body",
-    "Công an": "leveled", "Thanh tra": "leveled", "Ban Chỉ đạo": "leveled", "Ban Dân tộc": "leveled",
-    "Sở": "named", "Bộ": "named", "Ban": "named", "Ban Quản lý": "named", "Ủy ban": "named", "Văn phòng": "named",
-    "VP": "named", "Cục": "named", "Tổng cục": "named", "Vụ": "named", "Chi cục": "named", "Phòng": "named",
-    "Trung tâm": "named", "Đài": "named", "Báo": "named", "Viện": "named", "Học viện": "named", "Hội": "named",
-    "Hội đồng": "named", "Liên đoàn": "named", "Tập đoàn": "named", "Tổng công ty": "named", "Công ty": "named",
-    "Đại học": "named", "Trường": "named", "Kho bạc": "named", "Ngân hàng": "named", "Bệnh viện": "named",
-    "Quỹ": "named", "Đoàn": "named", "Tòa án": "named", "Viện kiểm sát": "named", "Bộ Tư lệnh": "named",
-    "Mặt trận": "named", "Tổng Liên đoàn": "named", "Thông tấn xã": "named",
-    "Chủ tịch": "title", "Bộ trưởng": "title", "Thủ trưởng": "title", "Giám đốc": "title", "Tổng Giám đốc": "title",
-    "Chánh Văn phòng": "title", "Trưởng ban": "title", "Chủ nhiệm": "title", "Thường trực": "title",
-    "Người đứng đầu": "title", "Chánh Thanh tra": "title",
+#   named   needs a name after it ("Cục Thuế", "Văn phòng UBND tỉnh"); capitals tell where it ends
+#   closed  needs a name from the tables below ("Sở Tài chính"; "Bộ luật", "Đoàn Hồng Phong" are no bodies)
+#   title   an office holder; counts with the body it heads ("Chủ tịch UBND tỉnh")
+HEADS_BY_KIND: dict[str, tuple[str, ...]] = {
+    "body": (
+        "Ủy ban nhân dân", "UBND", "Hội đồng nhân dân", "HĐND", "Chính phủ", "Thủ tướng Chính phủ", "Thủ tướng",
+        "Quốc hội", "Chủ tịch nước", "Tỉnh ủy", "Thành ủy", "Tỉnh đoàn", "Thành đoàn", "Bộ Chính trị", "Ban Bí thư",
+        "Ban Chấp hành Trung ương", "Trung ương Đảng", "Quân ủy Trung ương", "Ủy ban Thường vụ Quốc hội",
+        "UBMTTQ", "UBMTTQVN", "Ủy ban MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam", "Mặt trận Tổ quốc Việt Nam",
+        "MTTQ", "TAND", "VKSND", "Tòa án nhân dân", "Viện kiểm sát nhân dân", "Kho bạc Nhà nước",
+        "Ngân hàng Nhà nước", "Kiểm toán Nhà nước", "Thanh tra Chính phủ", "BHXH", "Liên đoàn Lao động",
+        "Bộ Chỉ huy Quân sự", "BCH Quân sự", "Bộ CHQS", "BCHQS", "Bộ Chỉ huy Bộ đội Biên phòng",
+        "Đoàn TNCS Hồ Chí Minh", "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn Thanh niên",
+        "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh",
+    ),
+    "leveled": (
+        "Công an", "Thanh tra", "Ban Chỉ đạo", "Ban Dân tộc", "Bảo hiểm xã hội", "Trường Đại học", "Trường Cao đẳng",
+        "Trường Trung cấp", "Trường Chính trị", "Trường THPT", "Trường THCS", "Trường Tiểu học", "Trường Mầm non",
+        "Trường PTDTNT",
+    ),
+    "named": (
+        "Ban", "Ban Quản lý", "Ủy ban", "Văn phòng", "VP", "Cục", "Tổng cục", "Vụ", "Chi cục", "Phòng", "Trung tâm",
+        "Đài", "Báo", "Viện", "Học viện", "Hội đồng", "Liên đoàn", "Tập đoàn", "Tổng công ty", "Công ty",
+        "Đại học", "Kho bạc", "Ngân hàng", "Bệnh viện", "Quỹ", "Tòa án", "Viện kiểm sát", "Bộ Tư lệnh",
+        "Mặt trận", "Tổng Liên đoàn", "Thông tấn xã",
+    ),
+    "closed": ("Sở", "Bộ", "Đoàn", "Hội"),
+    "title": (
+        "Chủ tịch", "Bộ trưởng", "Thủ trưởng", "Giám đốc", "Tổng Giám đốc", "Chánh Văn phòng", "Trưởng ban",
+        "Chủ nhiệm", "Thường trực", "Người đứng đầu", "Chánh Thanh tra", "Đảng ủy", "Ban Thường vụ",
+        "Ban cán sự đảng",
+    ),
 }
 TITLES_ALONE = ("Bộ trưởng",)  # an office that acts by itself ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ")
+# Complete bodies a name may run into ("Văn phòng Chính phủ", "Ban Tổ chức Tỉnh ủy").
+ATTACHABLE = (
+    "Chính phủ", "Quốc hội", "Tỉnh ủy", "Thành ủy", "Trung ương Đảng", "Ủy ban nhân dân", "UBND",
+    "Hội đồng nhân dân", "HĐND",
+)
+PLACE_HEADS = ("Tỉnh ủy", "Thành ủy", "Tỉnh đoàn", "Thành đoàn")  # a place name may follow directly
 
 # Spellings of one name part: the first is how documents write it in full, the rest are equivalents.
 # They make up the names recognised after a head word and the variants `expand_aliases` offers.
@@ -57,15 +68,20 @@ FAMILIES: tuple[tuple[str, ...], ...] = (
     ("Văn hóa, Thể thao", "Văn hóa - Thể thao"),
     ("Quy hoạch - Kiến trúc", "QH-KT", "QHKT"),
     ("Phát thanh và Truyền hình", "PT-TH", "PTTH", "PT&TH", "Phát thanh - Truyền hình"),
-    ("Chỉ huy Quân sự", "CHQS", "chỉ huy quân sự"),
+    ("Chỉ huy Quân sự", "CHQS"),
     ("Thanh niên Cộng sản Hồ Chí Minh", "TNCS Hồ Chí Minh", "TNCS HCM"),
     ("Mặt trận Tổ quốc Việt Nam", "MTTQ Việt Nam", "MTTQVN"),
     ("Đại biểu Quốc hội", "ĐBQH"),
     ("Phục vụ hành chính công", "Phục vụ Hành chính công", "PVHCC", "Phục vụ HCC"),
     ("Thành phố Hồ Chí Minh", "TP. Hồ Chí Minh", "TP.HCM", "TPHCM", "TP HCM", "TP Hồ Chí Minh", "TP. HCM"),
-    ("Thủ tướng Chính phủ", "Thủ tướng"),
+    ("Văn hóa - Thông tin", "Văn hóa, Thông tin"),
+    ("Ủy ban nhân dân", "UBND"), ("Hội đồng nhân dân", "HĐND"), ("Tòa án nhân dân", "TAND"),
+    ("Viện kiểm sát nhân dân", "VKSND"), ("Bộ Chỉ huy Quân sự", "BCH Quân sự", "Bộ CHQS", "BCHQS"),
+    ("Ủy ban Mặt trận Tổ quốc Việt Nam", "Ủy ban MTTQ Việt Nam", "UBMTTQ Việt Nam", "UBMTTQVN", "UBMTTQ"),
+    ("Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn TNCS Hồ Chí Minh", "Đoàn TNCS HCM"),
+    ("Liên đoàn Lao động", "LĐLĐ"), ("Hội Liên hiệp Phụ nữ", "Hội LHPN", "HLHPN"),
     ("Tài chính",), ("Nội vụ",), ("Tư pháp",), ("Y tế",), ("Xây dựng",), ("Công Thương",), ("Ngoại vụ",),
-    ("Du lịch",), ("Công an",), ("Quốc phòng",), ("Ngoại giao",), ("Ngoại giao",), ("Thông tin",),
+    ("Du lịch",), ("Công an",), ("Quốc phòng",), ("Ngoại giao",), ("Thông tin",),
     ("Dân tộc",), ("Nông nghiệp",), ("Văn hóa",), ("Nhà nước",), ("Trung ương",), ("Việt Nam",),
 )
 
@@ -76,7 +92,7 @@ ABBREVIATIONS: dict[str, str] = {
     "MTTQ": "Mặt trận Tổ quốc", "BCH": "Bộ Chỉ huy", "QS": "Quân sự", "TAND": "Tòa án nhân dân",
     "VKSND": "Viện kiểm sát nhân dân", "TNCS": "Thanh niên Cộng sản", "HCM": "Hồ Chí Minh", "TP": "Thành phố",
     "LĐLĐ": "Liên đoàn Lao động", "LHPN": "Liên hiệp Phụ nữ", "HLHPN": "Hội Liên hiệp Phụ nữ",
-    "CCB": "Cựu chiến binh", "TW": "Trung ương", "TƯ": "Trung ương", "VN": "Việt Nam", "BQL": "Ban Quản lý",
+    "CCB": "Cựu chiến binh", "TW": "Trung ương", "VN": "Việt Nam", "BQL": "Ban Quản lý",
     "BCĐ": "Ban Chỉ đạo", "KBNN": "Kho bạc Nhà nước", "NHNN": "Ngân hàng Nhà nước", "BHXH": "Bảo hiểm xã hội",
     "ĐKĐĐ": "Đăng ký đất đai", "HCC": "hành chính công", "TTPVHCC": "Trung tâm Phục vụ hành chính công",
 }
@@ -91,7 +107,23 @@ KNOWN_NAMES: tuple[str, ...] = (
     "Quản lý thị trường", "Nhà nước về Du lịch", "quốc gia về phát triển ngành công nghiệp bán dẫn",
     "Chấp hành Trung ương", "Thường vụ Tỉnh ủy", "Thường vụ Thành ủy", "Tổ chức Tỉnh ủy",
     "Tiếng nói Việt Nam", "Truyền hình Việt Nam", "Kinh tế, Hạ tầng và Đô thị", "Văn hóa - Xã hội",
-    "Kinh tế - Ngân sách", "Pháp chế", "Thuế", "Hải quan", "Thống kê",
+    "Kinh tế - Ngân sách", "Pháp chế", "Thuế", "Hải quan", "Thống kê", "và Phát thanh, Truyền hình",
+    "Trung ương Đảng",
+    "Người cao tuổi", "Luật gia", "Khuyến học", "Nhà báo", "Cựu thanh niên xung phong", "Văn học Nghệ thuật",
+    "Nạn nhân chất độc da cam", "Liên hiệp Thanh niên Việt Nam", "Doanh nghiệp nhỏ và vừa", "Người mù",
+    "Chính sách, chiến lược Trung ương", "dự án đầu tư xây dựng", "Giao dịch", "HĐND - UBND", "HĐND và UBND",
+    "Hội đồng nhân dân và Ủy ban nhân dân", "các Khu chế xuất và công nghiệp",
+    "các khu công nghiệp", "Khu kinh tế", "các Khu công nghiệp", "các khu công nghệ cao và khu công nghiệp",
+)
+
+# Whole names that mean the same body although no part-by-part spelling links them.
+ALIAS_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("Tỉnh đoàn", "Thành đoàn", "Đoàn TNCS Hồ Chí Minh tỉnh", "Đoàn Thanh niên Cộng sản Hồ Chí Minh tỉnh"),
+    ("Ủy ban nhân dân tỉnh", "UBND tỉnh", "Ủy ban nhân dân Thành phố", "UBND Thành phố"),
+    ("Hội đồng nhân dân tỉnh", "HĐND tỉnh", "Hội đồng nhân dân Thành phố", "HĐND Thành phố"),
+    ("Văn phòng Ủy ban nhân dân tỉnh", "Văn phòng UBND tỉnh", "VP UBND tỉnh", "VP UBND"),
+    ("Ủy ban nhân dân cấp xã", "UBND cấp xã", "UBND các xã, phường, đặc khu", "UBND các xã, phường"),
+    ("Thủ tướng Chính phủ", "Thủ tướng"),
 )
 
 # After a body's name: the level of government it belongs to (matched lower case, marks kept).
@@ -103,25 +135,41 @@ LEVEL_WORDS: tuple[str, ...] = (
 # Collective subjects ("các sở, ban, ngành", "các bộ, cơ quan ngang bộ", "các cơ quan, đơn vị liên quan").
 GROUP_WORDS: tuple[str, ...] = (
     "cơ quan ngang bộ", "cơ quan thuộc chính phủ", "cơ quan chuyên môn", "tổ chức chính trị - xã hội",
-    "đoàn thể", "cơ quan", "đơn vị", "địa phương", "tổ chức", "doanh nghiệp", "sở", "ban", "ngành", "bộ",
+    "đoàn thể", "cơ quan", "đơn vị", "địa phương", "tổ chức", "doanh nghiệp", "bộ ngành", "sở ngành", "sở", "ban",
+    "ngành", "bộ",
 )
+GROUP_ALONE = ("sở", "bộ", "ngành", "bộ ngành", "sở ngành", "cơ quan", "đơn vị", "địa phương", "doanh nghiệp",
+               "cơ quan ngang bộ", "cơ quan thuộc chính phủ", "cơ quan chuyên môn")  # enough alone after "các"
 GROUP_NOT_BEFORE = ("phận", "luật", "hữu", "nghề", "hàng", "hành", "nghị", "viên", "cá nhân")  # "bộ phận", "sở hữu"
 GROUP_TAILS = ("có liên quan", "liên quan", "trung ương", "tw", "thành phố", "tỉnh")
 
-# Capitalised words that start a sentence, a table cell or a citation, never a name part.
-CAP_STOP: frozenset[str] = frozenset(
-    "các cơ căn theo trong tại về ngày nghị thông quyết luật điều khoản chương mục phụ kế chỉ công hồ thời "
-    "đối trường giao đề thực chủ phối tham tổ hướng kiểm đôn báo xây triển lãnh đơn nội số và hoặc với "
-    "trên đến từ của để khi sau trước nhằm bảo đảm ban hành tăng nâng rà nắm tiếp theo nhận gửi".split()
+# Capitalised words that are never a name part: function words, document kinds.
+CAP_STOP = (  # words separated by spaces
+    "các căn theo trong tại về ngày nghị quyết luật điều khoản chương mục phụ số và hoặc với trên đến từ của "
+    "để khi sau trước nhằm đối giao đề kính nơi này đó"
+)
+# Capitalised words that start a sentence or a table cell: a name part only right after the head word.
+CAP_STOP_LATER = (  # words separated by spaces
+    "cơ thông chỉ công hồ thời trường thực chủ phối tham tổ hướng kiểm đôn báo xây triển lãnh đơn nội bảo "
+    "ban hành tăng nâng rà nắm tiếp nhận gửi kế tổng tờ biên xác dự ngoài quy"
 )
 # Lower-case words that end a name: the verb or function word after it ("Cục Thuế chủ trì").
-LOWER_STOP: frozenset[str] = frozenset(
-    "chủ phối tham thực có chịu hướng theo tổng báo kiểm triển tổ ban quy sửa trình đề giao được là và các "
-    "tại trên trong về của để khi với cho đã sẽ đang phải cần không này đó nơi ở từ đến thuộc qua xem lấy "
-    "tiếp gửi chỉ hỗ nắm rà đôn căn nghiên phê cung bố đảm bảo nâng tăng tập tuyên ký xử giải lập duy khẩn "
-    "kịp thường quyết hoàn đánh tiến chuẩn yêu nhận trả ra làm đưa mở tạo công cấp chủ theo sau trước "
-    "nhằm phụ lựa sớm thẩm tiếp mỗi một hai ba hàng năm quý tháng tuần ngày số khác".split()
+LOWER_STOP = (  # words separated by spaces
+    "chủ phối tham thực có chịu hướng theo tổng báo kiểm triển tổ ban quy sửa trình đề được là và các tại trên "
+    "trong về của để khi với cho đã sẽ đang phải cần không này đó nơi ở từ đến thuộc qua xem lấy tiếp gửi chỉ hỗ "
+    "nắm rà đôn căn nghiên phê cung bố đảm nâng tăng tập tuyên ký xử giải lập duy khẩn kịp thường quyết hoàn đánh "
+    "chuẩn yêu nhận trả ra đưa mở cấp sau trước nhằm lựa sớm thẩm mỗi một hai ba hàng năm quý tháng tuần ngày "
+    "khác hoặc xây trở nhấn biết đứng chậm gồm bao cũng vẫn còn đều như kể bị chấp phục"
 )
+
+# Level words at the end of a folded key → the level they name ("UBND các xã, phường" → "cap xa").
+# "thanh pho" is the province (two-level government since 7/2025) unless a district is listed with it.
+KEY_LEVELS: dict[str, str] = {
+    "xa": "cap xa", "phuong": "cap xa", "dac khu": "cap xa", "thi tran": "cap xa", "cap xa": "cap xa",
+    "huyen": "cap huyen", "quan huyen": "cap huyen", "huyen quan": "cap huyen", "thi xa": "cap huyen",
+    "cap huyen": "cap huyen", "tinh": "tinh", "thanh pho": "tinh", "cap tinh": "cap tinh", "cung cap": "cung cap",
+    "cac cap": "cac cap",
+}
 
 # Rewrites of the folded key so that one body has one key (applied in order, as regular expressions).
 KEY_REWRITES: tuple[tuple[str, str], ...] = (
@@ -133,14 +181,14 @@ KEY_REWRITES: tuple[tuple[str, str], ...] = (
     (r"\bphat thanh truyen hinh\b", "phat thanh va truyen hinh"),
     (r"\bgiao thong va van tai\b", "giao thong van tai"),
     (r"\bco lien quan\b", "lien quan"),
-    (r"\bchi huy quan su\b", "chi huy quan su"),
 )
 # Bodies that exist at every level: written without one they mean the province's ("UBND" = "UBND tỉnh").
 MULTI_LEVEL_KEY = (
-    r"^(?:(?:van phong|chu tich|pho chu tich|thuong truc) )?(?:uy ban nhan dan|hoi dong nhan dan|cong an"
+    r"^(?:(?:van phong|chu tich|thuong truc|thu truong|giam doc|chanh van phong|dang uy|ban thuong vu) )?"
+    r"(?:uy ban nhan dan|hoi dong nhan dan|cong an"
     r"|bo chi huy quan su|toa an nhan dan|vien kiem sat nhan dan|uy ban mat tran to quoc viet nam"
     r"|doan thanh nien cong san ho chi minh|lien doan lao dong|hoi lien hiep phu nu|hoi nong dan"
-    r"|hoi cuu chien binh|thanh tra|ban chi dao|bao hiem xa hoi|van phong doan dai bieu quoc hoi"
+    r"|hoi cuu chien binh|thanh tra|ban chi dao|bo tu lenh|bao hiem xa hoi|van phong doan dai bieu quoc hoi"
     r"(?: va hoi dong nhan dan)?)$"
 )
 
@@ -174,10 +222,10 @@ ISSUERS: dict[str, str] = {
     "BCĐPTCNBD": "Ban Chỉ đạo quốc gia về phát triển ngành công nghiệp bán dẫn",
 }
 # The kind of document comes first in most symbols ("QĐ-TTg"); the issuer follows it.
-DOC_KINDS: frozenset[str] = frozenset(
-    "qd nd nq tt ttlt ct cd kh tb cv bc hd kl qc ttr l pl gm da ctr vbhn gp nqlt qdlt tb hdlt ql".split()
+DOC_KINDS = (  # words separated by spaces
+    "qd nd nq tt ttlt ct cd kh tb cv bc hd kl qc ttr l pl gm da ctr vbhn gp nqlt qdlt tb hdlt ql"
 )
-JOINT_KINDS: frozenset[str] = frozenset({"ttlt", "nqlt", "qdlt", "hdlt"})  # several issuers: none of them alone
+JOINT_KINDS = ("ttlt", "nqlt", "qdlt", "hdlt")  # several issuers: none of them alone
 
 # Proper names kept capitalised when a letterhead is turned into running text.
 PROPER_NAMES: tuple[str, ...] = (

@@ -40,13 +40,15 @@ REC = (
     r"(?:dinh\s+ky\s+)?(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam)(?![\w])"
     r"|(?:cua\s+)?nam\s+sau|cua\s+nam(?:\s+bao\s+cao)?(?!\s*\d)|trong\s+nam(?!\s*\d)"
 )
-# 19h00’, 9h, 15 giờ 00’, 9 giờ 30 phút. Hours 0-24; "h" must not start a word ("9 học sinh").
-TIME = r"(?<![\d,.])(?:[01]?\d|2[0-4])\s*(?:h|gio)(?![a-z])(?:\s*[0-5]\d(?!\d))?(?:\s*(?:phut|['’′]))?"
+# 19h00’, 9h, 15 giờ 00’, 9 giờ 30 phút. Hours 0-23 ("trước 24 giờ" is a count, see RELATIVE); the "h" must not
+# start a word ("9 học sinh").
+TIME = r"(?<![\d,.])(?:[01]?\d|2[0-3])\s*(?:h|gio)(?![a-z])(?:\s*[0-5]\d(?!\d))?(?:\s*(?:phut|['’′]))?"
 TIMES = rf"{TIME}(?:\s*(?:,|va|hoac|den|{_DASH})\s*{TIME})*"
 # Small counts written as words (not "năm"/"sáu": they fold to "nam"/"sau", which also mean year/after).
 NUMBER_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "bay": 7, "tam": 8, "chin": 9, "muoi": 10, "sau": 6}
 _NUM = r"(?:\d{1,3}|mot|hai|ba|bon|bay|tam|chin|muoi)"
 _UNIT = r"(?:ngay|gio|tuan(?:\s+le)?|thang|quy|nam)"
+_ONCE = r"(?:\s*/\s*(?:1\s+)?lan|\s*\(\s*(?:mot|1)\s+lan\s*\)|\s+(?:mot|1)\s+lan)"  # "/lần", "(một lần)", "một lần"
 
 # A quarter, a month, the first/last N months of a year, a year. Years are optional here; a period
 # without a year is only kept after a qualifier ("trong tháng 12"), see PERIOD_QUALIFIERS.
@@ -65,12 +67,17 @@ BEFORE = (
 )
 # Words before a count of days/hours that make it a relative limit ("trong thời hạn 15 ngày"). A bare "sau" only
 # counts days, hours or weeks: "Sau 04 tháng vận hành", "Sau 8 năm thực hiện" look back, they set no limit.
+# "trước" counts only days, weeks, months or 24+ hours ("thông báo trước 24 giờ"); "trước 10 giờ" is a clock time.
+_WITHIN = r"trong(?:\s+(?:thoi\s+han|vong|thoi\s+gian))?(?:\s+(?:toi\s+da|khong\s+qua))?"
 RELATIVE = (
-    r"(?:trong(?:\s+(?:thoi\s+han|vong|thoi\s+gian))?(?:\s+(?:toi\s+da|khong\s+qua))?|khong\s+qua|toi\s+da"
-    r"|cham\s+nhat(?:\s+la)?(?:\s+(?:sau|trong))?|khong\s+muon\s+hon|sau(?=\s+\S+\s+(?:ngay|gio|tuan)))"
+    rf"(?:{_WITHIN}|khong\s+qua|toi\s+da|cham\s+nhat(?:\s+la)?(?:\s+(?:sau|{_WITHIN}))?|khong\s+muon\s+hon"
+    r"|sau(?=\s+\S+\s+(?:ngay|gio|tuan))"
+    r"|truoc(?=\s+(?:\d{1,3}\s+(?:ngay|tuan|thang)|(?:2[4-9]|[3-9]\d|\d{3})\s+gio)))"
 )
 # Words before a clock time ("trước 19h00’", "vào lúc 15 giờ").
-TIME_TRIGGER = r"(?:truoc|cham\s+nhat(?:\s+(?:la|vao|truoc))*|khong\s+muon\s+hon|han\s+chot(?:\s+la)?|vao\s+luc|luc|vao)"
+TIME_TRIGGER = (
+    r"(?:truoc|cham\s+nhat(?:\s+(?:la|vao|truoc))*|khong\s+muon\s+hon|han\s+chot(?:\s+la)?|vao\s+luc|luc|vao)"
+)
 
 # The kind a trigger gives, first full match wins (a trigger is one of the alternatives above, spaces collapsed).
 TRIGGER_KINDS: tuple[tuple[str, str], ...] = (
@@ -91,10 +98,7 @@ PERIOD_QUALIFIERS: tuple[tuple[str, str, str | None], ...] = (
     (r"tu", "on", "start"),
     (r"", "within", "end"),
 )
-PERIOD_QUALIFIER = (
-    r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+(?:trong|vao))?(?:\s+cuoi)?|(?:den|toi)(?:\s+(?:het|cuoi))?|het"
-    r"|trong(?:\s+(?:ca|suot))?|ca|cuoi|vao(?:\s+(?:cuoi|dau|giua))?|ngay\s+trong|dau|giua|tu)"
-)
+PERIOD_QUALIFIER = "(?:" + "|".join(p.replace(" ", r"\s+") for p, _, _ in PERIOD_QUALIFIERS if p) + ")"
 
 # --- Rules -----------------------------------------------------------------------------------------------------
 # (name, resolver, fixed recurrence, pattern). All rules run; overlapping matches are settled longest first,
@@ -103,10 +107,12 @@ PERIOD_QUALIFIER = (
 # time, rec (a repetition), span (the part to report when the pattern needs context around it).
 RULES: tuple[tuple[str, str, str | None, str], ...] = (
     # "từ ngày 01/12/2025 đến ngày 15/12/2025", "Từ ngày 16 đến 31/12/2025", "từ ngày 16-22/11/2025",
+    # "từ thứ Bảy ngày 30/8/2025 đến hết thứ Ba ngày 02/9/2025",
     # "Trong các ngày 08 và 09 tháng 11 năm 2025": one span, the deadline is its end.
     ("range", "range", None,
-     rf"(?<![\w])(?P<trig>tu|trong(?:\s+cac)?)\s+(?:ngay\s+)?(?P<date0>{DATE}|\d{{1,2}})\s*"
-     rf"(?:(?:den\s+)+(?:het\s+)?|{_DASH}\s*|va\s+)(?:ngay\s+)?(?P<date>{DATE})(?:\s+(?P<rec>{REC}))?"),
+     rf"(?<![\w])(?P<trig>tu|trong(?:\s+cac)?)\s+(?:{WEEKDAY}\s*,?\s*)?(?:ngay\s+)?(?P<date0>{DATE}|\d{{1,2}})\s*"
+     rf"(?:(?:den\s+)+(?:het\s+)?|{_DASH}\s*|va\s+)(?:{WEEKDAY}\s*,?\s*)?(?:ngay\s+)?(?P<date>{DATE})"
+     rf"(?:\s+(?P<rec>{REC}))?"),
     # Two full dates joined by a dash, no "từ": "(02/9/1945 - 02/9/2025)", "16/4/2025 - 31/10/2025".
     ("range_bare", "range", None, rf"(?P<date0>{DATE_FULL})\s*{_DASH}\s*(?P<date>{DATE_FULL})"),
     # The core deadline: "trước ngày 30/11/2025", "chậm nhất là ngày 15 tháng 12 năm 2025", "Trước 31/8/2025",
@@ -142,17 +148,17 @@ RULES: tuple[tuple[str, str, str | None, str], ...] = (
      rf"(?:\s*(?:{_DASH}|den(?:\s+het)?)\s*(?P<per2>{PERIOD}))?(?:\s*,?\s*(?P<rec>{REC}))?"),
     # Stated repetitions: "hằng tháng", "định kỳ hằng quý", "hàng năm", "mỗi tuần".
     ("recurring", "recurring", None, r"(?<![\w])(?:dinh\s+ky\s+)?(?:hang|moi)\s+(?:ngay|tuan|thang|quy|nam)(?![\w])"),
-    # Every N units: "định kỳ 6 tháng", "định kỳ 03 tháng một lần", "06 tháng/lần", "6 tháng một lần".
+    # Every N units: "định kỳ 6 tháng", "định kỳ 03 tháng một lần", "06 tháng/lần", "6 tháng (một lần)".
     ("every", "every", None,
-     rf"(?<![\w])(?:dinh\s+ky\s+(?P<n>{_NUM}|sau)\s+(?P<unit>{_UNIT})(?:\s*(?:/\s*(?:1\s+)?|(?:mot|1)\s+)lan)?"
-     rf"|(?P<n2>{_NUM}|sau)\s+(?P<unit2>{_UNIT})\s*(?:/\s*(?:1\s+)?|(?:mot|1)\s+)lan)(?![\w])"),
+     rf"(?<![\w])(?:dinh\s+ky\s+(?P<n>{_NUM}|sau)\s+(?P<unit>{_UNIT})(?:{_ONCE})?"
+     rf"|(?P<n2>{_NUM}|sau)\s+(?P<unit2>{_UNIT}){_ONCE})(?![\w])"),
     # Times per unit: "định kỳ ít nhất 2 lần/năm" (twice a year is half-yearly).
     ("per_unit", "per_unit", None,
      rf"(?<![\w])(?:(?:dinh\s+ky\s+)?(?:it\s+nhat\s+)?)(?P<n>{_NUM})\s+lan\s*(?:/|trong\s+(?:mot\s+)?|moi\s+)\s*"
      rf"(?P<unit>nam|thang|quy|tuan|ngay)(?![\w])"),
-    # Half-yearly reports without a year: "báo cáo 6 tháng, năm", "báo cáo định kỳ 06 tháng và cả năm".
+    # Half-yearly reports without a year: "báo cáo 6 tháng, năm", "sơ kết 6 tháng đầu năm và cả năm".
     ("report_half", "recurring", "semiannual",
-     r"(?<![\w])bao\s+cao\s+(?:ket\s+qua\s+)?(?:dinh\s+ky\s+)?(?:so\s+ket\s+)?(?P<span>(?:0?6|sau)\s+thang"
+     r"(?<![\w])(?:bao\s+cao|so\s+ket)\s+(?:ket\s+qua\s+)?(?:dinh\s+ky\s+)?(?:so\s+ket\s+)?(?P<span>(?:0?6|sau)\s+thang"
      r"(?:\s+dau\s+nam)?(?:\s*(?:,|va)\s*(?:ca\s+)?nam)?)(?!\s*(?:\d|dau|cuoi))"),
     # A date on its own: "ngày 05/01/2022", "Ngày 13/9/2025,", "vào ngày 5 tháng 12 năm 2025", "| 15/12/2025 |".
     # Dropped when it is the issue date of a cited document (see DOC_REF_BEFORE).
@@ -169,10 +175,10 @@ RULES: tuple[tuple[str, str, str | None, str], ...] = (
 
 # --- Parsers for the captured pieces ---------------------------------------------------------------------------
 
-# Read a captured date (searched, first hit): day, month, optional year, optional "năm sau".
+# Read a captured date (searched, first hit): day, month, optional year.
 DATE_PARSERS: tuple[str, ...] = (
     r"(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})(?:\s*[/.-]\s*(?P<y>\d{4}))?",
-    r"(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})(?:\s*,?\s*(?:nam\s+|/\s*)(?P<y>\d{4})|\s+(?P<next>nam\s+sau))?",
+    r"(?P<d>\d{1,2})\s+thang\s+(?P<m>\d{1,2})(?:\s*,?\s*(?:nam\s+|/\s*)(?P<y>\d{4}))?",
 )
 # Read a captured period (full match, spaces collapsed): which kind of period and its numbers.
 PERIOD_PARSERS: tuple[tuple[str, str], ...] = (
@@ -200,18 +206,19 @@ EVERY: dict[tuple[int, str], str] = {
 }
 TIMES_PER: dict[tuple[int, str], str] = {
     (1, "nam"): "annual", (2, "nam"): "semiannual", (4, "nam"): "quarterly", (12, "nam"): "monthly",
-    (1, "quy"): "quarterly", (1, "thang"): "monthly", (1, "tuan"): "weekly", (1, "ngay"): "daily", (2, "ngay"): "daily",
+    (1, "quy"): "quarterly", (1, "thang"): "monthly", (1, "tuan"): "weekly", (1, "ngay"): "daily",
+    (2, "ngay"): "daily",
 }
 
 # A repetition named just before a parenthesised deadline: "Định kỳ hằng năm (trước ngày 30 tháng 11)",
 # "6 tháng (trước ngày 16/6)", "tổng kết năm (trước ngày 20/11)"; searched in the text right before the match.
 REC_BEFORE: tuple[tuple[str, str], ...] = (
-    (r"(?:hang|moi)\s+ngay\s*\(\s*$", "daily"),
+    (r"(?:(?:hang|moi)\s+ngay|lan\s*/\s*ngay)\s*\(\s*$", "daily"),
     (r"(?:hang|moi)\s+tuan\s*\(\s*$", "weekly"),
     (r"(?:(?:hang|moi)\s+quy|(?:0?3|ba)\s+thang)\s*\(\s*$", "quarterly"),
     (r"(?:hang|moi)\s+thang\s*\(\s*$", "monthly"),
     (r"(?:0?6|sau)\s+thang\s*\(\s*$", "semiannual"),
-    (r"(?:(?:hang|moi)\s+nam|(?<![\w])(?:01\s+|mot\s+|ket\s+)?nam)\s*\(\s*$", "annual"),
+    (r"(?:(?:hang|moi)|(?<![\w])(?:01|mot|ket))\s+nam\s*\(\s*$", "annual"),  # not "Việt Nam ("
 )
 
 # Triggers whose folded form is ambiguous: the original must be written as one of these (lower case).
@@ -232,10 +239,18 @@ DOC_KINDS = (
     r"|chi\s+thi|cong\s+van|cong\s+dien|ke\s+hoach|thong\s+bao|ket\s+luan|van\s+ban|to\s+trinh|de\s+an"
     r"|chuong\s+trinh|chien\s+luoc|quy\s+che|quy\s+dinh|huong\s+dan)(?![\w])"
 )
-# The document's own date line: "Hà Nội, ngày 21 tháng 11 năm 2025" at the start of a line (not "Theo đó, ngày").
-ISSUE_LINE = (
-    r"\n[^\S\n]*(?!(?:theo|tai|vao|dong|tuy|trong|truoc|sau|ngoai|vi|do|den|tu|ke)\b)[^\W\d_][^\n,;:()]{1,30}"
-    r",[^\S\n]*$"
+# Without a trigger ("vào", "từ"), a document kind named right before the date with no punctuation between is
+# a citation too: "của Luật Giáo dục đại học ngày 19 tháng 11 năm 2018". Only kinds that are not everyday words:
+# "theo quy định ngày", "pháp luật", "quyết định" (to decide), "kế hoạch" are not citations.
+DOC_NAMED = (
+    r"(?<![\w])(?:hien\s+phap|bo\s+luat|(?<!phap )luat|phap\s+lenh|nghi\s+dinh|nghi\s+quyet|thong\s+tu|chi\s+thi"
+    r"|cong\s+van|cong\s+dien|ket\s+luan)(?![\w])[^,;:.()\[\]]{0,45}$"
 )
+# The document's own date line: "Hà Nội, ngày 21 tháng 11 năm 2025" at the start of a line. The place must be
+# written in capitals, word by word, except these words ("Thành phố Huế"), so "Như vậy, ngày ..." is a date.
+ISSUE_LINE = r"[^\S\n]*(?P<place>[^\W\d_][^\n,;:()]{1,30}),[^\S\n]*"  # the line up to the date
+PLACE_LOWER_WORDS = ("pho", "tp.")
+# A "Căn cứ" citation only covers dates this close after it.
+CITATION_REACH = 130
 # Where a citation clause starts: the last of these before the date.
 CLAUSE_BREAK = r";|\.\s|\n\s*\n"

@@ -43,10 +43,12 @@ NUMBER = (
 NUMBER_LINE = r"^[ \t]*Số[ \t]*:?[ \t]*\n?[ \t]*(?:(?P<number>" + NUMBER + r")|/[A-ZĐ])"
 # "Hà Tĩnh, ngày 19 tháng 11 năm 2025", wrapped anywhere; a blank day or month gives no date.
 PLACE_DATE = (
-    r"(?P<place>[A-ZĐÀ-Ỹ][^\n,;:()]{1,40}?(?:\n[^\n,;:()]{1,30}?)?)[ \t]*,[ \t\n]*"
+    r"(?P<place>(?:[^\W\d_]+\.?[ \t\n]+){0,5}?[^\W\d_]+)[ \t]*,?[ \t\n]*"
     r"(?P<date>ngày[ \t\n]*(?P<d>\d{1,2})?[ \t\n.]*tháng[ \t\n]*(?P<m>\d{1,2})?[ \t\n.]*năm[ \t\n]*(?P<y>\d{4})"
     r"|ngày[ \t\n]*(?P<d2>\d{1,2})[/.-](?P<m2>\d{1,2})[/.-](?P<y2>\d{4}))"
 )
+# Lower-case words a place name may hold ("Thành phố Hồ Chí Minh, ngày ...").
+PLACE_LOWER_WORDS = frozenset({"phố", "xã", "thị", "trấn"})
 # Text dates after a number: "ngày 18/11/2025", "ngày 18 tháng 11 năm 2025".
 TEXT_DATE = (
     r"ngày\s*(?:(?P<d>\d{1,2})\s*tháng\s*(?P<m>\d{1,2})\s*năm\s*(?P<y>\d{4})"
@@ -59,14 +61,14 @@ CONG_VAN_SUBJECT = r"^(?:V/v|V/V|v/v|Về|VỀ)\s"
 # "THỦ TƯỚNG CHÍNH PHỦ điện:" opens a Công điện's list of addressees.
 TELEGRAM_TO = r"^[^\n]*?\bđiện\s*:\s*$"
 RECIPIENTS_TO = r"^[ \t]*(?:Đồng[ \t]+)?[Kk]ính[ \t\n]+gửi[ \t]*:?"
-RECIPIENTS_BLOCK = r"^[ \t]*Nơi[ \t]+nhận[ \t]*:?"
+RECIPIENTS_BLOCK = r"^[ \t]*Nơi[ \t\n]+nhận[ \t]*(?::|\n|$)"
 # The parenthesis under an attached document's heading, and under an appendix.
 ATTACHED_TO = r"^[ \t]*\([ \t]*(?:Ban[ \t\n]+hành[ \t\n]+)?[Kk]èm[ \t\n]+theo\b"
 
 # The line that states who decides ("THỦ TƯỚNG CHÍNH PHỦ", "BỘ TRƯỞNG BỘ NỘI VỤ") before "Căn cứ":
 # it is not part of the abstract.
 AUTHORITY_HEADS = (
-    "THỦ TƯỚNG", "BỘ TRƯỞNG", "CHỦ TỊCH", "ỦY BAN NHÂN DÂN", "UỶ BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN",
+    "THỦ TƯỚNG", "BỘ TRƯỞNG", "CHỦ TỊCH", "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN",
     "TRƯỞNG BAN", "GIÁM ĐỐC", "CHÍNH PHỦ", "CHÁNH", "CỤC TRƯỞNG", "TỔNG CỤC TRƯỞNG", "VỤ TRƯỞNG",
     "VIỆN TRƯỞNG", "HIỆU TRƯỞNG", "THỐNG ĐỐC", "TỔNG GIÁM ĐỐC", "BAN CHẤP HÀNH", "BAN THƯỜNG VỤ",
     "BỘ CHÍNH TRỊ", "BAN BÍ THƯ", "CHỦ NHIỆM", "TỔNG KIỂM TOÁN", "ỦY BAN THƯỜNG VỤ", "QUỐC HỘI",
@@ -93,24 +95,26 @@ POSITIONS = (
     "Tổng Bí thư", "Phó Bí thư", "Bí thư", "Thủ tướng", "Bộ trưởng", "Thứ trưởng", "Chủ tịch", "Trưởng ban",
     "Giám đốc", "Tổng Giám đốc", "Chủ nhiệm", "Chánh Văn phòng", "Chánh Thanh tra", "Chánh án", "Chánh",
     "Tổng cục trưởng", "Cục trưởng", "Chi cục trưởng", "Vụ trưởng", "Viện trưởng", "Hiệu trưởng",
-    "Thống đốc", "Tổng Kiểm toán nhà nước", "Tổng Thanh tra", "Trưởng phòng", "Trưởng đoàn", "Tổ trưởng",
+    "Thống đốc", "Tổng Kiểm toán", "Tổng Thanh tra", "Trưởng phòng", "Trưởng đoàn", "Tổ trưởng",
     "Chỉ huy trưởng", "Tư lệnh", "Chính ủy", "Tổng Thư ký", "Ủy viên", "Thường trực", "Trưởng", "Phó",
     "Người ký", "Kế toán trưởng", "Thủ trưởng", "Chủ tọa", "Thư ký",
 )
+# Military ranks written before a signer's name ("Thượng tướng Vũ Hải Sản"): not part of the name.
+RANKS = (
+    "Đại tướng", "Thượng tướng", "Trung tướng", "Thiếu tướng", "Đại tá", "Thượng tá", "Trung tá", "Thiếu tá",
+    "Đô đốc", "Phó Đô đốc", "Chuẩn Đô đốc",
+)
 # Between the position and the name some copies keep the seal: "(Đã ký)", "[daky]", "Đã ký".
 SIGNED_MARKERS = r"^[\[(]?\s*(?:đã\s*ký|daky|Đã\s*ký|ĐÃ\s*KÝ|ký|Ký)[^\n]{0,20}[\])]?\s*$"
-# The name under the positions: 2-6 capitalised syllables ("Hồ Thị Nguyên Thảo").
-NAME = r"(?:[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?\s){1,5}[A-ZĐÀ-Ỹ][a-zđà-ỹ]+"
 
 # Bodies named at the head of a letterhead line; a line starting with one opens a new body
 # (the issuer's parent comes first: "ỦY BAN NHÂN DÂN TỈNH X" / "SỞ Y").
 BODY_HEADS = (
-    "ỦY BAN", "UỶ BAN", "HỘI ĐỒNG", "BỘ ", "SỞ ", "CỤC ", "TỔNG CỤC", "VĂN PHÒNG", "BAN ", "THỦ TƯỚNG",
-    "CHÍNH PHỦ", "TRƯỜNG ", "VIỆN ", "BỆNH VIỆN", "TRUNG TÂM", "CÔNG AN", "PHÒNG ", "CHI CỤC", "THANH TRA",
-    "KHO BẠC", "NGÂN HÀNG", "ĐẢNG ỦY", "ĐẢNG UỶ", "ĐẢNG BỘ", "TỈNH ỦY", "TỈNH UỶ", "THÀNH ỦY", "THÀNH UỶ",
-    "HUYỆN ỦY", "QUỐC HỘI", "TÒA ÁN", "TOÀ ÁN", "ĐOÀN ", "HỘI ", "THUẾ ", "KIỂM TOÁN", "TẬP ĐOÀN",
+    "ỦY BAN", "HỘI ĐỒNG", "BỘ", "SỞ", "CỤC", "TỔNG CỤC", "VĂN PHÒNG", "BAN", "THỦ TƯỚNG", "TRƯỜNG", "VIỆN", "BỆNH VIỆN", "TRUNG TÂM", "CÔNG AN", "PHÒNG ", "CHI CỤC", "THANH TRA",
+    "KHO BẠC", "NGÂN HÀNG", "ĐẢNG ỦY", "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "QUỐC HỘI", "TÒA ÁN",
+    "ĐOÀN", "HỘI", "THUẾ", "KIỂM TOÁN", "TẬP ĐOÀN",
     "TỔNG CÔNG TY", "CÔNG TY", "ĐẠI HỌC", "HỌC VIỆN", "BỘ CHỈ HUY", "BỘ TƯ LỆNH", "LIÊN ĐOÀN", "MẶT TRẬN",
-    "BẢO HIỂM", "ĐÀI ", "BÁO ", "TÒA", "VIỆN KIỂM SÁT",
+    "BẢO HIỂM", "ĐÀI", "BÁO", "VIỆN KIỂM SÁT",
 )
 # A child body that only names a unit ("VĂN PHÒNG" under "ỦY BAN NHÂN DÂN TỈNH X") takes its
 # parent's full name; other children ("SỞ Y") take the parent's locality.
@@ -127,3 +131,11 @@ ISSUER_POSITIONS = (
 )
 # In a news story: "Ngày 13/9/2025, Thủ tướng Chính phủ đã có Chỉ thị 24/CT-TTg ...".
 ISSUED_VERBS = r"(?:đã\s+)?(?:ký\s+)?(?:có|ban\s+hành|ký|ra|phát\s+hành)"
+# How far a news page's lead goes, and the question a headline ends with ("... ra sao?").
+LEAD_LINES = 12
+QUESTION_TAIL = r"\s+(?:ra sao|thế nào|như thế nào|là gì|gồm những gì|có gì mới|có gì|không)\s*$"
+
+# Recasing an upper-case heading reads how the prose writes its words: this much prose, and this
+# many occurrences of a word, are evidence enough (and keep a 600 kB document fast).
+PROSE_CHARS = 200_000
+MAX_OCCURRENCES = 400

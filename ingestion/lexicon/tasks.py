@@ -39,3 +39,11 @@ ACTION_VERBS = (
 NOT_A_TASK = r"^\s*(?:da|dang|vua|duoc ghi nhan|la|co|gom)\b"
 # Headings of parts that state aims, grounds or results: their sentences are not assignments.
 NON_TASK_SECTIONS = r"\b(?:muc dich|muc tieu|yeu cau chung|can cu|tinh hinh|ket qua dat duoc|danh gia|pham vi|doi tuong)\b"
+# Plans often list each task's actors and timing as fields under it ("Đơn vị chủ trì thực hiện:
+# Sở Nội vụ." / "+ Cơ quan phối hợp: …" / "- Thời gian thực hiện: năm 2026"). Folded, at line start.
+FIELD_LEAD = r"^[-+*•\s]*(?:co quan|don vi|chu tri)(?: chu tri| thuc hien| chiu trach nhiem)*(?: thuc hien)?\s*:\s*"
+FIELD_SUPPORT = r"^[-+*•\s]*(?:co quan|don vi)(?: phoi hop)(?: thuc hien)?\s*:\s*"
+FIELD_TIME = r"^[-+*•\s]*(?:thoi gian|thoi han|tien do)(?: thuc hien| hoan thanh| trinh| bao cao)*\s*:\s*"
+# A heading that addresses bodies ("2. Sở Tài chính:", "Đề nghị Ủy ban Mặt trận Tổ quốc …") gives
+# every bullet under it to them; a heading that names bodies only in passing does not.
+HEADING_ADDRESS = r"^\s*(?:[-+*•]|(?:[ivxlc]+|\d{1,3}(?:\.\d{1,2})*|[a-zd])[.)])?\s*(?:de nghi|giao|yeu cau|doi voi|rieng|trach nhiem cua)?\s*(?:cac\s+)?$"

@@ -1,0 +1,315 @@
+"""The bodies (actors) official documents assign work to, and one key for all spellings of each.
+
+Documents name one body many ways ("UBND tỉnh", "Uỷ ban nhân dân tỉnh", "Sở GD&ĐT") and wrap names over
+hard line breaks; task questions ("ai chủ trì…?") need the body, not the spelling. The tables are data in
+`ingestion.lexicon.bodies`. Matching runs on the normalised lower-case text (marks kept, so "Số" is not
+"Sở"); offsets are those of the original because normalising keeps one character for one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ingestion.lexicon import bodies as lx
+from vectorstore.analyzer import DOC_NUMBER_RE, fold, normalize, to_nfc
+
+
+@dataclass(frozen=True)
+class ActorSpan:
+    name: str  # as written: text[start - offset : end - offset] == name
+    start: int
+    end: int
+    key: str  # canonical_key(name)
+
+
+def _low(text: str) -> str:
+    return normalize(text).lower()
+
+
+_S = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"  # whitespace holding at most one line break (a wrap, not a paragraph)
+_S0 = rf"(?:{_S})?"
+
+
+def _phrase(display: str) -> str:
+    """Regex for a name in lower case: separators (& , . -) optional, spaces may wrap a line."""
+    parts = [t for t in re.split(r"(\s*[&,.\-–]\s*|\s+)", _low(display)) if t]
+    sep = rf"{_S0}[&,.\-–]?{_S0}"
+    return "".join(_S if t.isspace() else re.escape(t) if re.match(r"\w", t) else sep for t in parts)
+
+
+def _alternation(displays: list[str]) -> str:
+    return "|".join(_phrase(d) for d in sorted(set(displays), key=lambda d: -len(d)))
+
+
+_HEADS = {h: kind for kind, heads in lx.HEADS_BY_KIND.items() for h in heads}
+_HEAD_KIND = {_low(h): kind for h, kind in _HEADS.items()}
+_ATTACHABLE, _PLACE_HEADS = {_low(h) for h in lx.ATTACHABLE}, {_low(h) for h in lx.PLACE_HEADS}
+_UPPER_HEADS = {_low(h) for h in _HEADS if h.isupper()}
+_HEAD_RE = re.compile(rf"(?<![\w/&.-])(?:{_alternation(list(_HEADS))})(?![\w&]|[-/]\w)")
+_NAMES = [m for fam in lx.FAMILIES for m in fam] + list(lx.KNOWN_NAMES)
+_NAME_RE = re.compile(rf"(?:{_alternation(_NAMES)})(?![\w&])")
+_UNIT = "|".join(re.escape(w).replace(r"\ ", _S) + (r"(?!\w)" if w[-1] != "." else "") for w in lx.LEVEL_WORDS)
+_UNIT = _UNIT.replace(r"xã(?!\w)", rf"xã(?!\w)(?!{_S}hội)")  # "Khoa học xã hội" is no commune
+_LEVEL_RE = re.compile(
+    rf"{_S}(?:các{_S})?(?:{_UNIT})(?:{_S0}(?:,|/|và){_S0}(?:các{_S})?(?:{_UNIT}))*"
+    rf"(?:{_S}(?:trực{_S}thuộc{_S})?(?:trung{_S}ương|tw)(?!\w)|{_S}trực{_S}thuộc{_S}tỉnh(?!\w))?"
+)
+_SINGLE_PLACE = re.compile(r"(?<!cấp )(?<!các )(?:tỉnh|thành phố|tp\.?|xã|phường|huyện|quận|thị xã|đặc khu)$")
+_GW = "|".join(_phrase(w) + rf"(?!\w)(?!{_S}(?:{'|'.join(lx.GROUP_NOT_BEFORE)})\b)" for w in lx.GROUP_WORDS)
+_GROUP_RE = re.compile(
+    rf"(?P<cac>các{_S})?(?:{_GW})(?P<more>(?:{_S0}(?:,|và|/){_S0}(?:{_GW}))*)"
+    rf"(?:{_S}(?:{'|'.join(_phrase(t) for t in lx.GROUP_TAILS)})(?!\w))?"
+)
+_START_RE = re.compile(rf"(?P<deputy>(?<!\w)phó{_S})?{_HEAD_RE.pattern}|(?<!\w)các{_S}(?={_GW})")
+_SP, _SP0, _WORD, _GAP = re.compile(_S), re.compile(_S0), re.compile(r"[\w&]+"), re.compile(rf"{_S0}[-–]{_S0}|{_S}")
+_CAP_STOP, _CAP_STOP_LATER = frozenset(lx.CAP_STOP.split()), frozenset(lx.CAP_STOP_LATER.split())
+_LOWER_STOP = frozenset(lx.LOWER_STOP.split())
+
+
+def find_actors(text: str, offset: int = 0) -> list[ActorSpan]:
+    """Bodies named in `text`, left to right; "Sở Tài chính, Sở Nội vụ và UBND các xã" gives three spans."""
+    low = _low(text)
+    low, spans, pos = low if len(low) == len(text) else text.lower(), list[ActorSpan](), 0  # not NFC: as is
+    while m := _START_RE.search(low, pos):
+        end = None if m.group("deputy") else _parse(text, low, m.start())
+        if end is None:  # "Phó Thủ tướng Chính phủ": a deputy is not the office, skip the whole title
+            pos = m.end() if m.group("deputy") else m.start() + 1
+            continue
+        name = text[m.start() : end]
+        spans.append(ActorSpan(name, m.start() + offset, end + offset, canonical_key(name)))
+        pos = end
+    return spans
+
+
+def _parse(text: str, low: str, start: int) -> int | None:
+    """End of the body whose name starts at `start`, or None when none does."""
+    m = _HEAD_RE.match(low, start)
+    if m is None or not text[start].isupper():
+        return _group(low, start, need_cac=True)
+    head, end = " ".join(m.group().split()), m.end()
+    kind = _HEAD_KIND[head]
+    if head in _UPPER_HEADS and not text[start:end].isupper():
+        return None
+    if kind == "title":  # an office holder counts with the body it heads: "Chủ tịch UBND tỉnh"
+        gap = _SP.match(low, end)
+        if gap and (inner := _parse(text, low, gap.end()) or _group(low, gap.end(), need_cac=False, single=True)):
+            return inner
+        return end if text[start:end] in lx.TITLES_ALONE else None
+    name_end = _name(text, low, end, generic=kind in ("named", "leveled") and not text[start:end].isupper())
+    if name_end is None:
+        if kind in ("named", "closed"):  # "Sở, ban, ngành" is a group
+            return _group(low, start, need_cac=False) if low[start] in "sb" else None
+        if kind == "leveled" and _LEVEL_RE.match(low, end) is None:
+            return None
+        name_end = end
+    return _tail(text, low, name_end, place=head in _PLACE_HEADS)
+
+
+def _name(text: str, low: str, end: int, generic: bool) -> int | None:
+    """End of the name after a head word: known names, or capitalised parts up to a verb or a stop word."""
+    if (gap := _SP.match(low, end)) is None:
+        return None
+    known_end = _known(text, low, gap.end())
+    if not generic:
+        return known_end
+    pos, last, lower_run, need_cap = gap.end(), None, 0, True
+    while w := _WORD.match(text, pos):
+        word, wl, cursor, joiner = w.group(), low[w.start() : w.end()], w.end(), False
+        if word[0].isupper():
+            if wl in _CAP_STOP or (last is not None and wl in _CAP_STOP_LATER):
+                break
+            if _HEAD_RE.match(low, w.start()):
+                return _attach(text, low, w.start()) or last
+            known = _known(text, low, w.start())  # a known part inside a longer name ("… số Văn hóa, Thể thao…")
+            last = cursor = known or w.end()
+            lower_run = 4 if known else 0
+        elif need_cap or (word.isdigit() and last is not None and lower_run == 0):
+            if word.isdigit() and not need_cap and "\n" not in text[last : w.start()]:
+                last = w.end()  # "Ban Chỉ đạo 389", "Ban Quản lý Dự án 85"
+            break
+        elif wl in ("và", "về"):
+            joiner = True
+        elif not word.islower() or wl in _LOWER_STOP or lower_run >= 4 or _LEVEL_RE.match(low, w.start() - 1):
+            break
+        else:
+            last, lower_run = w.end(), lower_run + 1
+        if (g := _GAP.match(text, cursor)) is None:
+            break
+        need_cap, pos = joiner or "-" in g.group() or "–" in g.group(), g.end()
+    return max(last or 0, known_end or 0) or None
+
+
+def _known(text: str, low: str, pos: int) -> int | None:
+    """End of known name parts at `pos`, one after the other ("Dân vận Trung ương"), maybe into a body."""
+    end: int | None = None
+    while (m := _NAME_RE.match(low, pos)) or end is not None:
+        if (nxt := m.end() if m else _attach(text, low, pos)) is None:
+            break
+        end, g = nxt, _SP.match(low, nxt)
+        if g is None:
+            break
+        pos = g.end()
+    return end
+
+
+def _attach(text: str, low: str, pos: int) -> int | None:
+    """End of a complete body a name runs into ("Văn phòng Chính phủ", "Ban Tổ chức Tỉnh ủy")."""
+    m = _HEAD_RE.match(low, pos)
+    return _parse(text, low, pos) if m and " ".join(m.group().split()) in _ATTACHABLE and text[pos].isupper() else None
+
+
+def _tail(text: str, low: str, end: int, place: bool = False) -> int:
+    """Extend a name over its level ("tỉnh", "các xã, phường") and the place named after it."""
+    level = _LEVEL_RE.match(low, end)
+    if level is None and not place:
+        return end
+    pos = end = level.end() if level else end
+    if place or level and _SINGLE_PLACE.search(" ".join(low[level.start() : end].split())):
+        for _ in range(4):  # "… tỉnh Đồng Nai⏎Quy định …": a capital after a wrap may start a sentence
+            sp = (_SP0 if low[pos - 1] == "." else _SP).match(text, pos)
+            w = _WORD.match(text, sp.end()) if sp else None
+            if sp is None or w is None or not w.group()[0].isupper() or low[w.start() : w.end()] in _CAP_STOP:
+                break
+            if _HEAD_RE.match(low, w.start()) or "\n" in sp.group() and text[w.end() : w.end() + 2][1:].islower():
+                break
+            end = pos = w.end()
+    return end
+
+
+def _group(low: str, start: int, need_cac: bool, single: bool = False) -> int | None:
+    """End of a collective subject ("các sở, ban, ngành", "các cơ quan, đơn vị liên quan")."""
+    m = _GROUP_RE.match(low, start)
+    if m is None or (need_cac and not m.group("cac")):
+        return None
+    first = " ".join(re.split(rf",|{_S}liên|{_S}có", low[start : m.end()])[0].split()).removeprefix("các ")
+    if not m.group("more") and not (first in lx.GROUP_ALONE and (m.group("cac") or single)):
+        return None
+    return m.end()
+
+
+_ABBR_RUN = re.compile(r"(?<![\w&])[A-ZĐ][A-ZĐ0-9]*(?:(?:[^\S\n]?[&,\-][^\S\n]?|\.[^\S\n]?)[A-ZĐ][A-ZĐ0-9]*)*(?![\w&])")
+_PART = re.compile(r"[A-ZĐ][A-ZĐ0-9]*")
+
+
+def _compact(abbr: str) -> str:
+    return fold(re.sub(r"[\s&,.\-]", "", abbr))
+
+
+_ABBR = {_compact(a): fold(full) for a, full in lx.ABBREVIATIONS.items()} | {
+    _compact(m): fold(fam[0]) for fam in lx.FAMILIES for m in fam[1:] if _ABBR_RUN.fullmatch(m)
+}
+_REWRITES = [(re.compile(p), r) for p, r in lx.KEY_REWRITES]
+_MULTI = re.compile(lx.MULTI_LEVEL_KEY)
+_KEY_UNIT = "(?:" + "|".join(sorted(lx.KEY_LEVELS, key=len, reverse=True)) + ")"
+_KEY_UNIT = _KEY_UNIT.replace("|xa", "|(?<!tac )xa").replace("|phuong", "|(?<!dia )phuong")  # hợp tác xã, địa phương
+_KEY_TAIL = re.compile(
+    rf"(?:^| )(?:cac )?{_KEY_UNIT}(?: (?:va |cac )*{_KEY_UNIT})*(?: truc thuoc tinh| (?:truc thuoc )?trung uong)?$"
+)
+
+
+def canonical_key(name: str) -> str:
+    """Folded lower-case full name, one for every spelling of a body ("UBND tỉnh" → "uy ban nhan dan tinh")."""
+
+    def expand(m: re.Match[str]) -> str:  # "GD&ĐT" as a whole, else "UBND, HĐND" part by part
+        whole = _ABBR.get(_compact(m.group()))
+        return f" {whole} " if whole else _PART.sub(lambda p: f" {_ABBR.get(_compact(p.group()), p.group())} ", m[0])
+
+    key = " ".join(re.findall(r"[a-z0-9]+", fold(_ABBR_RUN.sub(expand, to_nfc(name))).replace("&", " va ")))
+    key = re.sub(r"^(?:cac|nhung) ", "", key)
+    for pattern, repl in _REWRITES:
+        key = pattern.sub(repl, key)
+    level = ""
+    if tail := _KEY_TAIL.search(key):  # "tỉnh" = this province; "các tỉnh, thành phố" = every province
+        units = re.findall(_KEY_UNIT, tail.group())
+        level = next((lx.KEY_LEVELS[u] for u in units if lx.KEY_LEVELS[u] != "tinh"), "tinh")
+        plural = len(units) > 1 or "cac" in tail.group().split() or "trung uong" in tail.group()
+        level, key = "cap tinh" if level == "tinh" and plural else level, key[: tail.start()]
+    key = " ".join(w for w in key.split() if w not in ("cac", "nhung"))
+    if _MULTI.match(key):
+        level = level or "tinh"  # "UBND" alone is the province's
+    elif level == "tinh":
+        level = ""  # "Sở Tài chính tỉnh" is the Sở Tài chính
+    return f"{key} {level}".strip()
+
+
+def same_body(a: str, b: str) -> bool:
+    return bool(key := canonical_key(a)) and key == canonical_key(b)
+
+
+_FAMILY_RES = [(re.compile(rf"(?<![\w&])(?:{_alternation(list(fam))})(?![\w&])"), fam) for fam in lx.FAMILIES]
+_LEVEL_END = re.compile(r"(?<!\w)(?:tỉnh|thành phố)$")
+_NEW_TONE = re.compile(r"(?<![qQ])([oO](?=[àáảãạèéẻẽẹÀÁẢÃẠÈÉẺẼẸ])|[uU](?=[ỳýỷỹỵỲÝỶỸỴ]))(\w)(?!\w)")
+
+
+def _old_style(text: str) -> str:
+    """Tone on the first vowel (hòa, ủy): the style most documents use."""
+    nfd = unicodedata.normalize
+    return _NEW_TONE.sub(lambda m: nfd("NFC", m[1] + nfd("NFD", m[2])[1:]) + nfd("NFD", m[2])[0], to_nfc(text))
+
+
+def _spellings(seed: str) -> list[str]:
+    """`seed` with each known name part spelled every known way ("GD&ĐT" ↔ "Giáo dục và Đào tạo")."""
+    low, chosen = _low(seed), list[tuple[int, int, tuple[str, ...]]]()
+    slots = [(m.start(), m.end(), fam) for regex, fam in _FAMILY_RES for m in regex.finditer(low)]
+    slots += [(m.start(), m.end(), ("tỉnh", "Thành phố")) for m in _LEVEL_END.finditer(low)]
+    for slot in sorted(slots, key=lambda s: (s[0], s[0] - s[1])):  # leftmost, then longest
+        if not chosen or slot[0] >= chosen[-1][1]:
+            chosen.append(slot)
+    cuts = [0, *(p for a, b, _ in chosen for p in (a, b)), len(seed)]
+    fixed = [seed[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2)]
+    combos = itertools.islice(itertools.product(*[(seed[a:b], *fam) for a, b, fam in chosen]), 256)
+    return ["".join(f + c for f, c in zip(fixed, (*combo, ""), strict=True)) for combo in combos]
+
+
+def expand_aliases(query: str) -> list[str]:
+    """Every known spelling of the body named in `query` (full names first), for search and filters."""
+    seed = re.sub(r"^[Cc]ác\s+", "", " ".join(to_nfc(query).split()))
+    key = canonical_key(seed)
+    seeds = [seed] + [a for group in lx.ALIAS_GROUPS for a in group if canonical_key(a) == key]
+    found: dict[str, None] = {}
+    for spelled in (s for sd in seeds for s in _spellings(sd)):
+        for variant in (_old_style(spelled), normalize(spelled)):
+            if canonical_key(variant) == key:
+                found.setdefault(variant)
+    return sorted(found, key=lambda v: bool(_ABBR_RUN.search(v))) or [seed]
+
+
+_CASINGS = sorted(  # single words first, so that longer names applied later win
+    {n for n in (*_HEADS, *_NAMES, *lx.PROPER_NAMES) if not n.isupper() and len(fold(n)) == len(n)},
+    key=lambda n: (" " in n, len(n)),
+)
+_KNOWN_AFTER = re.compile(" (?:" + "|".join(re.escape(fold(n)) for n in sorted(_NAMES, key=len)[::-1]) + r")(?!\w)")
+_PLACE_RE = re.compile(rf"(?<!\w)(?:{'|'.join(lx.PLACE_LEVELS)}) (\w.*)$")
+
+
+def pretty_body(upper: str) -> str:
+    """A letterhead in capitals as running text: "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH" → "Ủy ban nhân dân tỉnh Hà Tĩnh"."""
+    text = " ".join(to_nfc(upper).split())
+    out, folded = list(text.lower()), fold(text)
+    if place := _PLACE_RE.search(text.lower()):  # the place after "tỉnh", "thành phố": every word capitalised
+        for w in re.finditer(r"\w+", place.group(1)):
+            out[place.start(1) + w.start()] = out[place.start(1) + w.start()].upper()
+    for name in _CASINGS:  # known names keep their casing
+        for m in re.finditer(rf"(?<!\w){re.escape(fold(name))}(?!\w)", folded):
+            if name in _HEADS and " " not in name and m.start() and not _KNOWN_AFTER.match(folded, m.end()):
+                continue  # "Sở", "Bộ" inside a line only before a name they head
+            for i, ch in enumerate(name, m.start()):
+                out[i] = out[i].upper() if ch.isupper() else out[i].lower()
+    return "".join(out[:1]).upper() + "".join(out[1:])
+
+
+_ISSUERS = {fold(code): body for code, body in lx.ISSUERS.items()}
+_DOC_KINDS, _JOINT_KINDS = frozenset(lx.DOC_KINDS.split()), frozenset(lx.JOINT_KINDS)
+
+
+def issuer_from_symbol(number: str) -> str | None:
+    """The body a document symbol names ("2623/QĐ-TTg" → "Thủ tướng Chính phủ"); None when it does not say."""
+    m = DOC_NUMBER_RE.search(to_nfc(number))
+    parts = [p for p in re.split(r"[/\-.]", m.group()) if p and not p.isdigit()] if m else []
+    if parts and fold(parts[0]) in _DOC_KINDS:  # "QĐ-TTg": kind, then issuer; "TTLT-BTC-BNV": several issuers
+        parts = [] if fold(parts[0]) in _JOINT_KINDS else parts[1:]
+    code = fold(parts[0]) if parts else ""
+    return _ISSUERS.get(code) or _ISSUERS.get(re.sub(r"\d+$", "", code)) if code else None

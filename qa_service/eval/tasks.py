@@ -1,0 +1,150 @@
+"""Score the assignment extractor against the hand-built gold list (`eval/gold/official_tasks.jsonl`).
+
+Each gold task names its file and an exact evidence passage. The file goes through ingestion as it
+would in production (`ingestion.pipeline.prepare`, no index, no model); a predicted task matches
+the gold task whose evidence span it overlaps most. Inside the annotated part of each file (first
+to last gold passage), every predicted task counts:
+
+- actor precision: predicted actors that name a gold actor of the matched task (unmatched predicted
+  tasks contribute all their actors as false); actor recall: gold actors found;
+- deadline date accuracy: gold tasks with a date whose matched task has exactly that date.
+
+    python -m qa_service.eval.tasks [eval/gold/official_tasks.jsonl] [--corpus ../shared/corpus-official]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingestion.actors import same_body
+from ingestion.load import load_bytes
+from ingestion.pipeline import content_hash, prepare
+
+GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold" / "official_tasks.jsonl"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus-official"
+
+
+@dataclass
+class TaskScores:
+    actor_tp: int = 0
+    predicted_actors: int = 0
+    gold_actors: int = 0
+    actor_found: int = 0
+    dated: int = 0
+    date_exact: int = 0
+    gold_tasks: int = 0
+    matched: int = 0
+    predicted_tasks: int = 0
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def actor_precision(self) -> float:
+        return self.actor_tp / self.predicted_actors if self.predicted_actors else 0.0
+
+    @property
+    def actor_recall(self) -> float:
+        return self.actor_found / self.gold_actors if self.gold_actors else 0.0
+
+    @property
+    def date_accuracy(self) -> float:
+        return self.date_exact / self.dated if self.dated else 0.0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "gold_tasks": self.gold_tasks, "predicted_tasks": self.predicted_tasks, "matched": self.matched,
+            "actor_precision": round(self.actor_precision, 3), "actor_recall": round(self.actor_recall, 3),
+            "deadline_dates": self.dated, "deadline_date_exact": round(self.date_accuracy, 3),
+        }
+
+
+def locate(text: str, evidence: str) -> tuple[int, int] | None:
+    """The evidence's span in the stored (unwrapped) text: whitespace runs compare equal."""
+    words = evidence.split()
+    m = re.search(r"\s+".join(re.escape(w) for w in words), text) if words else None
+    return (m.start(), m.end()) if m else None
+
+
+def _same(a: str, b: str) -> bool:
+    return same_body(a, b) or " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+
+def score_file(path: Path, gold: list[dict[str, Any]], scores: TaskScores) -> None:
+    data = path.read_bytes()
+    doc = prepare(load_bytes(path.name, data, str(path)), path.name, content_hash(data), "gold")
+    text = doc.record.text
+    predicted = [f for f in doc.facts if f.get("kind") == "task"]
+    spans = [(g, locate(text, g["evidence"])) for g in gold]
+    located = [(g, s) for g, s in spans if s is not None]
+    if not located:
+        return
+    lo, hi = min(s[0] for _, s in located), max(s[1] for _, s in located)
+    in_region = [t for t in predicted if lo <= t["start"] < hi]
+    scores.predicted_tasks += len(in_region)
+    used: set[int] = set()
+    for g, span in spans:
+        scores.gold_tasks += 1
+        gold_actors = [a["name"] for a in g["actors"]]
+        scores.gold_actors += len(gold_actors)
+        if g.get("deadline_date"):
+            scores.dated += 1
+        best = None
+        if span is not None:
+            overlaps = [(min(span[1], t["end"]) - max(span[0], t["start"]), i) for i, t in enumerate(in_region)]
+            overlaps = [o for o in overlaps if o[0] > 0 and o[1] not in used]
+            best = max(overlaps)[1] if overlaps else None
+        if best is None:
+            scores.misses.append({"file": path.name, "evidence": g["evidence"][:80], "why": "no task found"})
+            continue
+        used.add(best)
+        task = in_region[best]
+        scores.matched += 1
+        names = [a["name"] for a in task["actors"]]
+        scores.actor_found += sum(1 for ga in gold_actors if any(_same(ga, n) for n in names))
+        scores.actor_tp += sum(1 for n in names if any(_same(ga, n) for ga in gold_actors))
+        scores.predicted_actors += len(names)
+        date = (task.get("deadline") or {}).get("date")
+        if g.get("deadline_date"):
+            if date == g["deadline_date"]:
+                scores.date_exact += 1
+            else:
+                scores.misses.append({"file": path.name, "evidence": g["evidence"][:80],
+                                      "why": f"date {date} != {g['deadline_date']}"})
+    for i, task in enumerate(in_region):  # tasks the gold does not have: all their actors are wrong
+        if i not in used:
+            scores.predicted_actors += len(task["actors"])
+
+
+def score(gold_path: Path = GOLD, corpus: Path = CORPUS) -> TaskScores:
+    by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            by_file[row["file"]].append(row)
+    scores = TaskScores()
+    for name, rows in sorted(by_file.items()):
+        score_file(corpus / name, rows, scores)
+    return scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("gold", type=Path, nargs="?", default=GOLD)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--misses", action="store_true", help="list the gold tasks missed or misdated")
+    args = parser.parse_args(argv)
+    scores = score(args.gold, args.corpus)
+    print(json.dumps(scores.summary(), ensure_ascii=False, indent=2))
+    if args.misses:
+        for m in scores.misses:
+            print(json.dumps(m, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
