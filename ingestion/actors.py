@@ -72,7 +72,10 @@ _LOWER_STOP = frozenset(lx.LOWER_STOP.split())
 def find_actors(text: str, offset: int = 0) -> list[ActorSpan]:
     """Bodies named in `text`, left to right; "Sở Tài chính, Sở Nội vụ và UBND các xã" gives three spans."""
     low = _low(text)
-    low, spans, pos = low if len(low) == len(text) else text.lower(), list[ActorSpan](), 0  # not NFC: as is
+    if len(low) != len(text):  # not NFC: match as is, so that offsets stay right
+        low = text.lower()
+    spans: list[ActorSpan] = []
+    pos = 0
     while m := _START_RE.search(low, pos):
         end = None if m.group("deputy") else _parse(text, low, m.start())
         if end is None:  # "Phó Thủ tướng Chính phủ": a deputy is not the office, skip the whole title
@@ -102,7 +105,7 @@ def _parse(text: str, low: str, start: int) -> int | None:
     if name_end is None:
         if kind in ("named", "closed"):  # "Sở, ban, ngành" is a group
             return _group(low, start, need_cac=False) if low[start] in "sb" else None
-        if kind == "leveled" and _LEVEL_RE.match(low, end) is None:
+        if kind in ("leveled", "level") and _LEVEL_RE.match(low, end) is None:
             return None
         name_end = end
     return _tail(text, low, name_end, place=head in _PLACE_HEADS)
@@ -112,20 +115,20 @@ def _name(text: str, low: str, end: int, generic: bool) -> int | None:
     """End of the name after a head word: known names, or capitalised parts up to a verb or a stop word."""
     if (gap := _SP.match(low, end)) is None:
         return None
-    known_end = _known(text, low, gap.end())
     if not generic:
-        return known_end
+        return _known(text, low, gap.end())
     pos, last, lower_run, need_cap = gap.end(), None, 0, True
     while w := _WORD.match(text, pos):
         word, wl, cursor, joiner = w.group(), low[w.start() : w.end()], w.end(), False
-        if word[0].isupper():
+        if (last is None or word[0].isupper()) and (known := _known(text, low, w.start())):
+            last, cursor, lower_run = known, known, 4  # known parts ("… Công nghệ cao Phú Yên", "… Văn hóa, Thể thao")
+        elif word[0].isupper():
             if wl in _CAP_STOP or (last is not None and wl in _CAP_STOP_LATER):
                 break
             if _HEAD_RE.match(low, w.start()):
-                return _attach(text, low, w.start()) or last
-            known = _known(text, low, w.start())  # a known part inside a longer name ("… số Văn hóa, Thể thao…")
-            last = cursor = known or w.end()
-            lower_run = 4 if known else 0
+                last = _attach(text, low, w.start()) or last
+                break
+            last, lower_run = w.end(), 0
         elif need_cap or (word.isdigit() and last is not None and lower_run == 0):
             if word.isdigit() and not need_cap and "\n" not in text[last : w.start()]:
                 last = w.end()  # "Ban Chỉ đạo 389", "Ban Quản lý Dự án 85"
@@ -139,7 +142,7 @@ def _name(text: str, low: str, end: int, generic: bool) -> int | None:
         if (g := _GAP.match(text, cursor)) is None:
             break
         need_cap, pos = joiner or "-" in g.group() or "–" in g.group(), g.end()
-    return max(last or 0, known_end or 0) or None
+    return last
 
 
 def _known(text: str, low: str, pos: int) -> int | None:

@@ -4,20 +4,25 @@ Copies linearise the two columns of the foot, so "Nơi nhận:" and its list com
 right after the signature block (TM./KT./Q./TL./TUQ./PP. + positions in upper case, then the name).
 Attached documents (a Kế hoạch under its Quyết định, an appendix) are found by the parenthesis
 under their heading, "(Ban hành kèm theo Quyết định số ... ngày ...)": the main document ends
-where the first one begins, and its signer is the one that counts.
+where the first one begins, and its signer is the one that counts. Also the line reader and word
+keys that ingestion.layout shares.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from ingestion.actors import pretty_body
+from ingestion.actors import issuer_from_symbol, pretty_body
 from ingestion.lexicon import layout as lex
 from vectorstore.analyzer import normalize
 
 _WORD = re.compile(r"\w+")
+_PREFIX_ALONE = re.compile(lex.SIGN_PREFIX_ALONE)
 _SIGN_PREFIX = re.compile(lex.SIGN_PREFIX)
 _SIGNED = re.compile(lex.SIGNED_MARKERS)
 _RECIPIENTS_BLOCK = re.compile(lex.RECIPIENTS_BLOCK)
@@ -32,27 +37,34 @@ def fkey(text: str) -> str:
     return " ".join(_WORD.findall(normalize(text).lower()))
 
 
-_POSITIONS = sorted(((fkey(p), p) for p in lex.POSITIONS), key=lambda kp: -len(kp[0]))
-_RANKS = [fkey(r) + " " for r in lex.RANKS]
-_KINDS = sorted(((fkey(k), k) for k in lex.DOC_KINDS), key=lambda kp: -len(kp[0]))
-
-
 def starts_with(key: str, prefix_key: str) -> bool:
     return key == prefix_key or key.startswith(prefix_key + " ")
+
+
+_POSITIONS = sorted((fkey(p) for p in lex.POSITIONS), key=len, reverse=True)
+_READABLE = {fkey(p): p for p in lex.POSITIONS}
+_RANKS = [fkey(r) + " " for r in lex.RANKS]
+_KINDS = sorted(((fkey(k), k) for k in lex.DOC_KINDS), key=lambda kp: -len(kp[0]))
 
 
 def kind_at_start(line: str) -> tuple[str, int] | None:
     """The document kind a line starts with, and how many words it takes."""
     key = fkey(line)
-    for k, readable in _KINDS:
-        if starts_with(key, k):
-            return readable, len(k.split())
-    return None
+    return next(((kind, len(k.split())) for k, kind in _KINDS if starts_with(key, k)), None)
 
 
 def is_upper(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def iso_date(m: re.Match[str] | None) -> str | None:
+    """ISO date of a match with groups d, m, y (or d2, m2, y2); None for a blank or impossible day."""
+    names = m.groupdict() if m else {}
+    try:
+        return date(*(int(names.get(g) or names.get(g + "2") or "") for g in ("y", "m", "d"))).isoformat()
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -84,8 +96,7 @@ class Lines:
     """The text's lines with their offsets: the layout is read line by line, spans stay exact."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.raw = text.split("\n")
+        self.text, self.raw = text, text.split("\n")
         self.starts: list[int] = []
         pos = 0
         for line in self.raw:
@@ -105,10 +116,7 @@ class Lines:
         lo, hi = 0, len(self.starts) - 1
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if self.starts[mid] <= offset:
-                lo = mid
-            else:
-                hi = mid - 1
+            lo, hi = (mid, hi) if self.starts[mid] <= offset else (lo, mid - 1)
         return lo
 
     def joined(self, i: int, j: int) -> str:
@@ -117,138 +125,121 @@ class Lines:
 
 def readable_position(text: str) -> str:
     """ "PHÓ CHÁNH VĂN PHÒNG THƯỜNG TRỰC" → "Phó Chánh Văn phòng Thường trực"; a body goes to pretty_body."""
-    words = text.split()
-    key = fkey(text)
-    for k, readable in _POSITIONS:
-        if starts_with(key, k):
-            taken = len(k.split())
-            rest = " ".join(words[taken:]).strip(" ,")
-            if not rest:
-                return readable
-            return f"{readable}{',' if words[taken - 1].endswith(',') else ''} {readable_position(rest)}"
-    return pretty_body(text.strip(" ,"))
+    words, key = text.split(), fkey(text)
+    k = next((k for k in _POSITIONS if starts_with(key, k)), None)
+    if k is None:
+        return pretty_body(text.strip(" ,"))
+    taken = len(k.split())
+    rest = " ".join(words[taken:]).strip(" ,")
+    comma = "," if words[taken - 1].endswith(",") else ""
+    return f"{_READABLE[k]}{comma} {readable_position(rest)}" if rest else _READABLE[k]
+
+
+def _opens(line: str) -> bool:
+    return bool(_SIGN_PREFIX.match(line)) or any(starts_with(fkey(line), k) for k in _POSITIONS)
 
 
 def _is_name(line: str, least: int = 2) -> bool:
     """A person's name as signatures write it: 2-6 capitalised syllables ("Hồ Thị Nguyên Thảo")."""
     words = line.split()
-    return (
-        least <= len(words) <= 6
-        and all(w.isalpha() and w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
-        and not any(starts_with(fkey(line), k) for k, _ in _POSITIONS)
-    )
+    return (least <= len(words) <= 6 and not any(starts_with(fkey(line), k) for k in _POSITIONS)
+            and all(w.isalpha() and w[:1].isupper() and (len(w) == 1 or w[1:].islower()) for w in words))
 
 
 def _name_at(ls: Lines, i: int) -> Field | None:
-    """The name starting at line i, wrapped or not ("Ngô\nVăn Tuấn"), without a military rank
-    in front ("Thượng tướng Vũ Hải Sản")."""
+    """The name starting at line i, wrapped or not ("Ngô\nVăn Tuấn"), without a military rank in
+    front ("Thượng tướng Vũ Hải Sản")."""
     head = ls.s[i].split()
     if not head or len(head) > 8 or not head[0][:1].isupper() or not all(w.isalpha() for w in head):
         return None
-    for last in (i, i + 1):
-        if last >= len(ls) or (last > i and len(head) > 2):
-            break
+    for last in (i, i + 1) if len(head) <= 2 and i + 1 < len(ls) else (i,):
         words = ls.joined(i, last).split()
-        key = fkey(" ".join(words[:2])) + " "
-        rank = next((len(r.split()) for r in _RANKS if key.startswith(r)), 0)
-        if _is_name(" ".join(words[rank:])) and (last == i or _is_name(ls.s[i], 1) or rank):
+        rank = next((len(r.split()) for r in _RANKS if (fkey(" ".join(words[:2])) + " ").startswith(r)), 0)
+        if _is_name(" ".join(words[rank:])) and (last == i or rank or _is_name(ls.s[i], 1)):
             a, b = ls.span(i, last)
             m = re.search(r"\s+".join(map(re.escape, words[rank:])) + r"\s*$", ls.text[a:b])
             return Field(" ".join(words[rank:]), a + m.start(), a + m.end()) if m else None
     return None
 
 
-def _opens(line: str) -> bool:
-    return bool(_SIGN_PREFIX.match(line)) or any(starts_with(fkey(line), k) for k, _ in _POSITIONS)
+def _wraps(prev: str, line: str) -> bool:
+    """Whether a position is wrapped between prev and line ("TL. CỤC\nTRƯỞNG", "PHÓ\nCHỦ TỊCH")."""
+    last, key = (fkey(prev).split() or [""])[-1], fkey(line)
+    return last == "phó" or any(k.split()[0] == last and starts_with(key, k.partition(" ")[2])
+                                for k in _POSITIONS if " " in k)
 
 
-def _unwrap_positions(lines: list[str]) -> list[str]:
-    """Join a position wrapped inside its words ("CHỦ\nTỊCH") back into one line."""
-    out: list[str] = []
+def _block_parts(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A signature's upper-case lines as authorities signed for ("KT. Chủ tịch") and the signer's
+    titles ("Phó Chủ tịch"), positions wrapped anywhere ("CHỦ\nTỊCH", "KT.\nCHỦ TỊCH") joined."""
+    merged: list[str] = []
     for line in lines:
-        if out and not _opens(out[-1]) and _opens(f"{out[-1]} {line}"):
-            out[-1] = f"{out[-1]} {line}"
+        if merged and (_PREFIX_ALONE.match(merged[-1]) or not _opens(merged[-1]) and _opens(f"{merged[-1]} {line}")):
+            merged[-1] = f"{merged[-1]} {line}"
         else:
-            out.append(line)
-    return out
-
-
-def _block_parts(lines: list[str]) -> tuple[list[str], list[str]] | None:
-    """Split a signature's upper-case lines into authorities signed for and the signer's titles."""
-    parts: list[list[str]] = []  # [kind, text]
-    lines = _unwrap_positions(lines)
-    while lines and not _opens(lines[0]):
-        lines.pop(0)
-    for line in lines:
+            merged.append(line)
+    while merged and not _opens(merged[0]):
+        merged.pop(0)
+    parts: list[list[str]] = []  # [prefix or "", text]
+    for line in merged:
         m = _SIGN_PREFIX.match(line)
-        key = fkey(line)
-        continues = bool(parts) and parts[-1][1].endswith(",")
         if m:
-            parts.append([lex.SIGN_PREFIXES.get(m.group("prefix"), m.group("prefix") + "."), line[m.end() :]])
-        elif not continues and any(starts_with(key, k) for k, _ in _POSITIONS):
+            parts.append([lex.SIGN_PREFIXES.get(m["prefix"], m["prefix"] + "."), line[m.end() :]])
+        elif not parts or not (parts[-1][1].endswith(",") or _wraps(parts[-1][1], line)) and _opens(line):
             parts.append(["", line])
-        elif parts:
-            parts[-1][1] += " " + line
         else:
-            return None
-    authorities = [f"{p} {readable_position(t)}" for p, t in parts if p]
-    titles = [readable_position(t) for p, t in parts if not p]
-    return authorities, titles
+            parts[-1][1] += " " + line
+    return [f"{p} {readable_position(t)}" for p, t in parts if p], [readable_position(t) for p, t in parts if not p]
 
 
 def signatures(ls: Lines, lo: int, hi: int) -> list[Signature]:
-    """Every name line under a block of upper-case position lines, in [lo, hi)."""
+    """Every name under a block of upper-case position lines, in lines [lo, hi)."""
     found: list[Signature] = []
     for i in range(max(lo, 1), hi):
         name = _name_at(ls, i)
         if name is None:
             continue
-        last = ls.line_at(name.end)
-        block: list[int] = []
         j = i - 1
-        while j >= lo and len(block) < 6 and (not ls.s[j] or _SIGNED.match(ls.s[j])) and i - j <= 3:
+        while j >= lo and i - j <= 3 and (not ls.s[j] or _SIGNED.match(ls.s[j])):
             j -= 1
-        while j >= lo and len(block) < 6 and is_upper(ls.s[j]) and not ls.s[j].endswith((";", ".")):
+        block: list[int] = []
+        while j >= lo and len(block) < 6 and is_upper(ls.s[j]) and (
+            not ls.s[j].endswith((";", ".")) or _PREFIX_ALONE.match(ls.s[j])
+        ):
             block.insert(0, j)
             j -= 1
-        while len(block) > 1 and not _opens(ls.s[block[0]]) and not _opens(f"{ls.s[block[0]]} {ls.s[block[1]]}"):
-            block.pop(0)
-        parts = _block_parts([ls.s[k] for k in block]) if block else None
-        if not parts or not (parts[0] or parts[1]):
-            continue
-        found.append(Signature(name, ", ".join(parts[1]) or None, ", ".join(parts[0]) or None, block[0], last))
+        authorities, titles = _block_parts([ls.s[k] for k in block])
+        if authorities or titles:
+            first = next((k for k in block if _opens(ls.s[k]) or _opens(f"{ls.s[k]} {ls.s[k + 1]}")), block[0])
+            found.append(Signature(name, ", ".join(titles) or None, ", ".join(authorities) or None, first,
+                                   ls.line_at(name.end)))
     return found
 
 
-def pick_signature(ls: Lines, found: list[Signature], recipients_line: int | None) -> Signature | None:
+def pick_signature(found: list[Signature], recipients_line: int | None) -> Signature | None:
     """The main document's signature: the one beside "Nơi nhận:", else the last before the attachments."""
-    if not found:
-        return None
     if recipients_line is not None:
         after = [s for s in found if recipients_line < s.first_line <= recipients_line + 80]
-        if after:
-            return after[0]
-        before = [s for s in found if s.name_line < recipients_line and recipients_line - s.name_line <= 12]
-        if before:
-            return before[-1]
-    return found[-1]
+        before = [s for s in found if 0 < recipients_line - s.name_line <= 12]
+        if after or before:
+            return after[0] if after else before[-1]
+    return found[-1] if found else None
 
 
 def recipients_block(ls: Lines, lo: int, hi: int, sign: Signature | None) -> tuple[int, tuple[int, int]] | None:
-    """The "Nơi nhận:" line and the span of its list (kept out of answers)."""
+    """The "Nơi nhận:" line and the span of its list, up to the signature or the "- Lưu: ..." item."""
     for i in range(lo, hi):
         if not _RECIPIENTS_BLOCK.match(f"{ls.s[i]}\n{ls.s[i + 1] if i + 1 < len(ls) else ''}"):
             continue
+        last = i
         if sign is not None and i < sign.first_line <= i + 80:
             last = sign.first_line - 1
         else:
-            last = i
             for j in range(i + 1, min(hi, i + 60)):
-                s = ls.s[j]
-                if not s or is_upper(s) or s.startswith(("[", "_")):
+                if not ls.s[j] or is_upper(ls.s[j]) or ls.s[j].startswith(("[", "_")):
                     break
                 last = j
-                if fkey(s).startswith("luu"):
+                if fkey(ls.s[j]).startswith("lưu"):
                     break
         while last > i and not ls.s[last]:
             last -= 1
@@ -256,73 +247,77 @@ def recipients_block(ls: Lines, lo: int, hi: int, sign: Signature | None) -> tup
     return None
 
 
-def _paren_end(text: str, start: int) -> int:
-    close = text.find(")", start, start + 500)
-    if close < 0:
-        close = text.find("\n", start)
-    return close + 1 if close >= 0 else len(text)
-
-
 def strip_position(issuer: str) -> str:
     """ "Bộ trưởng Bộ Nội vụ" → "Bộ Nội vụ": a document "của" a head is the body's (not for Thủ tướng)."""
     low = " ".join(issuer.lower().split())
-    for position in lex.ISSUER_POSITIONS:
-        if low.startswith(position.lower() + " "):
-            return " ".join(issuer.split()[len(position.split()) :])
-    return issuer
+    taken = next((len(p.split()) for p in lex.ISSUER_POSITIONS if low.startswith(p.lower() + " ")), 0)
+    return " ".join(issuer.split()[taken:])
+
+
+def _locality(text: str, issuer: str) -> str:
+    """ "Ủy ban nhân dân Thành phố" → "... Thành phố Hồ Chí Minh": the place the page names most."""
+    word = next((w for w in lex.LOCALITY_WORDS if fkey(issuer).endswith(" " + w)), None)
+    if word is None:
+        return issuer
+    names: Counter[str] = Counter()
+    for m in re.finditer(r"\s+".join(word.split()) + r"\s+((?:[^\W\d_]+[ \t]?){1,4})", text, re.I):
+        words = m[1].split()
+        cut = next((k for k, w in enumerate(words) if not w[:1].isupper()), len(words))
+        names[" ".join(words[:cut])] += bool(cut)
+    best = [n for n, c in names.most_common(1) if c]
+    return f"{issuer} {best[0]}" if best else issuer
+
+
+def attached_facts(text: str, facts: list[dict[str, str | None]], kind: str | None) -> dict[str, Any] | None:
+    """For a page without its letterhead: kind, number, date and issuer of the main document as its
+    attachments cite it ("(Kèm theo Công văn số 6225/BVHTTDL-VP ngày 18/11/2025 của Bộ ...)")."""
+    f = next((f for f in facts if f["number"] and (kind is None or f["kind"] == kind)), None)
+    if f is None or f["number"] is None:
+        return None
+    number, said = f["number"], f["date"] or ""
+    at, when, iso = text.find(number), text.find(said) if said else -1, iso_date(_TEXT_DATE.search(said))
+    of = _locality(text, strip_position(f["issuer"])) if f["issuer"] else None
+    return {"kind": f["kind"], "number": Field(number, at, at + len(number)), "issuer": issuer_from_symbol(number) or of,
+            "published": Field(iso, when, when + len(said)) if iso and when >= 0 else None}
 
 
 def _heading_lines(ls: Lines, paren_line: int, floor: int) -> list[int]:
-    """The lines of an attached document's heading, above its "(Kèm theo ...)" line."""
+    """The lines of an attached document's heading above its "(Kèm theo ...)" line: the upper-case
+    ones (blank lines between them), else mixed-case lines up from a kind word ("Phụ lục:")."""
     run: list[int] = []
-    j = paren_line - 1
-    while j > floor and len(run) < 8:
-        s = ls.s[j]
-        if s and not is_upper(s):
+    for j in range(paren_line - 1, floor, -1):
+        if len(run) == 8 or ls.s[j] and not is_upper(ls.s[j]):
             break
-        if s:
-            run.insert(0, j)
-        j -= 1
+        run[:0] = [j] if ls.s[j] else []
     if run:
         return run
-    mixed: list[int] = []
-    j = paren_line - 1
-    while j > floor and ls.s[j] and len(mixed) < 6 and not _is_name(ls.s[j]) and not ls.s[j].endswith("./."):
-        mixed.insert(0, j)
-        j -= 1
-    heads = [k for k in mixed if kind_at_start(ls.s[k])]
-    return mixed[mixed.index(heads[0]) :] if heads else []
+    for j in range(paren_line - 1, max(floor, paren_line - 7), -1):
+        if not ls.s[j] or _is_name(ls.s[j]) or ls.s[j].endswith("./."):
+            break
+        run.insert(0, j)
+    heads = [k for k in run if kind_at_start(ls.s[k])]
+    return run[run.index(heads[0]) :] if heads else []
 
 
-def attachments(ls: Lines, titler: Callable[[str], tuple[str | None, str]]) -> list[tuple[Attachment, dict[str, str | None]]]:
+def attachments(
+    ls: Lines, titler: Callable[[str], tuple[str | None, str]]
+) -> list[tuple[Attachment, dict[str, str | None]]]:
     """Attached documents with what their "(Kèm theo <kind> số <number> ngày <date> của <issuer>)" says."""
     out: list[tuple[Attachment, dict[str, str | None]]] = []
-    text = ls.text
-    for m in _ATTACHED_TO.finditer(text):
-        end = _paren_end(text, m.end())
-        inner = " ".join(text[m.end() : end].rstrip(")").split())
+    for m in _ATTACHED_TO.finditer(ls.text):
+        close = ls.text.find(")", m.end(), m.end() + 500)
+        close = close if close >= 0 else ls.text.find("\n", m.end()) % (len(ls.text) + 1)
+        inner = " ".join(ls.text[m.end() : close].split())
         kind = kind_at_start(inner)
-        if not kind:
-            continue
-        paren_line = ls.line_at(m.start())
-        floor = ls.line_at(out[-1][0].start) if out else 0
-        heading = _heading_lines(ls, paren_line, floor)
-        if not heading:
+        heading = _heading_lines(ls, ls.line_at(m.start()), ls.line_at(out[-1][0].start) if out else 0) if kind else []
+        if not kind or not heading:
             continue
         head_kind, title = titler(ls.joined(heading[0], heading[-1]))
         start = ls.span(heading[0], heading[0])[0]
         if out:
             out[-1][0].end = start
-        number = _NUMBER.search(inner)
-        date = _TEXT_DATE.search(inner)
-        of = re.search(r"\bcủa\s+(.+)$", inner)
-        issuer = strip_position(of.group(1).strip(" .;")) if of else None
-        facts = {
-            "kind": kind[0],
-            "number": number.group(0) if number else None,
-            "date": date.group(0) if date else None,
-            "issuer": issuer,
-        }
-        attached = Attachment(head_kind, title, start, len(text), inner or None)
-        out.append((attached, facts))
+        number, said, of = _NUMBER.search(inner), _TEXT_DATE.search(inner), re.search(r"\bcủa\s+(.+)$", inner)
+        facts = {"kind": kind[0], "number": number[0] if number else None, "date": said[0] if said else None,
+                 "issuer": of[1].strip(" .;") if of else None}
+        out.append((Attachment(head_kind, title, start, len(ls.text), inner or None), facts))
     return out

@@ -27,7 +27,7 @@ from vectorstore.store import IndexStore, PreparedDocument
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "5"  # 5: official layout, unwrapping, sections, tasks
+PIPELINE_VERSION = "6"  # 5: official layout, unwrapping, sections, tasks
 
 
 @dataclass
@@ -85,7 +85,9 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     sections = parse_sections(text, *body, attachments=[(a.start, a.title) for a in layout.attachments], skip=skip)
     index = SectionIndex(sections)
     pieces = split_text(text, boundaries=index.top_level_starts())
-    header = meta.title + (f" · {meta.published}" if meta.published else "")
+    # What every chunk is read with: the document's title, number, issuer and date, so "Kế hoạch
+    # 0129/KH-UBND" or "của UBND tỉnh Đắk Lắk" finds every part of that document.
+    header = " · ".join(x for x in (meta.title, meta.number and f"số {meta.number}", meta.issuer, meta.published) if x)
     chunks: list[ChunkRecord] = []
     seen: dict[str, int] = {}
     for piece in pieces:
@@ -120,6 +122,7 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     metadata = {
         **meta.as_dict(), "kind": loaded.kind, "notes": loaded.notes,
         "sections": [s.as_dict() for s in sections if s.is_heading],
+        "body_start": layout.body_start if layout.is_official else 0,
         "recipients_block": layout.recipients_block, "motto_block": layout.motto_block,
         "spans": layout_spans(layout),  # where the answer to "who signed / which number / when" is written
     }

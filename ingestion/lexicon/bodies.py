@@ -8,7 +8,8 @@ from __future__ import annotations
 
 # Head words that start a body's name, by what must follow them:
 #   body    a complete name on its own ("Chính phủ"); a level may follow ("UBND tỉnh")
-#   leveled needs a name or a level after it ("Công an tỉnh", "Thanh tra Chính phủ")
+#   leveled needs a name or a level after it ("Thanh tra tỉnh", "Thanh tra Chính phủ")
+#   level   needs a level or a known name after it ("Công an tỉnh", "Thuế tỉnh"; not "Công an nhân dân")
 #   named   needs a name after it ("Cục Thuế", "Văn phòng UBND tỉnh"); capitals tell where it ends
 #   closed  needs a name from the tables below ("Sở Tài chính"; "Bộ luật", "Đoàn Hồng Phong" are no bodies)
 #   title   an office holder; counts with the body it heads ("Chủ tịch UBND tỉnh")
@@ -25,10 +26,11 @@ HEADS_BY_KIND: dict[str, tuple[str, ...]] = {
         "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh",
     ),
     "leveled": (
-        "Công an", "Thanh tra", "Ban Chỉ đạo", "Ban Dân tộc", "Bảo hiểm xã hội", "Trường Đại học", "Trường Cao đẳng",
+        "Thanh tra", "Ban Chỉ đạo", "Ban Dân tộc", "Bảo hiểm xã hội", "Trường Đại học", "Trường Cao đẳng",
         "Trường Trung cấp", "Trường Chính trị", "Trường THPT", "Trường THCS", "Trường Tiểu học", "Trường Mầm non",
-        "Trường PTDTNT",
+        "Trường PTDTNT", "Cổng Thông tin điện tử",
     ),
+    "level": ("Công an", "Thuế", "Thống kê"),
     "named": (
         "Ban", "Ban Quản lý", "Ủy ban", "Văn phòng", "VP", "Cục", "Tổng cục", "Vụ", "Chi cục", "Phòng", "Trung tâm",
         "Đài", "Báo", "Viện", "Học viện", "Hội đồng", "Liên đoàn", "Tập đoàn", "Tổng công ty", "Công ty",
@@ -39,7 +41,7 @@ HEADS_BY_KIND: dict[str, tuple[str, ...]] = {
     "title": (
         "Chủ tịch", "Bộ trưởng", "Thủ trưởng", "Giám đốc", "Tổng Giám đốc", "Chánh Văn phòng", "Trưởng ban",
         "Chủ nhiệm", "Thường trực", "Người đứng đầu", "Chánh Thanh tra", "Đảng ủy", "Ban Thường vụ",
-        "Ban cán sự đảng",
+        "Ban cán sự đảng", "Chi nhánh",
     ),
 }
 TITLES_ALONE = ("Bộ trưởng",)  # an office that acts by itself ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ")
@@ -108,7 +110,7 @@ KNOWN_NAMES: tuple[str, ...] = (
     "Chấp hành Trung ương", "Thường vụ Tỉnh ủy", "Thường vụ Thành ủy", "Tổ chức Tỉnh ủy",
     "Tiếng nói Việt Nam", "Truyền hình Việt Nam", "Kinh tế, Hạ tầng và Đô thị", "Văn hóa - Xã hội",
     "Kinh tế - Ngân sách", "Pháp chế", "Thuế", "Hải quan", "Thống kê", "và Phát thanh, Truyền hình",
-    "Trung ương Đảng",
+    "Trung ương Đảng", "Chỉ huy Phòng thủ dân sự", "Ban Chỉ huy Phòng thủ dân sự", "Ban Chỉ huy", "Công nghệ cao",
     "Người cao tuổi", "Luật gia", "Khuyến học", "Nhà báo", "Cựu thanh niên xung phong", "Văn học Nghệ thuật",
     "Nạn nhân chất độc da cam", "Liên hiệp Thanh niên Việt Nam", "Doanh nghiệp nhỏ và vừa", "Người mù",
     "Chính sách, chiến lược Trung ương", "dự án đầu tư xây dựng", "Giao dịch", "HĐND - UBND", "HĐND và UBND",
@@ -134,12 +136,14 @@ LEVEL_WORDS: tuple[str, ...] = (
 
 # Collective subjects ("các sở, ban, ngành", "các bộ, cơ quan ngang bộ", "các cơ quan, đơn vị liên quan").
 GROUP_WORDS: tuple[str, ...] = (
-    "cơ quan ngang bộ", "cơ quan thuộc chính phủ", "cơ quan chuyên môn", "tổ chức chính trị - xã hội",
-    "đoàn thể", "cơ quan", "đơn vị", "địa phương", "tổ chức", "doanh nghiệp", "bộ ngành", "sở ngành", "sở", "ban",
-    "ngành", "bộ",
+    "cơ quan ngang bộ", "cơ quan thuộc chính phủ", "cơ quan trực thuộc chính phủ", "cơ quan chuyên môn",
+    "tổ chức chính trị - xã hội", "đoàn thể", "cơ quan", "đơn vị", "địa phương", "tổ chức", "doanh nghiệp",
+    "bộ ngành", "sở ngành", "sở", "ban", "ngành", "bộ",
 )
-GROUP_ALONE = ("sở", "bộ", "ngành", "bộ ngành", "sở ngành", "cơ quan", "đơn vị", "địa phương", "doanh nghiệp",
-               "cơ quan ngang bộ", "cơ quan thuộc chính phủ", "cơ quan chuyên môn")  # enough alone after "các"
+GROUP_ALONE = (  # enough alone after "các"
+    "sở", "bộ", "ngành", "bộ ngành", "sở ngành", "cơ quan", "đơn vị", "địa phương", "doanh nghiệp", "cơ quan ngang bộ",
+    "cơ quan thuộc chính phủ", "cơ quan trực thuộc chính phủ", "cơ quan chuyên môn",
+)
 GROUP_NOT_BEFORE = ("phận", "luật", "hữu", "nghề", "hàng", "hành", "nghị", "viên", "cá nhân")  # "bộ phận", "sở hữu"
 GROUP_TAILS = ("có liên quan", "liên quan", "trung ương", "tw", "thành phố", "tỉnh")
 
@@ -181,11 +185,12 @@ KEY_REWRITES: tuple[tuple[str, str], ...] = (
     (r"\bphat thanh truyen hinh\b", "phat thanh va truyen hinh"),
     (r"\bgiao thong va van tai\b", "giao thong van tai"),
     (r"\bco lien quan\b", "lien quan"),
+    (r"^van phong hoi dong nhan dan va uy ban", "van phong hoi dong nhan dan uy ban"),
 )
 # Bodies that exist at every level: written without one they mean the province's ("UBND" = "UBND tỉnh").
 MULTI_LEVEL_KEY = (
     r"^(?:(?:van phong|chu tich|thuong truc|thu truong|giam doc|chanh van phong|dang uy|ban thuong vu) )?"
-    r"(?:uy ban nhan dan|hoi dong nhan dan|cong an"
+    r"(?:uy ban nhan dan|hoi dong nhan dan(?: (?:va )?uy ban nhan dan)?|cong an"
     r"|bo chi huy quan su|toa an nhan dan|vien kiem sat nhan dan|uy ban mat tran to quoc viet nam"
     r"|doan thanh nien cong san ho chi minh|lien doan lao dong|hoi lien hiep phu nu|hoi nong dan"
     r"|hoi cuu chien binh|thanh tra|ban chi dao|bo tu lenh|bao hiem xa hoi|van phong doan dai bieu quoc hoi"

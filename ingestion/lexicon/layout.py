@@ -56,8 +56,8 @@ TEXT_DATE = (
 )
 
 # The abstract of a Công văn: "V/v ...", "Về việc ...", "Về ..." under the number.
-SUBJECT_PREFIX = r"^(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)\b[.:]?\s*"
-CONG_VAN_SUBJECT = r"^(?:V/v|V/V|v/v|Về|VỀ)\s"
+SUBJECT_PREFIX = r"^(?:V/v|V/V|v/v)\b[.:]?\s*"
+CONG_VAN_SUBJECT = r"^(?:V/v|V/V|v/v|Về|VỀ)(?:\s|$)"
 # "THỦ TƯỚNG CHÍNH PHỦ điện:" opens a Công điện's list of addressees.
 TELEGRAM_TO = r"^[^\n]*?\bđiện\s*:\s*$"
 RECIPIENTS_TO = r"^[ \t]*(?:Đồng[ \t]+)?[Kk]ính[ \t\n]+gửi[ \t]*:?"
@@ -89,6 +89,7 @@ CONNECTORS = frozenset({
 # Signature block: the prefixes of the authority signed for, as written and as returned.
 SIGN_PREFIXES = {"TM": "TM.", "KT": "KT.", "K/T": "KT.", "Q": "Q.", "TL": "TL.", "TUQ": "TUQ.", "PP": "PP.",
                  "T/M": "TM.", "T/L": "TL.", "Q/": "Q."}
+SIGN_PREFIX_ALONE = r"^(?:TM|KT|K/T|T/M|TL|T/L|TUQ|PP|Q)\.?$"  # "KT.\nCHỦ TỊCH"
 SIGN_PREFIX = r"^(?P<prefix>TM|KT|K/T|T/M|TL|T/L|TUQ|PP|Q)(?:\.[ \t]*|[ \t]+)(?=[A-ZĐÀ-Ỹ])"
 # Position words, readable; a signature line starting with one of them is a position, not a wrap.
 POSITIONS = (
@@ -139,3 +140,5 @@ QUESTION_TAIL = r"\s+(?:ra sao|thế nào|như thế nào|là gì|gồm những 
 # many occurrences of a word, are evidence enough (and keep a 600 kB document fast).
 PROSE_CHARS = 200_000
 MAX_OCCURRENCES = 400
+# A word seen alone (not beside the same neighbour) is trusted when written so at least this often.
+MIN_ALONE = 2

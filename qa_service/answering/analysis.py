@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingestion.actors import find_actors
-from qa_service.answering.lexicon import ANSWER_TYPES
+from qa_service.answering.lexicon import ANSWER_TYPES, DUTY_TIME_WORDS, ISSUING_WORDS
 from qa_service.question import QuestionInfo
 from vectorstore.analyzer import fold
 
@@ -50,6 +50,9 @@ def answer_types(folded: str) -> list[str]:
         for weaker in _SUBSUMES.get(name, ()):
             if weaker in found and not _only_shared(folded, name, weaker):
                 found.remove(weaker)
+    if "deadline" in found and re.search(ISSUING_WORDS, folded) and not re.search(DUTY_TIME_WORDS, folded):
+        found[found.index("deadline")] = "issue_date"
+        found = list(dict.fromkeys(found))
     if not found:
         found = ["general"]
     return found
@@ -84,7 +87,7 @@ def names_document(analysis: Analysis, number: str | None, kind: str | None) -> 
         ref = fold(ref).replace(" ", "")
         if ref == folded_number:
             return True
-        if ref.isdigit() and re.match(rf"0*{int(ref)}\b|0*{int(ref)}[/-]", folded_number):
-            if ref_kind in (None, "van ban") or (kind and fold(kind).startswith(ref_kind)):
-                return True
+        digits_match = ref.isdigit() and re.match(rf"0*{int(ref)}\b|0*{int(ref)}[/-]", folded_number)
+        if digits_match and (ref_kind in (None, "van ban") or (kind and fold(kind).startswith(ref_kind))):
+            return True
     return False

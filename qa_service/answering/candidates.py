@@ -113,7 +113,7 @@ def collect(
         title = sentence_tokens(str(chunk.metadata.get("title", "")) + " " + str(chunk.metadata.get("header", "")))
         for span in sentence_spans(chunk.page_content):
             key = (doc_id, base + span.start)
-            if key in seen:
+            if key in seen or _outside_body(docs.get(doc_id), base + span.start):
                 continue
             seen.add(key)
             text = chunk.page_content[span.start : span.end]
@@ -134,6 +134,14 @@ def collect(
         _type_spans(cand, docs.get(cand.doc_id))
         cand.tasks = [t for t in tasks_by_doc.get(cand.doc_id, []) if cand.start <= t["start"] < cand.end]
     return out
+
+
+def _outside_body(rec: DocumentRecord | None, offset: int) -> bool:
+    """Letterhead, motto and "Nơi nhận" list: they state no duty (metadata answers cite them directly)."""
+    if rec is None:
+        return False
+    block = rec.metadata.get("recipients_block")
+    return offset < int(rec.metadata.get("body_start") or 0) or bool(block and block[0] <= offset < block[1])
 
 
 def _score_coverage(analysis: Analysis, cands: list[Candidate]) -> None:

@@ -145,17 +145,25 @@ class Composer:
         return f"Nhiệm vụ của {body} theo {doc_label(rec)}:\n" + "\n".join(f"- {ln}" for ln in lines)
 
     def summary(self, rec: DocumentRecord, cands: list[Candidate]) -> str | None:
-        """Headings of the document's parts, then its sentences that best match the question."""
+        """The parts of the document (its top headings, or an attached plan's), then the sentences
+        of the document that best match the question, in document order: 3–6 cited lines."""
+        sections = rec.metadata.get("sections") or []
+        attached = [s for s in sections if s.get("style") == "attachment"]
+        level = 1 if attached else 0
+        heads = [s for s in sections if s["level"] == level and s.get("style") != "attachment"][:8]
         lines = []
-        heads = [s for s in rec.metadata.get("sections") or [] if s["level"] == 0][:8]
         cited = [f"{h['heading']}{self._span_cite(rec, (h['start'], h['start'] + len(h['heading'])))}" for h in heads]
         if len(cited) >= 2:
             lines.append("Các phần chính: " + "; ".join(cited) + ".")
-        mine = sorted([c for c in cands if c.doc_id == rec.doc_id][:5], key=lambda c: c.start)
-        lines += [f"- {self.quote(c)}" for c in mine]
+        mine = [c for c in cands if c.doc_id == rec.doc_id and not c.text.lstrip().startswith("Căn cứ")]
+        chosen = sorted(mine[:SUMMARY_LINES], key=lambda c: c.start)
+        lines += [f"- {self.quote(c)}" for c in chosen]
         if not lines:
             return None
         return f"Nội dung chính của {doc_label(rec)}:\n" + "\n".join(lines)
+
+
+SUMMARY_LINES = 5
 
 
 def _names(actors: list[dict[str, Any]]) -> str:

@@ -15,6 +15,7 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                 r"\b(ai|co quan nao|don vi nao|bo nao|cap nao) (da )?(ban hanh|phat hanh)\b",
                 r"\bcua (co quan|don vi|bo|cap) nao\b", r"\bco quan ban hanh\b", r"\bthuoc (co quan|don vi) nao\b")),
     ("issue_date", (r"\b(ban hanh|ky|phat hanh|ra doi) (vao )?(ngay nao|khi nao|luc nao|bao gio|thoi gian nao)\b",
+                    r"\bky\b.{0,12}\b(ngay nao|khi nao)\b", r"\b(ngay nao|khi nao)\b.{0,20}\b(do ai|ai) ky\b",
                     r"\bngay ban hanh\b", r"\bngay ky\b", r"\b(ban hanh|ky) ngay\b")),
     ("doc_number", (r"\bso hieu\b", r"\b(la )?(van ban|ke hoach|quyet dinh|chi thi|cong van|nghi quyet|thong bao) so (may|nao|bao nhieu)\b",
                     r"\bky hieu\b", r"\bso may\b")),
@@ -67,3 +68,7 @@ LEAD_INS: dict[str, str] = {
     "tasks_of": "Nhiệm vụ của {actor} theo {doc}:",
 }
 ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
+# "do ai ban hành và vào ngày nào": a time asked about a document's issuing is its issue date,
+# unless the question also speaks of a duty's deadline.
+ISSUING_WORDS = r"\b(ban hanh|ky ban hanh|duoc ky|phat hanh|ra doi|ai ky|nguoi ky)\b"
+DUTY_TIME_WORDS = r"\b(truoc ngay|han chot|hoan thanh|hieu luc|cham nhat|thoi han)\b"

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.language_models import BaseChatModel
 
-from qa_service.chain import ChainState, QAChain, to_response
 from qa_service.answering.answerer import ExtractiveAnswerer
+from qa_service.chain import ChainState, QAChain, to_response
 from qa_service.llm.answerer import LLMAnswerer
 from qa_service.llm.condense import LLMCondenser
 from qa_service.llm.verify import DEFAULT_POLICY, Policy

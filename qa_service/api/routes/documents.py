@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.types import Message
 
@@ -104,11 +104,27 @@ class DocumentList(BaseModel):
     total: int
 
 
+class SectionInfo(BaseModel):
+    heading: str
+    level: int
+    start: int
+    end: int
+    style: str
+
+
 class DocumentDetail(DocumentSummary):
     path: str
     author: str | None = None
     source_domain: str | None = None
-    kind: str | None = None
+    kind: str | None = Field(default=None, description="Định dạng tệp: txt, html, pdf, docx, md")
+    doc_kind: str | None = Field(default=None, description="Loại văn bản: Kế hoạch, Chỉ thị, Quyết định, Công văn…")
+    number: str | None = Field(default=None, description="Số, ký hiệu: 624/KH-UBND")
+    issuer: str | None = Field(default=None, description="Cơ quan ban hành")
+    signer: str | None = None
+    signer_title: str | None = None
+    place: str | None = None
+    recipients: list[str] = Field(default_factory=list, description="Kính gửi")
+    sections: list[SectionInfo] = Field(default_factory=list, description="Cây đề mục: Phần/Chương/Điều, I./1./a)")
     doc_numbers: list[dict[str, Any]]
     notes: list[str]
     ingested_at: str
@@ -253,6 +269,14 @@ def get_document(doc_id: DocId, service: ServiceDep, _: AdminAuth) -> DocumentDe
         author=meta.get("author"),
         source_domain=meta.get("source_domain"),
         kind=meta.get("kind"),
+        doc_kind=meta.get("doc_kind"),
+        number=meta.get("number"),
+        issuer=meta.get("issuer"),
+        signer=meta.get("signer"),
+        signer_title=meta.get("signer_title"),
+        place=meta.get("place"),
+        recipients=meta.get("recipients") or [],
+        sections=[SectionInfo(**s) for s in meta.get("sections") or []],
         doc_numbers=meta.get("doc_numbers") or [],
         notes=meta.get("notes") or [],
         ingested_at=datetime.fromtimestamp(rec.ingested_at, UTC).isoformat(),

@@ -1,0 +1,100 @@
+"""qa_service.answering on a hand-made official document (hard wraps, headings, signature) next to
+the sample news pages: typed answers, compound questions, tasks of a body, abstention, exact spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingestion.pipeline import ingest_paths
+from qa_service.answering.analysis import answer_types
+from qa_service.answering.lexicon import ABSTAIN_TEXT
+from qa_service.schemas import ChatRequest
+from qa_service.service import QAService, build_service, build_store
+from qa_service.settings import Settings
+from vectorstore.analyzer import fold
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "official"
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("official"), embeddings="fake",  # type: ignore[call-arg]
+                        retrieval_mode="lexical")
+    ingest_paths(build_store(settings), [FIXTURE, SAMPLE])
+    return build_service(settings)
+
+
+def ask(service: QAService, q: str) -> tuple[str, bool, list]:  # type: ignore[type-arg]
+    r = service.chat(ChatRequest(message=q))
+    for c in r.citations:  # every citation is an exact span of the stored text
+        rec = service.store.registry.get_document(c.doc_id)
+        assert rec is not None and rec.text[c.start : c.end] == c.snippet
+        assert r.abstained or f"[{c.index}]" in r.answer
+    return r.answer, r.abstained, r.citations
+
+
+@pytest.mark.parametrize(
+    ("question", "types"),
+    [
+        ("Kế hoạch 624/KH-UBND do ai ban hành và vào ngày nào?", ["issuer", "issue_date"]),
+        ("Kế hoạch 624/KH-UBND do ai ký?", ["signer"]),
+        ("Cơ quan nào chủ trì xây dựng kho học liệu số?", ["actor"]),
+        ("Sở Tài chính phải làm gì?", ["action"]),
+        ("Hạn hoàn thành kho học liệu số là khi nào?", ["deadline"]),
+        ("Có bao nhiêu trụ cột đối ngoại?", ["quantity"]),
+        ("Tóm tắt nội dung chính của Kế hoạch 624/KH-UBND", ["summary"]),
+        ("Ai chủ trì và phải hoàn thành trước ngày nào?", ["actor", "deadline"]),
+    ],
+)
+def test_answer_types(question: str, types: list[str]) -> None:
+    assert answer_types(fold(question)) == types
+
+
+def test_metadata_from_the_layout(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Kế hoạch 624/KH-UBND do ai ký?")
+    assert not abstained and "Nguyễn Thị Nguyệt" in answer and "Phó Chủ tịch" in answer
+    assert any("Nguyễn Thị Nguyệt" in c.snippet for c in cites)
+
+
+def test_compound_question_answers_every_part(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Kế hoạch 624/KH-UBND do cơ quan nào ban hành và vào ngày nào?")
+    assert not abstained
+    assert "Ủy ban nhân dân tỉnh Hà Tĩnh" in answer and "19/11/2025" in answer
+
+
+def test_actor_of_a_bullet_comes_from_its_heading(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Theo Kế hoạch 624/KH-UBND, cơ quan nào chủ trì xây dựng kho học liệu số dùng chung?")
+    assert not abstained
+    assert answer.startswith("Sở Giáo dục và Đào tạo")
+    assert "Sở Khoa học và Công nghệ" in answer  # the supporting body is named too
+    assert "kho học liệu số" in answer and "\n" not in cites[-1].snippet.strip()
+
+
+def test_deadline_is_quoted_with_its_sentence(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Theo Kế hoạch 624/KH-UBND, kho học liệu số phải hoàn thành trước ngày nào?")
+    assert not abstained and "30/6/2026" in answer
+
+
+def test_tasks_of_a_body(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Theo Kế hoạch 624/KH-UBND, Sở Tài chính phải làm gì?")
+    assert not abstained
+    assert "bố trí kinh phí" in answer and "tháng 12/2025" in answer
+    assert "kho học liệu" not in answer  # another department's task
+
+
+def test_abstains_when_a_named_place_is_not_in_the_documents(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Kế hoạch chuyển đổi số của tỉnh Quảng Bình giao sở nào chủ trì?")
+    assert abstained and answer == ABSTAIN_TEXT
+
+
+def test_abstains_when_the_document_does_not_state_a_signer(service: QAService) -> None:
+    _, abstained, _ = ask(service, "Kế hoạch 624/KH-UBND có hiệu lực đến năm nào và mức phạt bao nhiêu tiền?")
+    assert abstained
+
+
+def test_news_pages_still_answered(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Kế hoạch số 108-KH/TU ban hành ngày nào?")
+    assert not abstained and "20/5/2022" in answer
