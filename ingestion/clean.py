@@ -60,10 +60,21 @@ def clean_text(text: str) -> str:
     return _drop_leading_breadcrumbs(text)
 
 
+# An official page copied without its letterhead starts with "Kính gửi:" or its kind in capitals
+# ("NGHỊ QUYẾT"): that is the document, not a breadcrumb.
+_KEEP_FIRST = re.compile(r"^\s*Kính gửi")
+
+
+def _keeps(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return bool(_KEEP_FIRST.match(line)) or (len(letters) >= 2 and line.upper() == line)
+
+
 def _drop_leading_breadcrumbs(text: str) -> str:
     """A category label such as "Chính sách" above the headline is navigation, not the title."""
     lines = text.split("\n")
-    while len(lines) > 2 and 0 < len(lines[0].split()) <= 3 and not re.search(r"\d", lines[0]):
+    while (len(lines) > 2 and 0 < len(lines[0].split()) <= 3 and not re.search(r"\d", lines[0])
+           and not _keeps(lines[0])):
         rest = [ln for ln in lines[1:] if ln.strip()]
         if not rest or len(rest[0].split()) < 5:
             break

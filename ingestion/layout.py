@@ -29,7 +29,7 @@ _PLACE_DATE = re.compile(lex.PLACE_DATE)
 _SUBJECT = re.compile(lex.SUBJECT_PREFIX)
 _CONG_VAN_SUBJECT = re.compile(lex.CONG_VAN_SUBJECT)
 _TELEGRAM_TO = re.compile(lex.TELEGRAM_TO)
-_RECIPIENTS_TO = re.compile(lex.RECIPIENTS_TO)
+_RECIPIENTS_TO = re.compile(lex.RECIPIENTS_TO)  # the abstract stops at "Kính gửi"
 _WORDS = re.compile(r"[^\W\d_]+")
 _TOKEN = re.compile(rf"(?P<num>{lex.NUMBER})|(?P<word>[^\W\d_]+)")
 _ROMAN = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
@@ -48,21 +48,23 @@ _ISSUED = re.compile(rf"Ngày\s+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})/(?P<y>\d{{4}})
 
 @dataclass
 class OfficialLayout:
-    is_official: bool = False
-    issuer: str | None = None
+    """What the layout states; every offset indexes the text given to parse_layout."""
+
+    is_official: bool = False  # letterhead, motto or "Số:", or a kind line / addressees / "Nơi nhận" + signature
+    issuer: str | None = None  # readable; the body itself ("Sở Y tỉnh X" under "UBND TỈNH X")
     parent_issuer: str | None = None
     issuer_span: tuple[int, int] | None = None
     number: Field | None = None
     place: str | None = None
-    published: Field | None = None
+    published: Field | None = None  # value: ISO date
     doc_kind: str | None = None
-    abstract: str | None = None
-    title: str | None = None
-    recipients: list[str] = field(default_factory=list)
-    signer: Field | None = None
-    signer_title: str | None = None
-    signing_authority: str | None = None
-    recipients_block: tuple[int, int] | None = None
+    abstract: str | None = None  # trích yếu in sentence case, "V/v" dropped
+    title: str | None = None  # kind + abstract
+    recipients: list[str] = field(default_factory=list)  # "Kính gửi:" addressees
+    signer: Field | None = None  # the main document's, never one of a page that is not official
+    signer_title: str | None = None  # "Phó Chủ tịch"
+    signing_authority: str | None = None  # "TM. Ủy ban nhân dân, KT. Chủ tịch"
+    recipients_block: tuple[int, int] | None = None  # "Nơi nhận:" and its list, kept out of answers
     motto_block: tuple[int, int] | None = None
     body_start: int = 0
     attachments: list[Attachment] = field(default_factory=list)
@@ -238,34 +240,6 @@ def _abstract(ls: Lines, k: int, rest: str, stop: int) -> tuple[str, int]:
     return _SUBJECT.sub("", text), max(last, run[-1] if run else k)
 
 
-def _recipients(ls: Lines, stop: int) -> tuple[int | None, list[str], int, bool]:
-    """ "Kính gửi:" (also "Kính\ngửi:", or a Công điện's "X điện:") with its addressees, on one
-    wrapped line or as "- ..." items: the line, the addressees, the last line, whether it was Kính gửi."""
-    for i in range(stop):
-        m = _RECIPIENTS_TO.match(ls.s[i] + "\n" + (ls.s[i + 1] if i + 1 < len(ls) else ""))
-        if m or _TELEGRAM_TO.match(ls.s[i]):
-            break
-    else:
-        if not ls.s or not ls.s[0].startswith("- "):
-            return None, [], -1, False
-        i, m = -1, None  # the page opens on the list: its "Kính gửi:" line was lost before us
-    if m and m.end() > len(ls.s[i]):
-        i, first = i + 1, ls.s[i + 1][m.end() - len(ls.s[i]) - 1 :].strip()
-    else:
-        first = ls.s[i][m.end() :].strip() if m else ""
-    items, j = [first] if first else [], i + 1
-    while j < len(ls) and ls.s[j] and not ls.s[j].startswith(lex.BODY_OPENERS):
-        s, prev = ls.s[j], (items[-1] if items else "")
-        if s[:1] in "-+•" and s[1:2] == " " or _RECIPIENTS_TO.match(s):
-            items.append(_RECIPIENTS_TO.sub("", s).lstrip("-+• ").strip())
-        elif items and (s[:1].islower() or prev[-1:] in ",:" or (not first and prev[-1:] not in ".;")):
-            items[-1] += " " + s
-        else:
-            break
-        j += 1
-    return i, [x.strip(" ;,.") for x in items if x.strip(" ;,.")], j - 1, m is not None or i < 0
-
-
 def _news(ls: Lines, out: OfficialLayout) -> None:
     """A page about a document: the one its lead says was issued ("Ngày 13/9/2025, Thủ tướng Chính
     phủ đã có Chỉ thị 24/CT-TTg về ..."), else the one its headline names; never a signer."""
@@ -283,7 +257,8 @@ def _news(ls: Lines, out: OfficialLayout) -> None:
     if dated and iso:
         out.published = Field(iso, dated.start() if when else dated.start("date"), dated.end("y"))
     out.issuer = issuer_from_symbol(number) or (" ".join(when["who"].split()) if when else None)
-    about = rf"{re.escape(number)}(?:\s+năm\s+\d{{4}})?(?:\s*,?\s*ngày\s+[\d/]+)?\s+(?P<about>[Vv]ề\s[^.?!:\n]{{5,300}})"
+    about = (rf"{re.escape(number)}(?:\s+năm\s+\d{{4}})?(?:\s*,?\s*ngày\s+[\d/]+)?"
+             rf"\s+(?P<about>[Vv]ề\s[^.?!:\n]{{5,300}})")
     abouts = list(re.finditer(about, head))
     m = next((m for m in abouts if m.start() > len(ls.raw[0])), abouts[0] if abouts else None)
     if m:
@@ -330,13 +305,15 @@ def parse_layout(text: str) -> OfficialLayout:
     date_first, end = (ls.line_at(dated.start()), ls.line_at(dated.end())) if dated else (None, after - 1)
     end, abstract = max(end, after - 1), ""
     kind_line = next((k for i in range(after, limit) if (k := _kind_line(ls, i))), None)
+    lo = limit if num_line is None else num_line + 1  # a Công văn's "V/v ..." sits under its number
+    subj = next((i for i in range(lo, limit) if _CONG_VAN_SUBJECT.match(ls.s[i])), 0)
     if kind_line:
         out.doc_kind = kind_line[1] if kind_line[1] not in lex.ATTACHMENT_ONLY_KINDS else None
         abstract, end = _abstract(ls, kind_line[0], kind_line[2], limit)
-    elif num_line is not None and (s := next((i for i in range(num_line + 1, limit) if _CONG_VAN_SUBJECT.match(ls.s[i])), -1)) > 0:
-        abstract, last = _subject(ls, s, date_first if date_first and date_first > s else limit)
+    elif subj:
+        abstract, last = _subject(ls, subj, date_first if date_first and date_first > subj else limit)
         end, out.doc_kind = max(end, last), "Công văn"
-    to, out.recipients, last, kind_gui = _recipients(ls, min(n, limit + 40))
+    to, out.recipients, last, kind_gui = foot.addressees(ls, min(n, limit + 40))
     if to is not None and (to < 3 or (marks or kind_line) and to <= end + 12):
         end, out.doc_kind = max(end, last), out.doc_kind or ("Công văn" if kind_gui else None)
     else:

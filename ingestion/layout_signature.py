@@ -1,11 +1,11 @@
-"""The foot of an official document: "Nơi nhận:", the signature block and attached documents.
+"""Who an official document goes to, who signs it, and what is attached to it.
 
-Copies linearise the two columns of the foot, so "Nơi nhận:" and its list come right before or
-right after the signature block (TM./KT./Q./TL./TUQ./PP. + positions in upper case, then the name).
-Attached documents (a Kế hoạch under its Quyết định, an appendix) are found by the parenthesis
-under their heading, "(Ban hành kèm theo Quyết định số ... ngày ...)": the main document ends
-where the first one begins, and its signer is the one that counts. Also the line reader and word
-keys that ingestion.layout shares.
+"Kính gửi:" (a Công điện's "X điện:") names the addressees under the header. Copies linearise the
+two columns of the foot, so "Nơi nhận:" and its list come right before or right after the signature
+block (TM./KT./Q./TL./TUQ./PP. + positions in upper case, then the name). Attached documents (a Kế
+hoạch under its Quyết định, an appendix) are found by the parenthesis under their heading, "(Ban
+hành kèm theo Quyết định số ... ngày ...)": the main document ends where the first one begins, and
+its signer is the one that counts. Also the line reader and word keys ingestion.layout shares.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ _WORD = re.compile(r"\w+")
 _PREFIX_ALONE = re.compile(lex.SIGN_PREFIX_ALONE)
 _SIGN_PREFIX = re.compile(lex.SIGN_PREFIX)
 _SIGNED = re.compile(lex.SIGNED_MARKERS)
+_RECIPIENTS_TO = re.compile(lex.RECIPIENTS_TO)
+_TELEGRAM_TO = re.compile(lex.TELEGRAM_TO)
 _RECIPIENTS_BLOCK = re.compile(lex.RECIPIENTS_BLOCK)
 _ATTACHED_TO = re.compile(lex.ATTACHED_TO, re.MULTILINE)
 _NUMBER = re.compile(rf"(?<![\w/.-]){lex.NUMBER}(?![\w/-])")
@@ -226,6 +228,34 @@ def pick_signature(found: list[Signature], recipients_line: int | None) -> Signa
     return found[-1] if found else None
 
 
+def addressees(ls: Lines, stop: int) -> tuple[int | None, list[str], int, bool]:
+    """ "Kính gửi:" (also "Kính\ngửi:", or a Công điện's "X điện:") with its addressees, on one
+    wrapped line or as "- ..." items: the line, the addressees, the last line, whether it was Kính gửi."""
+    for i in range(stop):
+        m = _RECIPIENTS_TO.match(ls.s[i] + "\n" + (ls.s[i + 1] if i + 1 < len(ls) else ""))
+        if m or _TELEGRAM_TO.match(ls.s[i]):
+            break
+    else:
+        if not ls.s or not ls.s[0].startswith("- "):
+            return None, [], -1, False
+        i, m = -1, None  # the page opens on the list: its "Kính gửi:" line was lost before us
+    if m and m.end() > len(ls.s[i]):
+        i, first = i + 1, ls.s[i + 1][m.end() - len(ls.s[i]) - 1 :].strip()
+    else:
+        first = ls.s[i][m.end() :].strip() if m else ""
+    items, j = [first] if first else [], i + 1
+    while j < len(ls) and ls.s[j] and not ls.s[j].startswith(lex.BODY_OPENERS):
+        s, prev = ls.s[j], (items[-1] if items else "")
+        if s[:1] in "-+•" and s[1:2] == " " or _RECIPIENTS_TO.match(s):
+            items.append(_RECIPIENTS_TO.sub("", s).lstrip("-+• ").strip())
+        elif items and (s[:1].islower() or prev[-1:] in ",:" or (not first and prev[-1:] not in ".;")):
+            items[-1] += " " + s
+        else:
+            break
+        j += 1
+    return i, [x.strip(" ;,.") for x in items if x.strip(" ;,.")], j - 1, m is not None or i < 0
+
+
 def recipients_block(ls: Lines, lo: int, hi: int, sign: Signature | None) -> tuple[int, tuple[int, int]] | None:
     """The "Nơi nhận:" line and the span of its list, up to the signature or the "- Lưu: ..." item."""
     for i in range(lo, hi):
@@ -277,7 +307,8 @@ def attached_facts(text: str, facts: list[dict[str, str | None]], kind: str | No
     number, said = f["number"], f["date"] or ""
     at, when, iso = text.find(number), text.find(said) if said else -1, iso_date(_TEXT_DATE.search(said))
     of = _locality(text, strip_position(f["issuer"])) if f["issuer"] else None
-    return {"kind": f["kind"], "number": Field(number, at, at + len(number)), "issuer": issuer_from_symbol(number) or of,
+    return {"kind": f["kind"], "number": Field(number, at, at + len(number)),
+            "issuer": issuer_from_symbol(number) or of,
             "published": Field(iso, when, when + len(said)) if iso and when >= 0 else None}
 
 

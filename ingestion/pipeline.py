@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ingestion.assignments import extract_tasks
 from ingestion.clean import clean_text
@@ -37,6 +38,8 @@ class FileOutcome:
     doc_id: str | None = None
     chunks: int = 0
     reason: str | None = None
+    doc_kind: str | None = None  # "Kế hoạch", "Công văn" … for official documents written now
+    tasks: int = 0
 
 
 @dataclass
@@ -55,12 +58,23 @@ class IngestSummary:
     def skipped(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "skipped"]
 
+    def by_kind(self) -> dict[str, dict[str, int]]:
+        """Documents written by this run per kind (news pages and others under "khác"), with chunks and tasks."""
+        out: dict[str, dict[str, int]] = {}
+        for o in self.outcomes:
+            if o.status in ("added", "updated"):
+                row = out.setdefault(o.doc_kind or "khác", {"documents": 0, "chunks": 0, "tasks": 0})
+                row["documents"] += 1
+                row["chunks"] += o.chunks
+                row["tasks"] += o.tasks
+        return dict(sorted(out.items(), key=lambda kv: -kv[1]["documents"]))
+
     def as_dict(self) -> dict[str, object]:
         return {
             "files": len(self.outcomes),
             "added": self.count("added"), "updated": self.count("updated"),
             "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
-            "chunks": self.chunks, "seconds": round(self.seconds, 3),
+            "chunks": self.chunks, "seconds": round(self.seconds, 3), "by_kind": self.by_kind(),
             "outcomes": [o.__dict__ for o in self.outcomes],
         }
 
@@ -198,7 +212,7 @@ class BatchWriter:
             return []
         try:
             results = self.store.upsert_documents([doc for _, doc in batch])
-            return [FileOutcome(path, r.status, r.doc_id, r.chunks) for (path, _), r in zip(batch, results, strict=True)]
+            return [_outcome(path, r, doc) for (path, doc), r in zip(batch, results, strict=True)]
         except Exception:
             log.exception("batch write failed; writing its %d documents one at a time", len(batch))
             self.store.open_for_writing()  # drop what the failed batch left in Chroma
@@ -206,11 +220,17 @@ class BatchWriter:
         for path, doc in batch:
             try:
                 r = self.store.upsert_document(doc)
-                outcomes.append(FileOutcome(path, r.status, r.doc_id, r.chunks))
+                outcomes.append(_outcome(path, r, doc))
             except Exception as exc:
                 self.store.open_for_writing()
                 outcomes.append(FileOutcome(path, "skipped", reason=f"could not be written: {type(exc).__name__}: {exc}"))
         return outcomes
+
+
+def _outcome(path: str, result: Any, doc: PreparedDocument) -> FileOutcome:
+    tasks = sum(1 for f in doc.facts if f.get("kind") == "task")
+    return FileOutcome(path, result.status, result.doc_id, result.chunks, doc_kind=doc.record.metadata.get("doc_kind"),
+                       tasks=tasks)
 
 
 def ingest_bytes(store: IndexStore, name: str, data: bytes, path: str | None = None) -> FileOutcome:

@@ -57,6 +57,8 @@ def ingest(
             f"{d['files']} files: {d['added']} added, {d['updated']} updated, {d['unchanged']} unchanged, "
             f"{d['skipped']} skipped; {d['chunks']} chunks written in {d['seconds']:.2f}s"
         )
+        for kind, row in summary.by_kind().items():
+            console.print(f"  {kind}: {row['documents']} documents, {row['chunks']} chunks, {row['tasks']} tasks")
         for o in summary.skipped:
             console.print(f"  [yellow]skipped[/yellow] {o.path}: {o.reason}")
     if missing:

@@ -30,6 +30,11 @@ _BODY = re.compile(
     r"(?:\s+[\wÀ-ỹ]+){0,6}?(?=\s*(?:[?,.;:]|$|\s(?:có|phải|đã|được|là|thì|giao|ban hành|yêu cầu)\b))",
 )
 _KIND_WORD = re.compile(rf"^({_KINDS})\b", re.IGNORECASE)
+# Other follow-up signals: a demonstrative on any noun ("Ban Chỉ đạo đó", "Cơ quan đó", "nhiệm vụ
+# đó") or an opening that continues ("Vậy …", "Sau đó …", "Thế còn …", "Còn …").
+_CONTINUES = re.compile(
+    r"\b(?:đó|này|ấy|trên|nêu trên|vừa nêu)\b|^\s*(?:vậy|sau đó|thế còn|còn|thế|rồi|tiếp theo)\b", re.IGNORECASE
+)
 
 
 def _last_reference(texts: list[str]) -> str | None:
@@ -63,6 +68,11 @@ def condense(question: str, history: list[HistoryMessage]) -> str:
         ref = _last_reference([previous] + assistants[-1:])
         if ref:
             return _ANAPHORA.sub(ref, question, count=1)
+    elif _CONTINUES.search(question) and not _DOC_REF.search(question) and not DOC_NUMBER_RE.search(question):
+        # "Vậy cơ quan thường trực của Ban Chỉ đạo đó là ai?": the same document as before.
+        ref = _last_reference([previous])
+        if ref:
+            return f"{question.rstrip(' ?')} theo {ref}?"
     elif len(question.split()) <= 3 and question.rstrip("?").strip():
         # A bare fragment ("Còn hạn chót?", "Ai ký?") continues the previous topic.
         ref = _last_reference([previous])

@@ -111,3 +111,16 @@ def test_no_user_turn_in_history() -> None:
 def test_anaphora_without_any_reference_is_left_alone() -> None:
     history = _history("Thời tiết hôm nay thế nào?", "Tôi không tìm thấy thông tin này trong tài liệu.")
     assert condense("Văn bản đó ban hành ngày nào?", history) == "Văn bản đó ban hành ngày nào?"
+
+
+def test_a_follow_up_about_a_thing_of_the_previous_document_keeps_that_document() -> None:
+    from qa_service.condense import condense
+    from qa_service.schemas import HistoryMessage
+
+    history = [
+        HistoryMessage(role="user", content="Theo Kế hoạch 1026/KH-UBND của Nghệ An, ai là Trưởng Ban Chỉ đạo?"),
+        HistoryMessage(role="assistant", content="Trưởng Ban Chỉ đạo là Chủ tịch UBND tỉnh Nghệ An."),
+    ]
+    out = condense("Vậy cơ quan thường trực của Ban Chỉ đạo đó là cơ quan nào?", history)
+    assert out.endswith("theo Kế hoạch 1026/KH-UBND?")
+    assert condense("Quyết định 98/2025/QĐ-UBND có hiệu lực khi nào?", history).startswith("Quyết định 98")

@@ -118,7 +118,8 @@ def test_recipient_on_one_wrapped_line() -> None:
 
 def test_cong_dien_addressees() -> None:
     text = ("THỦ TƯỚNG CHÍNH PHỦ\n-------\n" + MOTTO + "Số: 226/CĐ-TTg\nHà Nội, ngày 21 tháng 11 năm 2025\n"
-            "CÔNG ĐIỆN\nVỀ VIỆC TĂNG CƯỜNG ỨNG PHÓ MƯA LŨ\nTHỦ\nTƯỚNG CHÍNH PHỦ điện:\n- Bộ trưởng các Bộ: Quốc phòng,\n"
+            "CÔNG ĐIỆN\nVỀ VIỆC TĂNG CƯỜNG ỨNG PHÓ MƯA LŨ\nTHỦ\nTƯỚNG CHÍNH PHỦ điện:\n"
+            "- Bộ trưởng các Bộ: Quốc phòng,\n"
             "Công an;\n- Chủ tịch Ủy ban nhân dân các tỉnh.\nTrong tháng 11 mưa lũ kéo dài.\n")
     got = parse_layout(text)
     assert got.doc_kind == "Công điện"
@@ -180,11 +181,13 @@ def test_signature_before_recipients_wrapped_name_and_rank() -> None:
 
 def test_attachment_heading_and_main_signer() -> None:
     text = ("THỦ TƯỚNG\nCHÍNH PHỦ\n--------\n" + MOTTO + "Số: 2623/QĐ-TTg\nHà Nội, ngày\n29 tháng 11 năm 2025\n\n"
-            "QUYẾT ĐỊNH\n\nBAN HÀNH KẾ HOẠCH TRIỂN KHAI THI HÀNH LUẬT BẢO VỆ DỮ\nLIỆU CÁ NHÂN\n\nTHỦ TƯỚNG CHÍNH PHỦ\n\n"
+            "QUYẾT ĐỊNH\n\nBAN HÀNH KẾ HOẠCH TRIỂN KHAI THI HÀNH LUẬT BẢO VỆ DỮ\nLIỆU CÁ NHÂN\n\n"
+            "THỦ TƯỚNG CHÍNH PHỦ\n\n"
             "Căn cứ Luật Bảo vệ dữ liệu cá nhân;\n\nĐiều 1. Ban hành kèm theo Quyết định này Kế hoạch triển khai thi\n"
             "hành Luật Bảo vệ dữ liệu cá nhân./.\n\nNơi nhận:\n- Các Bộ;\n- Lưu: VT.\nTHỦ TƯỚNG\nPhạm Minh Chính\n\n"
-            "KẾ HOẠCH\n\nTRIỂN KHAI THI HÀNH LUẬT BẢO VỆ DỮ LIỆU CÁ NHÂN\n\n(Ban hành kèm theo Quyết định số 2623/QĐ-TTg"
-            " ngày\n29 tháng 11 năm 2025 của Thủ tướng Chính phủ)\n\nI. MỤC ĐÍCH\n\nBảo đảm thi hành.\n\nTRƯỞNG BAN\nLê Văn A\n")
+            "KẾ HOẠCH\n\nTRIỂN KHAI THI HÀNH LUẬT BẢO VỆ DỮ LIỆU CÁ NHÂN\n\n"
+            "(Ban hành kèm theo Quyết định số 2623/QĐ-TTg ngày\n29 tháng 11 năm 2025 của Thủ tướng Chính phủ)\n\n"
+            "I. MỤC ĐÍCH\n\nBảo đảm thi hành.\n\nTRƯỞNG BAN\nLê Văn A\n")
     got = parse_layout(text)
     assert same_body(got.issuer, "Thủ tướng Chính phủ")
     assert got.abstract == "Ban hành Kế hoạch triển khai thi hành Luật Bảo vệ dữ liệu cá nhân"

@@ -1,7 +1,8 @@
 """The header and signature of an official document (Nghị định 30/2020/NĐ-CP) as data.
 
-Words are written in upper case where the layout writes them in upper case (letterhead, kind line,
-signature block); matching folds diacritics, so "UỶ"/"ỦY" and "HÒA"/"HOÀ" are the same word.
+Words are written as the layout writes them (upper case in the letterhead, kind line and signature
+block); they are compared case-insensitively in one tone-mark style, so "UỶ"/"ỦY" and "HÒA"/"HOÀ"
+match while "Trưởng" (a position) and "Trương" (a name) do not.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ MOTTO_LINES = (
     "ĐẢNG CỘNG SẢN VIỆT NAM",
 )
 
-# Kinds of document, as their kind line writes them; longest first so "THÔNG TƯ LIÊN TỊCH" wins
-# over "THÔNG TƯ". The readable form is what `doc_kind` returns.
+# Kinds of document as `doc_kind` returns them; a kind line is matched longest first, so
+# "THÔNG TƯ LIÊN TỊCH" wins over "THÔNG TƯ".
 DOC_KINDS = (
     "Chương trình hành động", "Thông tư liên tịch", "Nghị quyết liên tịch", "Quy chế phối hợp",
     "Kế hoạch", "Chỉ thị", "Quyết định", "Công văn", "Công điện", "Thông báo", "Nghị định", "Thông tư",
@@ -30,7 +31,7 @@ SYMBOL_KINDS = {
     "QĐ": "Quyết định", "KH": "Kế hoạch", "CT": "Chỉ thị", "TB": "Thông báo", "NQ": "Nghị quyết",
     "NĐ": "Nghị định", "TT": "Thông tư", "CĐ": "Công điện", "BC": "Báo cáo", "TTr": "Tờ trình",
     "HD": "Hướng dẫn", "KL": "Kết luận", "CTr": "Chương trình", "QC": "Quy chế", "CV": "Công văn",
-    "TTLT": "Thông tư liên tịch", "NQLT": "Nghị quyết liên tịch", "QĐi": "Quy định",
+    "TTLT": "Thông tư liên tịch", "NQLT": "Nghị quyết liên tịch",
 }
 
 # A document number: 624/KH-UBND, 45-CT/TW, 302/2025/NĐ-CP, 11554/VPCP-V.I, 66.4/2025/NQ-CP.
@@ -38,9 +39,12 @@ NUMBER = (
     r"\d{1,6}(?:\.\d{1,3})?[a-z]?(?:/\d{4})?"
     r"(?:[-/][A-Za-zĐđ][A-Za-zĐđ0-9]*(?:\.[A-Za-zĐđ0-9]+)*)+"
 )
-# "Số: 624/KH-UBND", "Số:624/KH-UBND", "Số 45-CT/TW", "Số:\n7360/KH-UBND"; a blank number ("Số: /KH-UBND")
-# still marks the layout.
-NUMBER_LINE = r"^[ \t]*Số[ \t]*:?[ \t]*\n?[ \t]*(?:(?P<number>" + NUMBER + r")|/[A-ZĐ])"
+# "Số: 624/KH-UBND", "Số:624/KH-UBND", "Số 45-CT/TW", "Số:\n7360/KH-UBND", "| Luật số: 51/2024/QH15";
+# a blank number ("Số: /KH-UBND") still marks the layout.
+NUMBER_LINE = (
+    r"^[ \t|]*(?:Số|(?:Luật|Bộ luật|Pháp lệnh|Lệnh)[ \t]+số)[ \t]*:?[ \t]*\n?[ \t]*"
+    r"(?:(?P<number>" + NUMBER + r")|/[A-ZĐ])"
+)
 # "Hà Tĩnh, ngày 19 tháng 11 năm 2025", wrapped anywhere; a blank day or month gives no date.
 PLACE_DATE = (
     r"(?P<place>(?:[^\W\d_]+\.?[ \t\n]+){0,5}?[^\W\d_]+)[ \t]*,?[ \t\n]*"
@@ -55,7 +59,7 @@ TEXT_DATE = (
     r"|(?P<d2>\d{1,2})[/.-](?P<m2>\d{1,2})[/.-](?P<y2>\d{4}))"
 )
 
-# The abstract of a Công văn: "V/v ...", "Về việc ...", "Về ..." under the number.
+# The abstract of a Công văn under its number: "V/v ..." (the "V/v" is dropped) or "Về ...".
 SUBJECT_PREFIX = r"^(?:V/v|V/V|v/v)\b[.:]?\s*"
 CONG_VAN_SUBJECT = r"^(?:V/v|V/V|v/v|Về|VỀ)(?:\s|$)"
 # "THỦ TƯỚNG CHÍNH PHỦ điện:" opens a Công điện's list of addressees.
@@ -77,7 +81,7 @@ AUTHORITY_HEADS = (
 # Lines opening the body, so a wrapped recipient line never swallows them.
 BODY_OPENERS = (
     "Căn cứ", "Thực hiện", "Theo", "Ngày", "Trong", "Sau khi", "Xét", "Triển khai", "Để", "Nhằm", "Vừa qua",
-    "Thời gian", "Hiện nay", "Tiếp theo", "Từ ngày", "Cuối", "Đầu", "Trước", "Qua", "Năm", "Tháng", "Tại",
+    "Thời gian", "Hiện nay", "Tiếp theo", "Từ ngày", "Cuối", "Đầu", "Trước", "Qua", "Tại",
     "Nhận được", "Phúc đáp", "Trả lời", "Trên cơ sở", "Với", "Hưởng ứng", "Chấp hành", "Nhân dịp",
 )
 # Words that end a line in the middle of a phrase ("... CỦA\nBỘ NỘI VỤ"): the next line continues it.
@@ -88,7 +92,7 @@ CONNECTORS = frozenset({
 
 # Signature block: the prefixes of the authority signed for, as written and as returned.
 SIGN_PREFIXES = {"TM": "TM.", "KT": "KT.", "K/T": "KT.", "Q": "Q.", "TL": "TL.", "TUQ": "TUQ.", "PP": "PP.",
-                 "T/M": "TM.", "T/L": "TL.", "Q/": "Q."}
+                 "T/M": "TM.", "T/L": "TL."}
 SIGN_PREFIX_ALONE = r"^(?:TM|KT|K/T|T/M|TL|T/L|TUQ|PP|Q)\.?$"  # "KT.\nCHỦ TỊCH"
 SIGN_PREFIX = r"^(?P<prefix>TM|KT|K/T|T/M|TL|T/L|TUQ|PP|Q)(?:\.[ \t]*|[ \t]+)(?=[A-ZĐÀ-Ỹ])"
 # Position words, readable; a signature line starting with one of them is a position, not a wrap.
@@ -111,18 +115,21 @@ SIGNED_MARKERS = r"^[\[(]?\s*(?:đã\s*ký|daky|Đã\s*ký|ĐÃ\s*KÝ|ký|Ký)[^
 # Bodies named at the head of a letterhead line; a line starting with one opens a new body
 # (the issuer's parent comes first: "ỦY BAN NHÂN DÂN TỈNH X" / "SỞ Y").
 BODY_HEADS = (
-    "ỦY BAN", "HỘI ĐỒNG", "BỘ", "SỞ", "CỤC", "TỔNG CỤC", "VĂN PHÒNG", "BAN", "THỦ TƯỚNG", "TRƯỜNG", "VIỆN", "BỆNH VIỆN", "TRUNG TÂM", "CÔNG AN", "PHÒNG ", "CHI CỤC", "THANH TRA",
-    "KHO BẠC", "NGÂN HÀNG", "ĐẢNG ỦY", "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "QUỐC HỘI", "TÒA ÁN",
-    "ĐOÀN", "HỘI", "THUẾ", "KIỂM TOÁN", "TẬP ĐOÀN",
-    "TỔNG CÔNG TY", "CÔNG TY", "ĐẠI HỌC", "HỌC VIỆN", "BỘ CHỈ HUY", "BỘ TƯ LỆNH", "LIÊN ĐOÀN", "MẶT TRẬN",
-    "BẢO HIỂM", "ĐÀI", "BÁO", "VIỆN KIỂM SÁT",
+    "ỦY BAN", "HỘI ĐỒNG", "BỘ", "SỞ", "CỤC", "TỔNG CỤC", "VĂN PHÒNG", "BAN", "THỦ TƯỚNG", "TRƯỜNG", "VIỆN",
+    "BỆNH VIỆN", "TRUNG TÂM", "CÔNG AN", "PHÒNG", "CHI CỤC", "THANH TRA", "KHO BẠC", "NGÂN HÀNG", "ĐẢNG ỦY",
+    "ĐẢNG BỘ", "TỈNH ỦY", "THÀNH ỦY", "HUYỆN ỦY", "QUỐC HỘI", "TÒA ÁN", "ĐOÀN", "HỘI", "THUẾ", "KIỂM TOÁN",
+    "TẬP ĐOÀN", "TỔNG CÔNG TY", "CÔNG TY", "ĐẠI HỌC", "HỌC VIỆN", "BỘ CHỈ HUY", "BỘ TƯ LỆNH", "LIÊN ĐOÀN",
+    "MẶT TRẬN", "BẢO HIỂM", "ĐÀI", "BÁO", "VIỆN KIỂM SÁT",
 )
 # A child body that only names a unit ("VĂN PHÒNG" under "ỦY BAN NHÂN DÂN TỈNH X") takes its
 # parent's full name; other children ("SỞ Y") take the parent's locality.
 BARE_UNITS = frozenset({"văn phòng", "thanh tra", "ban tổ chức", "ban tuyên giáo", "ban dân vận",
                         "ban nội chính", "ủy ban kiểm tra", "ban thường vụ", "ban chỉ đạo", "hội đồng"})
 # How the Party's central committee names its own units ("Văn phòng Trung ương Đảng").
-PARENT_AS_OWNER = {"ban chấp hành trung ương": "Trung ương Đảng", "ban chấp hành trung ương đảng": "Trung ương Đảng"}
+PARENT_AS_OWNER = {
+    "ban chấp hành trung ương": "Trung ương Đảng",
+    "ban chấp hành trung ương đảng": "Trung ương Đảng",
+}
 # Words after which the rest of a body name is a place: "ỦY BAN NHÂN DÂN TỈNH X" → "tỉnh X".
 LOCALITY_WORDS = ("thành phố", "tỉnh", "huyện", "quận", "thị xã", "xã", "phường", "đặc khu")
 # Positions in front of a body in "của Bộ trưởng Bộ X" / "của Trưởng Ban X": the issuer is the body.
