@@ -28,7 +28,7 @@ from vectorstore.store import IndexStore, PreparedDocument
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "6"  # 5: official layout, unwrapping, sections, tasks
+PIPELINE_VERSION = "7"  # 5: official layout, unwrapping, sections, tasks
 
 
 @dataclass
@@ -136,6 +136,7 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     metadata = {
         **meta.as_dict(), "kind": loaded.kind, "notes": loaded.notes,
         "sections": [s.as_dict() for s in sections if s.is_heading],
+        "official": layout.is_official,  # laid out as Nghị định 30/2020/NĐ-CP prescribes
         "body_start": layout.body_start if layout.is_official else 0,
         "recipients_block": layout.recipients_block, "motto_block": layout.motto_block,
         "spans": layout_spans(layout),  # where the answer to "who signed / which number / when" is written

@@ -30,7 +30,8 @@ _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong b
 
 
 def is_official(rec: DocumentRecord | None) -> bool:
-    return rec is not None and bool(rec.metadata.get("doc_kind") or rec.metadata.get("number"))
+    """Read as an official document at ingestion (a news page about a directive is not one)."""
+    return rec is not None and bool(rec.metadata.get("official"))
 
 
 def missing_entities(analysis: Analysis, docs: dict[str, DocumentRecord]) -> list[str]:
@@ -43,6 +44,12 @@ def missing_entities(analysis: Analysis, docs: dict[str, DocumentRecord]) -> lis
     missing += [p for p in info.proper_names if fold(p) not in corpus]
     missing += [r.group(0) for r in _ROLES.finditer(info.folded) if r.group(0) not in corpus]
     return missing
+
+
+def reads_as_document(rec: DocumentRecord | None) -> bool:
+    """Official documents, and news stories about one (layout found the kind and number it
+    reports on): their duties and deadlines are read by the typed pipeline."""
+    return is_official(rec) or (rec is not None and bool(rec.metadata.get("doc_kind")))
 
 
 class OfficialAnswerer:
@@ -75,7 +82,9 @@ class OfficialAnswerer:
             if len(parts) < len(meta_types):
                 return _abstain(cites, chunks, "the document does not state it", debug)
         other = [t for t in analysis.types if t not in METADATA_TYPES]
-        if other and (p < (self.weights or load_weights()).threshold or not cands):
+        if other == ["summary"] and focus:
+            pass  # a named document's main points are always in it
+        elif other and (p < (self.weights or load_weights()).threshold or not cands):
             if not parts:
                 return _abstain(cites, chunks, f"not answerable (p={p:.2f})", debug)
             other = []
@@ -162,6 +171,6 @@ class ExtractiveAnswerer:
         cites = CitationBuilder(chunk_at)
         if not chunks:
             return _abstain(cites, chunks, "no evidence retrieved", {})
-        if is_official(docs.get(str(chunks[0].metadata["doc_id"]))):
+        if reads_as_document(docs.get(str(chunks[0].metadata["doc_id"]))):
             return self.official.answer(info, chunks, facts, docs, cites)
         return self.news.answer(info, chunks, facts, docs, chunk_at)

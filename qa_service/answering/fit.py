@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from qa_service.answering.analysis import analyze
-from qa_service.answering.answerer import is_official, missing_entities
+from qa_service.answering.answerer import missing_entities, reads_as_document
 from qa_service.answering.candidates import collect
 from qa_service.answering.scoring import (
     ABSTAIN_FEATURES,
@@ -83,7 +83,7 @@ def fit(cases: list[TestCase], service: QAService, recall_target: float = 0.92) 
     library = service.chain
     for case in cases:
         state, chunks, facts, docs = question_state(service, case)
-        if not chunks or not is_official(docs.get(str(chunks[0].metadata["doc_id"]))):
+        if not chunks or not reads_as_document(docs.get(str(chunks[0].metadata["doc_id"]))):
             continue
         analysis = analyze(state.info)
         cands = collect(analysis, chunks, facts, docs, library)  # type: ignore[arg-type]

@@ -20,7 +20,8 @@ from vectorstore.analyzer import fold
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 CANDIDATE_FEATURES = ("coverage", "context", "typed", "focus_body", "focus_doc", "retrieval", "rank_inv", "window")
-ABSTAIN_FEATURES = ("best", "best_coverage", "best_typed", "missing", "named_doc_found", "margin")
+ABSTAIN_FEATURES = ("best", "best_coverage", "best_context", "best_typed", "typed_window", "missing", "named_doc_found",
+                    "margin")
 _DEADLINE_KINDS = {"before", "within", "on", "time", "recurring", "period"}
 
 
@@ -107,7 +108,10 @@ def abstain_features(cands: list[Candidate], missing: int, named_doc_found: floa
     return {
         "best": best.score if best else 0.0,
         "best_coverage": best.features.get("coverage", 0.0) if best else 0.0,
+        "best_context": best.features.get("context", 0.0) if best else 0.0,
         "best_typed": best.features.get("typed", 0.0) if best else 0.0,
+        # the question's words said right next to a span of the asked type, in the top candidates
+        "typed_window": max((c.features.get("window", 0.0) for c in cands[:5]), default=0.0),
         "missing": float(missing),
         "named_doc_found": named_doc_found,
         "margin": (best.score - second) if best else 0.0,
