@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 _ABBREVIATIONS = {"tp", "ts", "ths", "pgs", "gs", "bs", "ks", "v.v", "vv", "st", "q", "p", "tt", "mr", "ms", "dr", "no"}
 _BOUNDARY = re.compile(r"([.!?…]+[\"”’)]*)(\s+)(?=[\"“‘(\[]?[A-ZĐÀ-Ỹ0-9])|\n+")
+_LIST_MARKER = re.compile(r"(?:\d{1,3}(?:\.\d{1,2})*|[IVXLC]+|[a-zđA-Z])")
 _SOFT_BREAK = re.compile(r"[;:]\s+|,\s+")
 
 
@@ -41,6 +42,8 @@ def sentence_spans(text: str) -> list[Span]:
             word = re.findall(r"[\w.]+$", text[start : m.start(1)])
             if word and word[0].lower().rstrip(".") in _ABBREVIATIONS:
                 continue
+            if _LIST_MARKER.fullmatch(text[start : m.start(1)].strip()):
+                continue  # "2. Tổ chức tập huấn": a numbered item's marker, not a sentence
             end = m.end(1)
         else:
             end = m.start()

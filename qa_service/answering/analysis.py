@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingestion.actors import find_actors
-from qa_service.answering.lexicon import ANSWER_TYPES, DUTY_TIME_WORDS, ISSUING_WORDS
+from qa_service.answering.lexicon import ANSWER_TYPES, ASKED_UNITS, ASKING_QUANTITY, DUTY_TIME_WORDS, ISSUING_WORDS
 from qa_service.question import QuestionInfo
 from vectorstore.analyzer import fold
 
@@ -30,6 +30,7 @@ class Analysis:
     bodies: list[str] = field(default_factory=list)  # bodies the question names ("Sở Y tế")
     body_keys: list[str] = field(default_factory=list)
     doc_refs: list[tuple[str | None, str]] = field(default_factory=list)  # (kind folded, number or digits)
+    units: tuple[str, ...] = ()  # the units a quantity answer must carry ("ty" for "bao nhiêu tỷ đồng")
 
     @property
     def folded(self) -> str:
@@ -72,10 +73,23 @@ def analyze(info: QuestionInfo) -> Analysis:
         if actor.key not in analysis.body_keys:
             analysis.bodies.append(actor.name)
             analysis.body_keys.append(actor.key)
+    analysis.units = asked_units(info.folded)
     analysis.doc_refs = [(None, n) for n in info.doc_numbers]
     analysis.doc_refs += [(m.group(1), m.group(2)) for m in _KIND_NUMBER.finditer(info.folded)
                           if not any(fold(n).startswith(m.group(2)) for n in info.doc_numbers)]
     return analysis
+
+
+def asked_units(folded: str) -> tuple[str, ...]:
+    """Units the answer's number must carry; () when the question names none."""
+    m = re.search(ASKING_QUANTITY, folded)
+    if not m:
+        return ()
+    words = m.group(1).split()
+    for n in (2, 1):
+        if " ".join(words[:n]) in ASKED_UNITS:
+            return ASKED_UNITS[" ".join(words[:n])]
+    return (words[0],) if words and words[0] not in ("gio",) else ()
 
 
 def names_document(analysis: Analysis, number: str | None, kind: str | None) -> bool:

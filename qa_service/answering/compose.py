@@ -13,9 +13,11 @@ from typing import Any
 
 from qa_service.answering.analysis import Analysis
 from qa_service.answering.candidates import Candidate
+from qa_service.answering.lexicon import SUBSTANCE_HEADINGS
 from qa_service.answering.scoring import typed_spans
 from qa_service.citations import CitationBuilder
-from qa_service.evidence import Sentence, best_window
+from qa_service.evidence import Sentence, best_window, coverage, sentence_tokens
+from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
 
 QUOTE_CHARS = 420
@@ -145,22 +147,37 @@ class Composer:
         return f"Nhiệm vụ của {body} theo {doc_label(rec)}:\n" + "\n".join(f"- {ln}" for ln in lines)
 
     def summary(self, rec: DocumentRecord, cands: list[Candidate]) -> str | None:
-        """The parts of the document (its top headings, or an attached plan's), then the sentences
-        of the document that best match the question, in document order: 3–6 cited lines."""
-        sections = rec.metadata.get("sections") or []
-        attached = [s for s in sections if s.get("style") == "attachment"]
-        level = 1 if attached else 0
-        heads = [s for s in sections if s["level"] == level and s.get("style") != "attachment"][:8]
-        lines = []
-        cited = [f"{h['heading']}{self._span_cite(rec, (h['start'], h['start'] + len(h['heading'])))}" for h in heads]
-        if len(cited) >= 2:
-            lines.append("Các phần chính: " + "; ".join(cited) + ".")
-        mine = [c for c in cands if c.doc_id == rec.doc_id and not c.text.lstrip().startswith("Căn cứ")]
-        chosen = sorted(mine[:SUMMARY_LINES], key=lambda c: c.start)
-        lines += [f"- {self.quote(c)}" for c in chosen]
+        """An extractive summary from the section tree: the items of the part that holds the
+        document's substance (its "Nhiệm vụ", "Nội dung" … or the part the question names), each
+        cited; completed by the sentences that best match the question, in document order."""
+        sections = [s for s in rec.metadata.get("sections") or [] if s.get("style") != "attachment"]
+        part = self._substance_part(sections)
+        items = [s for s in sections if part is not None and s["level"] == part["level"] + 1
+                 and part["start"] <= s["start"] < part["end"]]
+        if len(items) < 2:  # a flat document: its numbered paragraphs are its points
+            top = min((s["level"] for s in sections), default=0)
+            items, part = [s for s in sections if s["level"] == top], None
+        lines = [f"- {it['heading']}{self._span_cite(rec, (it['start'], it['start'] + len(it['heading'].rstrip('…'))))}"
+                 for it in items[:SUMMARY_LINES + 1]] if len(items) >= 2 else []
+        if len(lines) < 3:
+            mine = [c for c in cands if c.doc_id == rec.doc_id and not c.text.lstrip().startswith("Căn cứ")]
+            lines += [f"- {self.quote(c)}" for c in sorted(mine[: SUMMARY_LINES - len(lines)], key=lambda c: c.start)]
         if not lines:
             return None
-        return f"Nội dung chính của {doc_label(rec)}:\n" + "\n".join(lines)
+        where = f" ({part['heading']})" if part else ""
+        return f"Nội dung chính của {doc_label(rec)}{where}:\n" + "\n".join(lines)
+
+    def _substance_part(self, sections: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The part whose heading best matches the question, else the first substantive one."""
+        q = self.analysis.info.content_tokens
+        scored = []
+        for s in sections:
+            children = sum(1 for c in sections if c["level"] == s["level"] + 1 and s["start"] <= c["start"] < s["end"])
+            if children < 2:
+                continue
+            substance = 0.5 if re.search(SUBSTANCE_HEADINGS, fold(s["heading"])) else 0.0
+            scored.append((coverage(q, sentence_tokens(s["heading"]), self.analysis.info.idf) + substance, -s["start"], s))
+        return max(scored, key=lambda x: (x[0], x[1]))[2] if scored else None
 
 
 SUMMARY_LINES = 5

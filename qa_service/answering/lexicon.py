@@ -72,3 +72,17 @@ ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện 
 # unless the question also speaks of a duty's deadline.
 ISSUING_WORDS = r"\b(ban hanh|ky ban hanh|duoc ky|phat hanh|ra doi|ai ky|nguoi ky)\b"
 DUTY_TIME_WORDS = r"\b(truoc ngay|han chot|hoan thanh|hieu luc|cham nhat|thoi han)\b"
+# "bao nhiêu tỷ đồng / tiền / phần trăm / ngày": the unit asked for (folded) → the units (folded) a
+# number in the answer must carry. A question that names another noun ("bao nhiêu thành viên")
+# needs a number followed by that noun.
+ASKED_UNITS: dict[str, tuple[str, ...]] = {
+    "tien": ("dong", "trieu", "ty", "nghin", "usd"),
+    "ty dong": ("ty",), "ty": ("ty",), "trieu dong": ("trieu", "ty"), "dong": ("dong", "trieu", "ty", "nghin"),
+    "phan tram": ("%", "phan tram"), "%": ("%", "phan tram"), "ty le": ("%", "phan tram"),
+    "ngay": ("ngay",), "ngay lam viec": ("ngay",), "gio": ("gio", "h"), "thang": ("thang",), "nam": ("nam",),
+    "lan": ("lan",), "kg": ("kg", "tan"), "tan": ("tan", "kg"), "ha": ("ha", "hecta"), "km": ("km",),
+    "nguoi": ("nguoi", "thanh vien", "can bo"), "thanh vien": ("thanh vien", "nguoi"),
+}
+ASKING_QUANTITY = r"\b(?:bao nhieu|may)\s+((?:[a-z%]+)(?:\s+[a-z]+)?)"
+# Parts of a plan or directive that hold its substance: a summary lists their items first.
+SUBSTANCE_HEADINGS = r"\b(nhiem vu|giai phap|noi dung|to chuc thuc hien|bien phap|phan cong|lo trinh|trach nhiem)\b"

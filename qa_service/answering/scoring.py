@@ -57,10 +57,19 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
         spans += [(a.start, a.end) for a in cand.actors]
         spans += [(cand.start, cand.start + 1) for t in cand.tasks if t.get("inherited")]
     if analysis.asks("quantity"):
-        spans += [(s, e) for s, e, _ in cand.numbers if unit_after(cand, e)] or [(s, e) for s, e, _ in cand.numbers]
+        if analysis.units:  # "bao nhiêu tỷ đồng": a number in tỷ, not any number
+            spans += [(s, e) for s, e, t in cand.numbers
+                      if _carries(cand, e, analysis.units) or (t.endswith("%") and "%" in analysis.units)]
+        else:
+            spans += [(s, e) for s, e, _ in cand.numbers if unit_after(cand, e)] or [(s, e) for s, e, _ in cand.numbers]
     if analysis.asks("action"):
         spans += [(t["start"], t["end"]) for t in cand.tasks]
     return spans
+
+
+def _carries(cand: Candidate, end: int, units: tuple[str, ...]) -> bool:
+    after = fold(cand.text[end - cand.start : end - cand.start + 24]).lstrip()
+    return any(after.startswith(u) for u in units)
 
 
 def features(analysis: Analysis, cand: Candidate) -> dict[str, float]:
