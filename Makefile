@@ -28,7 +28,10 @@ test: $(STAMP)
 	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	$(BIN)/qa eval eval/testsets/sample_vi.jsonl --ingest data/sample --out artifacts/eval-sample \
-		--no-progress --min-answer-correctness 0.9 --min-abstention-recall 0.95 --min-citation-precision 0.9
+		--no-progress --min-answer-correctness 0.93 --min-abstention-recall 0.95 --min-citation-precision 0.9
+	@if [ -d "$(OFFICIAL)" ]; then $(MAKE) --no-print-directory eval-official \
+		OFFICIAL_GATES="$(OFFICIAL_TEST_GATES)" BULK_GATES="$(BULK_TEST_GATES)"; \
+	else echo "eval-official skipped: $(OFFICIAL) is not here"; fi
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
@@ -45,9 +48,13 @@ OFFICIAL := $(SHARED)/corpus-official
 OFFICIAL_DIR := artifacts/official
 OFFICIAL_INGEST = $(foreach f,$(wildcard $(OFFICIAL)/*.txt),--ingest $(f))
 BULK_INGEST = $(foreach f,$(shell cat eval/testsets/bulk_heldout_files.txt 2>/dev/null),--ingest $(SHARED)/corpus-bulk/$(f))
+# Gates on data we did not tune on (measured values in the README; the issue's targets are higher).
+OFFICIAL_TEST_GATES := --min-answer-correctness 0.55 --min-abstention-recall 0.75 --min-citation-precision 0.5
+BULK_TEST_GATES := --min-answer-correctness 0.45 --min-abstention-recall 0.6 --min-citation-precision 0.45
 eval-official: $(STAMP)
 	$(BIN)/python -m qa_service.eval.split $(OFFICIAL)/dev_qa.jsonl --out $(OFFICIAL_DIR)
-	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/qa eval $(OFFICIAL_DIR)/tuning.jsonl $(OFFICIAL_INGEST) $(BULK_INGEST) \
+	@echo "qa eval (official tuning part; ingests corpus-official and the bulk held-out documents)"
+	@QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/qa eval $(OFFICIAL_DIR)/tuning.jsonl $(OFFICIAL_INGEST) $(BULK_INGEST) \
 		--out $(OFFICIAL_DIR)/tuning --no-progress
 	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/qa eval $(OFFICIAL_DIR)/heldout.jsonl \
 		--out $(OFFICIAL_DIR)/heldout --no-progress $(OFFICIAL_GATES)
@@ -56,7 +63,8 @@ eval-official: $(STAMP)
 
 # Refit the answerer's scoring and abstention weights on the tuning split only.
 fit: eval-official
-	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/python -m qa_service.answering.fit $(OFFICIAL_DIR)/tuning.jsonl
+	QA_DATA_DIR=$(OFFICIAL_DIR)/index $(BIN)/python -m qa_service.answering.fit $(OFFICIAL_DIR)/tuning.jsonl \
+		$(wildcard eval/testsets/official_tuning_extra.jsonl)
 
 soak: $(STAMP)
 	SOAK_KILLS=200 $(BIN)/python -m pytest -q -s tests/test_crash_consistency.py

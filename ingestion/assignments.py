@@ -1,10 +1,12 @@
 """Assignments (facts v2): who must do what, by when, how often, reporting to whom.
 
-One task per sentence of the body that gives work to a body. The actors come from the sentence
-("Sở Tài chính chủ trì, phối hợp với Sở Nội vụ …") or, for a bullet that names nobody, from the
-heading it stands under ("2. Sở Giáo dục và Đào tạo:" then "- Tham mưu …"). Roles are read from
-the words around each body (lexicon/tasks.py); deadlines from ingestion.deadlines. Every task
-keeps the exact span of its sentence, so an answer built from it cites the document itself.
+One task per list item or paragraph of the body that gives work to a body (a paragraph holding
+separately-addressed duties gives one task each, cut at the sentence or at the ";" where the new
+doer starts). The actors come from the text ("Sở Tài chính chủ trì, phối hợp với Sở Nội vụ …"),
+from the heading the item stands under ("2. Sở Giáo dục và Đào tạo:" then "- Tham mưu …"), or
+from the field lines of a plan item ("Cơ quan chủ trì: …", see ingestion.assignment_fields). Roles
+are read from the words around each body (lexicon/tasks.py); deadlines from ingestion.deadlines.
+Every task keeps the exact span of its text, so an answer built from it cites the document itself.
 """
 
 from __future__ import annotations
@@ -15,24 +17,32 @@ from datetime import date
 from typing import Any
 
 from ingestion.actors import ActorSpan, find_actors
+from ingestion.assignment_fields import FieldBlock, actor_dict, field_line, fold_aligned
 from ingestion.deadlines import Deadline, find_deadlines
 from ingestion.lexicon import tasks as lex
 from ingestion.sections import Section, SectionIndex
 from ingestion.split import Span
 from vectorstore.analyzer import fold
 
+__all__ = ["Task", "extract_tasks", "fold_aligned", "paragraph_tasks"]
+
 _LEAD_AFTER = re.compile(lex.LEAD_AFTER)
 _LEAD_BEFORE = re.compile(lex.LEAD_BEFORE)
 _ASSIGNEE_BEFORE = re.compile(lex.ASSIGNEE_BEFORE)
 _SUPPORT_BEFORE = re.compile(lex.SUPPORT_BEFORE)
-_REPORT_TO = re.compile(lex.REPORT_TO)
+_OBJECT_BEFORE = re.compile(lex.OBJECT_BEFORE)
+_DIRECTED_BEFORE = re.compile(lex.DIRECTED_BEFORE)
+_CLAUSE_START = re.compile(lex.CLAUSE_START)
+_REPORT_TO = [re.compile(p) for p in lex.REPORT_TO]
 _LIST_JOINER = re.compile(lex.LIST_JOINER)
 _NOT_A_TASK = re.compile(lex.NOT_A_TASK)
+_PAST = re.compile(r"^\s*(?:da|dang|vua)\b")
+_REPORT_DUTY = re.compile(lex.REPORT_DUTY)
 _NON_TASK_SECTION = re.compile(lex.NON_TASK_SECTIONS)
-_FIELD_LEAD = re.compile(lex.FIELD_LEAD)
-_FIELD_SUPPORT = re.compile(lex.FIELD_SUPPORT)
-_FIELD_TIME = re.compile(lex.FIELD_TIME)
+_DESCRIPTIVE = re.compile(lex.DESCRIPTIVE_SECTIONS)
 _HEADING_ADDRESS = re.compile(lex.HEADING_ADDRESS)
+_HEADING_REQUEST = re.compile(lex.HEADING_REQUEST)
+_LEADS_ITSELF = re.compile(lex.LEADS_ITSELF)
 _VERBS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lex.ACTION_VERBS) + r")\b")
 _MARKER = re.compile(r"^\s*(?:[-–—•*+]|(?:[IVXLC]+|\d{1,3}(?:\.\d{1,2})*|[a-zđ])[.)])\s*")
 _DEADLINE_PREFERENCE = {"before": 0, "within": 1, "time": 2, "recurring": 3, "on": 4, "period": 5}
@@ -58,18 +68,9 @@ class Task:
         return {"kind": "task", **out, **self.extra}
 
 
-def fold_aligned(text: str) -> str:
-    """`fold`, one character for one, so offsets in the folded text are offsets in `text`."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded
-    return "".join((fold(ch) or ch)[:1] for ch in text)
-
-
-def _groups(sentence: str, actors: list[ActorSpan], base: int) -> list[list[ActorSpan]]:
+def _groups(folded: str, actors: list[ActorSpan], base: int) -> list[list[ActorSpan]]:
     """Runs of bodies listed together ("Sở Tài chính, Sở Nội vụ và UBND các xã")."""
     groups: list[list[ActorSpan]] = []
-    folded = fold_aligned(sentence)
     for a in actors:
         if groups and _LIST_JOINER.match(folded[groups[-1][-1].end - base : a.start - base]):
             groups[-1].append(a)
@@ -78,95 +79,147 @@ def _groups(sentence: str, actors: list[ActorSpan], base: int) -> list[list[Acto
     return groups
 
 
+def _predicate(after: str) -> bool:
+    """The words after a body make it a subject: a task verb comes within a few words, no "đã"."""
+    words = after.replace(",", " , ").split()[:9]
+    head = " ".join(words)
+    return not _PAST.match(" ".join(w for w in words[:5] if w in ("da", "dang", "vua"))) and bool(
+        _VERBS.search(head) or _LEAD_AFTER.match(after))
+
+
 def _role(folded: str, group: list[ActorSpan], base: int) -> str | None:
-    """lead | support | assignee for a group of bodies, or None when they are not actors."""
+    """lead | support | assignee for a group of bodies, or None when they are not actors here.
+
+    `folded` has the bodies before the group masked with "§", so that "phối hợp X, Y" may skip one
+    unrecognised item X but never a recognised body."""
     before = folded[: group[0].start - base]
     after = folded[group[-1].end - base :]
-    if _SUPPORT_BEFORE.search(before[-45:]):
+    if _SUPPORT_BEFORE.search(before[-90:]):
         return "support"
-    if _LEAD_BEFORE.search(before[-30:]) or _LEAD_AFTER.match(after):
+    if _LEAD_BEFORE.search(before[-30:]):
         return "lead"
-    if _NOT_A_TASK.match(after):
+    if _ASSIGNEE_BEFORE.search(before[-30:]):
+        return "lead" if _LEAD_AFTER.match(after) else "assignee"
+    if _OBJECT_BEFORE.search(before[-90:]) or _DIRECTED_BEFORE.search(before[-90:]) or _NOT_A_TASK.match(after):
         return None
-    head = _MARKER.sub("", before).strip(" ,:;")
-    if not head or _ASSIGNEE_BEFORE.search(before[-25:]) and len(head) <= 40:
-        return "assignee"
+    head = _MARKER.sub("", before, count=1)
+    if not head.strip(" ,:;"):
+        return "lead"
+    if (_CLAUSE_START.search(head) and _predicate(after)) or _LEAD_AFTER.match(after):
+        return "lead"
     return None
 
 
-def _actors_of(sentence: str, base: int) -> list[dict[str, Any]]:
+def _actors_of(sentence: str, base: int, found: list[ActorSpan] | None = None) -> list[dict[str, Any]]:
     folded = fold_aligned(sentence)
+    found = find_actors(sentence, base) if found is None else found
+    masked = list(folded)
     out: list[dict[str, Any]] = []
-    for group in _groups(sentence, find_actors(sentence, base), base):
-        role = _role(folded, group, base)
-        if role is None:
-            continue
-        out += [{"name": a.name, "role": role, "start": a.start, "end": a.end, "key": a.key} for a in group]
+    for group in _groups(folded, found, base):
+        role = _role("".join(masked), group, base)
+        if role is not None:
+            out += [actor_dict(a, role) for a in group]
+        for a in group:
+            masked[a.start - base : a.end - base] = "§" * (a.end - a.start)
     return out
 
 
-def _heading_actors(chain: list[Section], sentence_start: int) -> list[dict[str, Any]]:
-    """The bodies a heading above the sentence addresses ("2. Sở Tài chính:", "1. Các cơ quan
-    đăng ký đầu tư (Sở Tài chính, …):", "Đề nghị Ủy ban Mặt trận Tổ quốc …:")."""
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _heading_actors(text: str, chain: list[Section], unit_start: int) -> tuple[list[dict[str, Any]], bool]:
+    """The bodies a heading above the unit addresses ("2. Sở Tài chính:", "1. Các cơ quan đăng ký
+    đầu tư (Sở Tài chính, …):", "Đề nghị Ủy ban Mặt trận Tổ quốc …:"), with the supporters it names
+    ("3. Bộ Y tế chủ trì, phối hợp với các địa phương:"), and whether it only requests."""
     for sec in reversed(chain):
-        if sec.start >= sentence_start:
-            continue  # the sentence's own line
-        found = find_actors(sec.heading, sec.start)
+        if sec.start >= unit_start:
+            continue  # the unit's own line
+        line = text[sec.start : _line_end(text, sec.start)]
+        colon = line.find(":")
+        heading = line[:colon] if colon > 0 else line
+        found = find_actors(heading, sec.start)
         if not found:
             continue
-        folded = fold_aligned(sec.heading)
+        folded = fold_aligned(heading)
+        roles = {a["start"]: a["role"] for a in _actors_of(heading, sec.start, found)}
         if not _HEADING_ADDRESS.match(folded[: found[0].start - sec.start]):
-            continue  # names a body in passing ("1. Rà soát … của Sở Nội vụ"): not addressed to it
+            # "5. Để …, các Sở, ngành … triển khai thực hiện những nội dung sau:" - its subjects.
+            subjects = [a for a in found if roles.get(a.start) in ("lead", "assignee")]
+            if not (line.rstrip().endswith(":") and subjects):
+                continue  # names a body in passing ("1. Rà soát … của Sở Nội vụ"): not addressed to it
+            found = [a for a in found if a.start >= subjects[0].start]
         # "Các cơ quan đăng ký đầu tư (Sở Tài chính, …)": the list in brackets names them.
         named = [a for i, a in enumerate(found)
-                 if not (i + 1 < len(found) and "(" in sec.heading[a.end - sec.start : found[i + 1].start - sec.start])]
-        return [{"name": a.name, "role": "lead", "start": a.start, "end": a.end, "key": a.key} for a in named]
-    return []
+                 if not (i + 1 < len(found) and "(" in heading[a.end - sec.start : found[i + 1].start - sec.start])]
+        request = bool(_HEADING_REQUEST.match(folded))
+        return [actor_dict(a, "support" if roles.get(a.start) == "support" else "lead") for a in named], request
+    return [], False
 
 
 @dataclass
-class Fields:
-    """Actors and timing written as fields under a task ("Cơ quan chủ trì: Bộ Công an.")."""
+class Piece:
+    """A sentence, or a clause of one that starts with its own doer."""
 
-    lead: list[dict[str, Any]] = field(default_factory=list)
-    support: list[dict[str, Any]] = field(default_factory=list)
-    time: Deadline | None = None
-    lines: list[tuple[int, int]] = field(default_factory=list)
+    start: int
+    end: int
+    actors: list[dict[str, Any]]
+    deadlines: list[Deadline]
 
-
-def field_of(text: str, span: Span, reference: date | None) -> tuple[str, Any] | None:
-    """("lead" | "support", actors) or ("time", deadline) when the sentence is a field line."""
-    sentence = text[span.start : span.end]
-    folded = fold_aligned(sentence)
-    for name, pattern in (("support", _FIELD_SUPPORT), ("lead", _FIELD_LEAD), ("time", _FIELD_TIME)):
-        m = pattern.match(folded)
-        if not m:
-            continue
-        if name == "time":
-            found = find_deadlines(sentence[m.end() :], span.start + m.end(), reference)
-            return ("time", found[0] if found else None)
-        actors = find_actors(sentence[m.end() :], span.start + m.end())
-        return (name, [{"name": a.name, "role": name, "start": a.start, "end": a.end, "key": a.key} for a in actors])
-    return None
+    @property
+    def doers(self) -> list[dict[str, Any]]:
+        return [a for a in self.actors if a["role"] in ("lead", "assignee")]
 
 
-def collect_fields(text: str, spans: list[Span], index: SectionIndex, reference: date | None) -> dict[int, Fields]:
-    """Field lines grouped by the section (start offset) they describe."""
-    out: dict[int, Fields] = {}
+def _pieces(text: str, spans: list[Span], reference: date | None) -> list[Piece]:
+    out: list[Piece] = []
     for span in spans:
-        found = field_of(text, span, reference)
-        if found is None:
-            continue
-        owner = next((s for s in reversed(index.chain(span.start)) if s.is_heading and s.start < span.start), None)
-        key = owner.start if owner else -1
-        fields = out.setdefault(key, Fields())
-        fields.lines.append((span.start, span.end))
-        name, value = found
-        if name == "time":
-            fields.time = fields.time or value
-        else:
-            getattr(fields, name).extend(value)
+        sentence = text[span.start : span.end]
+        actors = _actors_of(sentence, span.start)
+        cuts = [span.start]
+        for m in re.finditer(r";\s+", sentence):  # "Bộ A rà soát …; các bộ B … rà soát …": two tasks
+            nxt = next((a for a in actors if a["start"] >= span.start + m.end()), None)
+            if nxt and nxt["role"] == "lead" and re.fullmatch(r"\s*(?:các\s+)?", text[span.start + m.end() : nxt["start"]]):
+                cuts.append(span.start + m.start() + 1)
+        cuts.append(span.end)
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            a += len(text[a:b]) - len(text[a:b].lstrip())
+            mine = [x for x in actors if a <= x["start"] < b]
+            out.append(Piece(a, b, mine, find_deadlines(text[a:b], a, reference)))
     return out
+
+
+def _merge(text: str, pieces: list[Piece]) -> list[list[Piece]]:
+    """Sentences of one paragraph are one task unless a later one names other doers, or has its own
+    deadline after a dated one, or is a timed reporting duty ("Định kỳ hằng năm báo cáo …")."""
+    groups: list[list[Piece]] = []
+    for p in pieces:
+        if groups:
+            doers = {a["key"] for q in groups[-1] for a in q.doers}
+            dated = any(q.deadlines for q in groups[-1])
+            report = bool(p.deadlines) and bool(_REPORT_DUTY.search(fold_aligned(text[p.start : p.end])))
+            if not ((p.doers and doers and {a["key"] for a in p.doers} != doers) or (p.deadlines and dated) or report):
+                groups[-1].append(p)
+                continue
+        groups.append([p])
+    return groups
+
+
+@dataclass
+class Context:
+    """What a paragraph's tasks may borrow from around it: headings, field blocks, the issue date."""
+
+    text: str
+    index: SectionIndex
+    blocks: dict[int, FieldBlock] = field(default_factory=dict)  # paragraph start -> its field block
+    extend: dict[int, int] = field(default_factory=dict)  # paragraph start -> end of its field block
+    reference: date | None = None
+
+
+def _add(actors: list[dict[str, Any]], more: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    keys = {a["key"] for a in actors}
+    return actors + [a for a in more if a["key"] not in keys and not keys.add(a["key"])]  # type: ignore[func-returns-value]
 
 
 def _pick_deadline(found: list[Deadline]) -> Deadline | None:
@@ -175,74 +228,107 @@ def _pick_deadline(found: list[Deadline]) -> Deadline | None:
 
 
 def _report_to(sentence: str, base: int) -> str | None:
-    m = _REPORT_TO.search(fold_aligned(sentence))
-    if not m:
-        return None
-    after = [a for a in find_actors(sentence[m.end() :], base + m.end()) if a.start - base - m.end() <= 6]
-    return after[0].name if after else None
-
-
-@dataclass
-class Context:
-    """What a sentence's task may borrow from around it: headings, field lines, the issue date."""
-
-    index: SectionIndex
-    fields: dict[int, Fields]
-    field_lines: set[int]
-    reference: date | None = None
-
-
-def _borrowed(chain: list[Section], span: Span, ctx: Context) -> tuple[list[dict[str, Any]], Fields | None]:
-    """Doers (and the field block) from the nearest heading or field block above the sentence."""
-    for sec in reversed(chain):
-        fields = ctx.fields.get(sec.start)
-        if fields and fields.lead:
-            return [{**a, "role": "lead"} for a in fields.lead], fields
-    return _heading_actors(chain, span.start), None
-
-
-def sentence_task(text: str, span: Span, ctx: Context) -> Task | None:
-    """The task `text[span]` assigns, if it assigns one."""
-    sentence = text[span.start : span.end]
-    chain = ctx.index.chain(span.start)
-    if any(s.is_heading and s.style != "attachment" and _NON_TASK_SECTION.search(fold(s.heading)) for s in chain):
-        return None  # aims, grounds, situation: no assignments there
     folded = fold_aligned(sentence)
-    actors = _actors_of(sentence, span.start)
+    for pattern in _REPORT_TO:
+        for m in pattern.finditer(folded):
+            after = [a for a in find_actors(sentence[m.end() :], base + m.end()) if a.start - base - m.end() <= 6]
+            if after:
+                return after[0].name
+    return None
+
+
+def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context) -> Task | None:
+    start, end = group[0].start, group[-1].end
+    body = text[start:end]
+    folded = fold_aligned(body)
+    actors: list[dict[str, Any]] = []
+    for p in group:
+        actors = _add(actors, p.actors)
     doers = [a for a in actors if a["role"] in ("lead", "assignee")]
-    marker = _MARKER.match(sentence)
-    action_from = max(a["end"] for a in doers) - span.start if doers else (marker.end() if marker else 0)
-    fields = None
+    marker = _MARKER.match(body)
+    action_from = max(a["end"] for a in doers) - start if doers else (marker.end() if marker else 0)
+    block = ctx.blocks.get(para_start) if group[0].start == para_start else None
     inherited = not doers
     if inherited:
-        doers, fields = _borrowed(chain, span, ctx)
-        if not doers:
+        if block and block.lead:
+            actors = _add([{**a, "role": "lead"} for a in block.lead], actors)
+        else:
+            heading, request = _heading_actors(text, ctx.index.chain(para_start), para_start)
+            role = "assignee" if request and not _LEADS_ITSELF.match(folded[action_from:]) else "lead"
+            actors = _add([{**a, "role": role if a["role"] == "lead" else "support"} for a in heading], actors)
+        if not any(a["role"] in ("lead", "assignee") for a in actors):
             return None
-        role = "lead" if folded[action_from:].lstrip().startswith("chu tri") or fields else "lead"
-        supports = [a for a in actors if a["role"] == "support"] + (fields.support if fields else [])
-        actors = [{**a, "role": role} for a in doers] + supports
-    action = sentence[action_from:].strip(" ,:;.-–")
-    deadlines = find_deadlines(sentence, span.start, ctx.reference)
-    if fields is not None and fields.time is not None and not deadlines:
-        deadlines = [fields.time]
-    is_item = fields is not None and span.start in ctx.fields
-    if not action or not (_VERBS.search(folded[action_from:]) or deadlines or is_item):
+    elif block and any(a["role"] == "lead" for a in doers):
+        actors = _add(actors, [{**a, "role": "lead"} for a in block.lead])
+    if block:
+        actors = _add(actors, [{**a, "role": "support"} for a in block.support])
+    action = text[start + action_from : group[0].end].strip(" ,:;.-–")
+    deadlines = [d for p in group for d in p.deadlines]
+    if not deadlines and block and block.time:
+        deadlines = [block.time]
+    if not action or _PAST.match(fold(action)):
+        return None
+    if not (_VERBS.search(folded[action_from:]) or deadlines or block):
         return None
     chosen = _pick_deadline(deadlines)
     return Task(
         actors=actors,
         action=action,
-        start=span.start,
-        end=span.end,
-        sentence=sentence,
-        section=ctx.index.path(span.start),
+        start=start,
+        end=end,
+        sentence=text[start:end],
+        section=ctx.index.path(start),
         deadline=None if chosen is None else {
             "text": chosen.text, "date": chosen.date, "recurrence": chosen.recurrence,
             "start": chosen.start, "end": chosen.end,
         },
-        report_to=_report_to(sentence, span.start),
+        report_to=_report_to(body, start),
         inherited=inherited,
     )
+
+
+def _skipped_section(ctx: Context, start: int, explicit: bool) -> bool:
+    for s in ctx.index.chain(start):
+        if s.start >= start or not s.is_heading or s.style == "attachment":
+            continue
+        heading = fold(s.heading)
+        if _NON_TASK_SECTION.search(heading) or (not explicit and _DESCRIPTIVE.search(heading)):
+            return True
+    return False
+
+
+def paragraph_tasks(text: str, spans: list[Span], ctx: Context) -> list[Task]:
+    """The tasks one paragraph (its sentence spans) assigns."""
+    pieces = _pieces(text, spans, ctx.reference)
+    para = spans[0].start
+    if _skipped_section(ctx, para, any(p.doers for p in pieces)):
+        return []
+    out = []
+    groups = _merge(text, pieces)
+    for i, group in enumerate(groups):
+        task = _group_task(text, group, para, ctx)
+        if task is not None:
+            if i == len(groups) - 1 and para in ctx.extend:
+                task.end = max(task.end, ctx.extend[para])
+                task.sentence = text[task.start : task.end]
+            out.append(task)
+    return out
+
+
+def _paragraphs(text: str, spans: list[Span]) -> list[list[Span]]:
+    out: list[list[Span]] = []
+    for sp in spans:
+        if out and "\n" not in text[out[-1][-1].end : sp.start]:
+            out[-1].append(sp)
+        else:
+            out.append([sp])
+    return out
+
+
+def _owner(index: SectionIndex, offset: int) -> int:
+    """Start of the nearest heading (not bullet) at or above `offset`: the item a line belongs to."""
+    owner = next((s for s in reversed(index.chain(offset)) if s.is_heading), None)
+    return owner.start if owner else -1
 
 
 def extract_tasks(
@@ -253,27 +339,56 @@ def extract_tasks(
     body: tuple[int, int] | None = None,
     skip: list[tuple[int, int]] | None = None,
 ) -> list[Task]:
-    """Tasks of every sentence inside `body` (after the heading block), outside `skip` ("Nơi nhận")."""
+    """Tasks of every paragraph inside `body` (after the heading block), outside `skip` ("Nơi nhận")."""
     lo, hi = body or (0, len(text))
     inside = [sp for sp in spans if lo <= sp.start < hi and not any(a <= sp.start < b for a, b in skip or ())]
-    fields = collect_fields(text, inside, index, reference)
-    ctx = Context(index, fields, {start for f in fields.values() for start, _ in f.lines}, reference)
-    # A task item whose only content is its field lines is itself the task ("1. Tổ chức tuyên
-    # truyền …" then "- Cơ quan chủ trì: Bộ Công an."); one with bullets gives its bullets.
-    with_bullets = {key for key in fields for sp in inside
-                    if sp.start > key and sp.start not in ctx.field_lines and _owner(index, sp.start) == key}
-    out = []
-    for span in inside:
-        if span.start in ctx.field_lines:
+    paragraphs = _paragraphs(text, inside)
+    ctx = Context(text, index, reference=reference)
+    heads = {s.start: s for s in index.sections if s.is_heading}
+    marked = {s.start for s in index.sections}  # lines that open a sub-item or a bullet
+    # Field blocks describe the item lines written since the previous block of the same item.
+    fields: set[int] = set()
+    titles: set[int] = set()  # item headings whose bullets carry the block: no task of their own
+    pending: list[int] = []
+    block: FieldBlock | None = None
+    for para in paragraphs:
+        start, end = para[0].start, para[-1].end
+        line = field_line(text, start, end, reference)
+        if line is not None:
+            fields.add(start)
+            block = block or FieldBlock()
+            block.add(line)
             continue
-        if span.start in fields and span.start in with_bullets:
+        if block is not None:
+            _attach(ctx, block, pending, heads, titles)
+            pending, block = [], None
+        if pending and (start in heads or _owner(index, start) != _owner(index, pending[-1])):
+            pending = []
+        pending.append(start)
+    if block is not None:
+        _attach(ctx, block, pending, heads, titles)
+    out: list[Task] = []
+    for i, para in enumerate(paragraphs):
+        start = para[0].start
+        if start in fields or start in titles:
             continue
-        task = sentence_task(text, span, ctx)
-        if task is not None:
-            out.append(task)
+        sec = heads.get(start)
+        line = text[start : para[-1].end].rstrip()
+        nxt = paragraphs[i + 1][0].start if i + 1 < len(paragraphs) else -1
+        has_children = sec is not None and nxt in marked and nxt < sec.end
+        if has_children and start not in ctx.blocks and line.endswith(":"):
+            continue  # "3. Bộ Y tế chủ trì, phối hợp với …:" introduces the points under it
+        tasks = paragraph_tasks(text, para, ctx)
+        if has_children and start not in ctx.blocks:
+            tasks = [t for t in tasks if not t.inherited]  # a title over its points
+        out += tasks
     return out
 
 
-def _owner(index: SectionIndex, offset: int) -> int:
-    owner = next((s for s in reversed(index.chain(offset)) if s.is_heading and s.start < offset), None)
-    return owner.start if owner else -1
+def _attach(ctx: Context, block: FieldBlock, pending: list[int], heads: dict[int, Section], titles: set[int]) -> None:
+    items = [p for p in pending if p not in heads] or pending[-1:]
+    titles.update(p for p in pending if p not in items)
+    for p in items:
+        ctx.blocks[p] = block
+    if items:
+        ctx.extend[items[-1]] = block.end
