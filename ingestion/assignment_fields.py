@@ -1,4 +1,6 @@
-"""Field lines of plan items: "Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời gian thực hiện: …".
+"""Where a task's actors come from: field lines, addressing headings, and the words around a body.
+
+Field lines of plan items ("Cơ quan chủ trì: …", "Cơ quan phối hợp: …", "Thời gian thực hiện: …").
 
 Plans (Kế hoạch, the plans attached to Quyết định) write each task as an item followed by fields
 naming its lead, its supporters and its time. A run of such lines is a *field block*; it describes
@@ -13,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingestion.actors import find_actors
+from ingestion.actors import ActorSpan, find_actors
 from ingestion.deadlines import Deadline, find_deadlines
 from ingestion.lexicon import tasks as lex
+from ingestion.sections import Section
 from vectorstore.analyzer import fold
 
 _FIELDS = [
@@ -25,6 +28,19 @@ _FIELDS = [
     ("content", re.compile(lex.FIELD_CONTENT)),
 ]
 _YEARS = re.compile(lex.FIELD_YEARS)
+_LEAD_AFTER = re.compile(lex.LEAD_AFTER)
+_LEAD_BEFORE = re.compile(lex.LEAD_BEFORE)
+_ASSIGNEE_BEFORE = re.compile(lex.ASSIGNEE_BEFORE)
+_SUPPORT_BEFORE = re.compile(lex.SUPPORT_BEFORE)
+_OBJECT_BEFORE = re.compile(lex.OBJECT_BEFORE)
+_DIRECTED_BEFORE = re.compile(lex.DIRECTED_BEFORE)
+_CLAUSE_START = re.compile(lex.CLAUSE_START)
+_LIST_JOINER = re.compile(lex.LIST_JOINER)
+_NOT_A_TASK = re.compile(lex.NOT_A_TASK)
+_PAST = re.compile(r"^\s*(?:da|dang|vua)\b")
+_HEADING_ADDRESS = re.compile(lex.HEADING_ADDRESS)
+_HEADING_REQUEST = re.compile(lex.HEADING_REQUEST)
+MARKER = re.compile(r"^\s*(?:[-–—•*+]|(?:[IVXLC]+|\d{1,3}(?:\.\d{1,2})*|[a-zđ])[.)])\s*")
 _VERBS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lex.ACTION_VERBS) + r"|tien hanh)\b")
 
 
@@ -106,3 +122,95 @@ def field_line(text: str, start: int, end: int, reference: dt.date | None) -> Fi
             return None  # a sentence with its own subject: the caller reads it as a task line
         return FieldLine(kind, start, end, actors=[actor_dict(a, kind) for a in found_actors])
     return None
+
+
+# Roles: the words around a body say whether it leads, supports, is asked, or is no actor here.
+
+def _groups(folded: str, actors: list[ActorSpan], base: int) -> list[list[ActorSpan]]:
+    """Runs of bodies listed together ("Sở Tài chính, Sở Nội vụ và UBND các xã")."""
+    groups: list[list[ActorSpan]] = []
+    for a in actors:
+        if groups and _LIST_JOINER.match(folded[groups[-1][-1].end - base : a.start - base]):
+            groups[-1].append(a)
+        else:
+            groups.append([a])
+    return groups
+
+
+def _predicate(after: str) -> bool:
+    """The words after a body make it a subject: a task verb comes within a few words, no "đã"."""
+    words = after.replace(",", " , ").split()[:9]
+    head = " ".join(words)
+    return not _PAST.match(" ".join(w for w in words[:5] if w in ("da", "dang", "vua"))) and bool(
+        _VERBS.search(head) or _LEAD_AFTER.match(after))
+
+
+def _role(folded: str, group: list[ActorSpan], base: int) -> str | None:
+    """lead | support | assignee for a group of bodies, or None when they are not actors here.
+
+    `folded` has the bodies before the group masked with "§", so that "phối hợp X, Y" may skip one
+    unrecognised item X but never a recognised body."""
+    before = folded[: group[0].start - base]
+    after = folded[group[-1].end - base :]
+    if _SUPPORT_BEFORE.search(before[-90:]):
+        return "support"
+    if _LEAD_BEFORE.search(before[-30:]):
+        return "lead"
+    if _ASSIGNEE_BEFORE.search(before[-30:]):
+        return "lead" if _LEAD_AFTER.match(after) else "assignee"
+    if _OBJECT_BEFORE.search(before[-90:]) or _DIRECTED_BEFORE.search(before[-90:]) or _NOT_A_TASK.match(after):
+        return None
+    head = MARKER.sub("", before, count=1)
+    if not head.strip(" ,:;"):
+        return "lead"
+    if (_CLAUSE_START.search(head) and _predicate(after)) or _LEAD_AFTER.match(after):
+        return "lead"
+    return None
+
+
+def actors_of(sentence: str, base: int, found: list[ActorSpan] | None = None) -> list[dict[str, Any]]:
+    folded = fold_aligned(sentence)
+    found = find_actors(sentence, base) if found is None else found
+    masked = list(folded)
+    out: list[dict[str, Any]] = []
+    for group in _groups(folded, found, base):
+        role = _role("".join(masked), group, base)
+        if role is not None:
+            out += [actor_dict(a, role) for a in group]
+        for a in group:
+            masked[a.start - base : a.end - base] = "§" * (a.end - a.start)
+    return out
+
+
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def heading_actors(text: str, chain: list[Section], unit_start: int) -> tuple[list[dict[str, Any]], bool]:
+    """The bodies a heading above the unit addresses ("2. Sở Tài chính:", "1. Các cơ quan đăng ký
+    đầu tư (Sở Tài chính, …):", "Đề nghị Ủy ban Mặt trận Tổ quốc …:"), with the supporters it names
+    ("3. Bộ Y tế chủ trì, phối hợp với các địa phương:"), and whether it only requests."""
+    for sec in reversed(chain):
+        if sec.start >= unit_start:
+            continue  # the unit's own line
+        line = text[sec.start : _line_end(text, sec.start)]
+        colon = line.find(":")
+        heading = line[:colon] if colon > 0 else line
+        found = find_actors(heading, sec.start)
+        if not found:
+            continue
+        folded = fold_aligned(heading)
+        roles = {a["start"]: a["role"] for a in actors_of(heading, sec.start, found)}
+        if not _HEADING_ADDRESS.match(folded[: found[0].start - sec.start]):
+            # "5. Để …, các Sở, ngành … triển khai thực hiện những nội dung sau:" - its subjects.
+            subjects = [a for a in found if roles.get(a.start) in ("lead", "assignee")]
+            if not (line.rstrip().endswith(":") and subjects):
+                continue  # names a body in passing ("1. Rà soát … của Sở Nội vụ"): not addressed to it
+            found = [a for a in found if a.start >= subjects[0].start]
+        # "Các cơ quan đăng ký đầu tư (Sở Tài chính, …)": the list in brackets names them.
+        named = [a for i, a in enumerate(found)
+                 if not (i + 1 < len(found) and "(" in heading[a.end - sec.start : found[i + 1].start - sec.start])]
+        request = bool(_HEADING_REQUEST.match(folded))
+        return [actor_dict(a, "support" if roles.get(a.start) == "support" else "lead") for a in named], request
+    return [], False

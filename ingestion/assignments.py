@@ -16,8 +16,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from ingestion.actors import ActorSpan, find_actors
-from ingestion.assignment_fields import FieldBlock, actor_dict, field_line, fold_aligned
+from ingestion.actors import find_actors
+from ingestion.assignment_fields import MARKER as _MARKER
+from ingestion.assignment_fields import FieldBlock, actors_of, field_line, fold_aligned, heading_actors
 from ingestion.deadlines import Deadline, find_deadlines
 from ingestion.lexicon import tasks as lex
 from ingestion.sections import Section, SectionIndex
@@ -26,25 +27,13 @@ from vectorstore.analyzer import fold
 
 __all__ = ["Task", "extract_tasks", "fold_aligned", "paragraph_tasks"]
 
-_LEAD_AFTER = re.compile(lex.LEAD_AFTER)
-_LEAD_BEFORE = re.compile(lex.LEAD_BEFORE)
-_ASSIGNEE_BEFORE = re.compile(lex.ASSIGNEE_BEFORE)
-_SUPPORT_BEFORE = re.compile(lex.SUPPORT_BEFORE)
-_OBJECT_BEFORE = re.compile(lex.OBJECT_BEFORE)
-_DIRECTED_BEFORE = re.compile(lex.DIRECTED_BEFORE)
-_CLAUSE_START = re.compile(lex.CLAUSE_START)
 _REPORT_TO = [re.compile(p) for p in lex.REPORT_TO]
-_LIST_JOINER = re.compile(lex.LIST_JOINER)
-_NOT_A_TASK = re.compile(lex.NOT_A_TASK)
 _PAST = re.compile(r"^\s*(?:da|dang|vua)\b")
 _REPORT_DUTY = re.compile(lex.REPORT_DUTY)
 _NON_TASK_SECTION = re.compile(lex.NON_TASK_SECTIONS)
 _DESCRIPTIVE = re.compile(lex.DESCRIPTIVE_SECTIONS)
-_HEADING_ADDRESS = re.compile(lex.HEADING_ADDRESS)
-_HEADING_REQUEST = re.compile(lex.HEADING_REQUEST)
 _LEADS_ITSELF = re.compile(lex.LEADS_ITSELF)
 _VERBS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lex.ACTION_VERBS) + r")\b")
-_MARKER = re.compile(r"^\s*(?:[-–—•*+]|(?:[IVXLC]+|\d{1,3}(?:\.\d{1,2})*|[a-zđ])[.)])\s*")
 _DEADLINE_PREFERENCE = {"before": 0, "within": 1, "time": 2, "recurring": 3, "on": 4, "period": 5}
 
 
@@ -68,96 +57,6 @@ class Task:
         return {"kind": "task", **out, **self.extra}
 
 
-def _groups(folded: str, actors: list[ActorSpan], base: int) -> list[list[ActorSpan]]:
-    """Runs of bodies listed together ("Sở Tài chính, Sở Nội vụ và UBND các xã")."""
-    groups: list[list[ActorSpan]] = []
-    for a in actors:
-        if groups and _LIST_JOINER.match(folded[groups[-1][-1].end - base : a.start - base]):
-            groups[-1].append(a)
-        else:
-            groups.append([a])
-    return groups
-
-
-def _predicate(after: str) -> bool:
-    """The words after a body make it a subject: a task verb comes within a few words, no "đã"."""
-    words = after.replace(",", " , ").split()[:9]
-    head = " ".join(words)
-    return not _PAST.match(" ".join(w for w in words[:5] if w in ("da", "dang", "vua"))) and bool(
-        _VERBS.search(head) or _LEAD_AFTER.match(after))
-
-
-def _role(folded: str, group: list[ActorSpan], base: int) -> str | None:
-    """lead | support | assignee for a group of bodies, or None when they are not actors here.
-
-    `folded` has the bodies before the group masked with "§", so that "phối hợp X, Y" may skip one
-    unrecognised item X but never a recognised body."""
-    before = folded[: group[0].start - base]
-    after = folded[group[-1].end - base :]
-    if _SUPPORT_BEFORE.search(before[-90:]):
-        return "support"
-    if _LEAD_BEFORE.search(before[-30:]):
-        return "lead"
-    if _ASSIGNEE_BEFORE.search(before[-30:]):
-        return "lead" if _LEAD_AFTER.match(after) else "assignee"
-    if _OBJECT_BEFORE.search(before[-90:]) or _DIRECTED_BEFORE.search(before[-90:]) or _NOT_A_TASK.match(after):
-        return None
-    head = _MARKER.sub("", before, count=1)
-    if not head.strip(" ,:;"):
-        return "lead"
-    if (_CLAUSE_START.search(head) and _predicate(after)) or _LEAD_AFTER.match(after):
-        return "lead"
-    return None
-
-
-def _actors_of(sentence: str, base: int, found: list[ActorSpan] | None = None) -> list[dict[str, Any]]:
-    folded = fold_aligned(sentence)
-    found = find_actors(sentence, base) if found is None else found
-    masked = list(folded)
-    out: list[dict[str, Any]] = []
-    for group in _groups(folded, found, base):
-        role = _role("".join(masked), group, base)
-        if role is not None:
-            out += [actor_dict(a, role) for a in group]
-        for a in group:
-            masked[a.start - base : a.end - base] = "§" * (a.end - a.start)
-    return out
-
-
-def _line_end(text: str, start: int) -> int:
-    end = text.find("\n", start)
-    return len(text) if end < 0 else end
-
-
-def _heading_actors(text: str, chain: list[Section], unit_start: int) -> tuple[list[dict[str, Any]], bool]:
-    """The bodies a heading above the unit addresses ("2. Sở Tài chính:", "1. Các cơ quan đăng ký
-    đầu tư (Sở Tài chính, …):", "Đề nghị Ủy ban Mặt trận Tổ quốc …:"), with the supporters it names
-    ("3. Bộ Y tế chủ trì, phối hợp với các địa phương:"), and whether it only requests."""
-    for sec in reversed(chain):
-        if sec.start >= unit_start:
-            continue  # the unit's own line
-        line = text[sec.start : _line_end(text, sec.start)]
-        colon = line.find(":")
-        heading = line[:colon] if colon > 0 else line
-        found = find_actors(heading, sec.start)
-        if not found:
-            continue
-        folded = fold_aligned(heading)
-        roles = {a["start"]: a["role"] for a in _actors_of(heading, sec.start, found)}
-        if not _HEADING_ADDRESS.match(folded[: found[0].start - sec.start]):
-            # "5. Để …, các Sở, ngành … triển khai thực hiện những nội dung sau:" - its subjects.
-            subjects = [a for a in found if roles.get(a.start) in ("lead", "assignee")]
-            if not (line.rstrip().endswith(":") and subjects):
-                continue  # names a body in passing ("1. Rà soát … của Sở Nội vụ"): not addressed to it
-            found = [a for a in found if a.start >= subjects[0].start]
-        # "Các cơ quan đăng ký đầu tư (Sở Tài chính, …)": the list in brackets names them.
-        named = [a for i, a in enumerate(found)
-                 if not (i + 1 < len(found) and "(" in heading[a.end - sec.start : found[i + 1].start - sec.start])]
-        request = bool(_HEADING_REQUEST.match(folded))
-        return [actor_dict(a, "support" if roles.get(a.start) == "support" else "lead") for a in named], request
-    return [], False
-
-
 @dataclass
 class Piece:
     """A sentence, or a clause of one that starts with its own doer."""
@@ -176,7 +75,7 @@ def _pieces(text: str, spans: list[Span], reference: date | None) -> list[Piece]
     out: list[Piece] = []
     for span in spans:
         sentence = text[span.start : span.end]
-        actors = _actors_of(sentence, span.start)
+        actors = actors_of(sentence, span.start)
         cuts = [span.start]
         for m in re.finditer(r";\s+", sentence):  # "Bộ A rà soát …; các bộ B … rà soát …": two tasks
             nxt = next((a for a in actors if a["start"] >= span.start + m.end()), None)
@@ -237,7 +136,9 @@ def _report_to(sentence: str, base: int) -> str | None:
     return None
 
 
-def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context) -> Task | None:
+def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, prior: Task | None) -> Task | None:
+    """The task of a group of sentences; `prior` is the paragraph's previous task, whose doers a
+    later sentence naming nobody ("Định kỳ báo cáo …") keeps."""
     start, end = group[0].start, group[-1].end
     body = text[start:end]
     folded = fold_aligned(body)
@@ -250,10 +151,12 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context) ->
     block = ctx.blocks.get(para_start) if group[0].start == para_start else None
     inherited = not doers
     if inherited:
-        if block and block.lead:
+        if prior is not None:
+            actors = _add([a for a in prior.actors if a["role"] in ("lead", "assignee")], actors)
+        elif block and block.lead:
             actors = _add([{**a, "role": "lead"} for a in block.lead], actors)
         else:
-            heading, request = _heading_actors(text, ctx.index.chain(para_start), para_start)
+            heading, request = heading_actors(text, ctx.index.chain(para_start), para_start)
             role = "assignee" if request and not _LEADS_ITSELF.match(folded[action_from:]) else "lead"
             actors = _add([{**a, "role": role if a["role"] == "lead" else "support"} for a in heading], actors)
         if not any(a["role"] in ("lead", "assignee") for a in actors):
@@ -268,7 +171,8 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context) ->
         deadlines = [block.time]
     if not action or _PAST.match(fold(action)):
         return None
-    if not (_VERBS.search(folded[action_from:]) or deadlines or block):
+    item = block is not None and bool(_MARKER.match(body))  # a plan item named by its fields, not a stray line
+    if not (_VERBS.search(folded[action_from:]) or deadlines or item):
         return None
     chosen = _pick_deadline(deadlines)
     return Task(
@@ -303,10 +207,10 @@ def paragraph_tasks(text: str, spans: list[Span], ctx: Context) -> list[Task]:
     para = spans[0].start
     if _skipped_section(ctx, para, any(p.doers for p in pieces)):
         return []
-    out = []
+    out: list[Task] = []
     groups = _merge(text, pieces)
     for i, group in enumerate(groups):
-        task = _group_task(text, group, para, ctx)
+        task = _group_task(text, group, para, ctx, out[-1] if out else None)
         if task is not None:
             if i == len(groups) - 1 and para in ctx.extend:
                 task.end = max(task.end, ctx.extend[para])
@@ -373,10 +277,10 @@ def extract_tasks(
         if start in fields or start in titles:
             continue
         sec = heads.get(start)
-        line = text[start : para[-1].end].rstrip()
+        written = text[start : para[-1].end].rstrip()
         nxt = paragraphs[i + 1][0].start if i + 1 < len(paragraphs) else -1
         has_children = sec is not None and nxt in marked and nxt < sec.end
-        if has_children and start not in ctx.blocks and line.endswith(":"):
+        if written.endswith(":") and start not in ctx.blocks and nxt in marked and (has_children or sec is None):
             continue  # "3. Bộ Y tế chủ trì, phối hợp với …:" introduces the points under it
         tasks = paragraph_tasks(text, para, ctx)
         if has_children and start not in ctx.blocks:

@@ -55,6 +55,11 @@ class CitationBuilder:
     def cite_sentence(self, sentence: Sentence) -> int:
         return self.cite(sentence.chunk, sentence.start, sentence.end)
 
+    def chunk_end(self, rec: DocumentRecord, start: int) -> int | None:
+        """Where the stored chunk holding `start` ends (a citation cannot run past it)."""
+        chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
+        return int(chunk.metadata["end"]) if chunk is not None else None
+
     def cite_span(self, rec: DocumentRecord, start: int, end: int) -> int:
         """Cite a span of a document that may lie outside the retrieved chunks."""
         chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None

@@ -86,15 +86,16 @@ NON_TASK_SECTIONS = (
 # ("UBND xã, phường thực hiện trực ban …" inside "III. PHẠM VI, ĐỐI TƯỢNG, … PHƯƠNG ÁN HỖ TRỢ").
 DESCRIPTIVE_SECTIONS = r"\b(?:pham vi|doi tuong|nhu cau|dieu khoan thi hanh)\b"
 # Plans often list each task's actors and timing as fields under it ("Đơn vị chủ trì thực hiện:
-# Sở Nội vụ." / "+ Cơ quan phối hợp: …" / "- Thời gian thực hiện: năm 2026"). Folded, at line start.
+# Sở Nội vụ." / "+ Cơ quan phối hợp: …" / "- Thời gian thực hiện: năm 2026"). Folded, at line start,
+# after a bullet or a letter ("b) Cơ quan thực hiện:" opens a block of "- Đơn vị chủ trì: …" lines).
 FIELD_LEAD = (
-    r"^[-+*•\s]*(?:co quan|don vi|chu tri)(?: duoc giao)?(?: chu tri| thuc hien| chiu trach nhiem| tham muu)*"
+    r"^(?:[-+*•\s]|[a-zd]\)\s)*(?:co quan|don vi|chu tri)(?: duoc giao)?(?: chu tri| thuc hien| chiu trach nhiem| tham muu)*"
     r"(?: thuc hien)?\s*:\s*"
 )
-FIELD_SUPPORT = r"^[-+*•\s]*(?:co quan|don vi)(?: phoi hop)(?: thuc hien)?\s*:\s*"
-FIELD_TIME = r"^[-+*•\s]*(?:thoi gian|thoi han|tien do)(?: thuc hien| hoan thanh| trinh| bao cao| ban hanh)*\s*:\s*"
+FIELD_SUPPORT = r"^(?:[-+*•\s]|[a-zd]\)\s)*(?:co quan|don vi)(?: phoi hop)(?: thuc hien)?\s*:\s*"
+FIELD_TIME = r"^(?:[-+*•\s]|[a-zd]\)\s)*(?:thoi gian|thoi han|tien do)(?: thuc hien| hoan thanh| trinh| bao cao| ban hanh)*\s*:\s*"
 # "Nội dung: …", "Sản phẩm: …", "Kết quả: …": they describe the item, as part of its field block.
-FIELD_CONTENT = r"^[-+*•\s]*(?:noi dung|san pham|ket qua|hinh thuc|kinh phi|yeu cau)(?: thuc hien| dau ra)?\s*:\s*"
+FIELD_CONTENT = r"^(?:[-+*•\s]|[a-zd]\)\s)*(?:noi dung|nhiem vu|san pham|ket qua|hinh thuc|kinh phi|yeu cau)(?: thuc hien| dau ra)?\s*:\s*"
 # A time field that is only a year or a closed run of years ("năm 2026 - 2027", "2025") is done
 # by the end of its last year (the plan's "completion time" column).
 FIELD_YEARS = r"^\s*(?:nam\s+)?(?:(20\d\d)\s*[-–]\s*)?(20\d\d)\s*\.?\s*$"

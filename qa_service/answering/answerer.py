@@ -37,7 +37,9 @@ def is_official(rec: DocumentRecord | None) -> bool:
 def missing_entities(analysis: Analysis, docs: dict[str, DocumentRecord]) -> list[str]:
     """Names, numbers and document numbers of the question that no retrieved document contains."""
     info = analysis.info
-    corpus = fold("\n".join(rec.title + "\n" + rec.text for rec in docs.values()))
+    described = [" ".join(str(rec.metadata.get(k) or "") for k in ("issuer", "parent_issuer", "doc_kind", "number"))
+                 for rec in docs.values()]  # "Văn phòng Trung ương Đảng" is named by the letterhead's code
+    corpus = fold("\n".join(rec.title + "\n" + rec.text for rec in docs.values()) + "\n" + "\n".join(described))
     numbers_text = " ".join(DATE_RE.sub(" ", corpus).replace("-", " ").replace("/", " ").split())
     missing = [n for n in info.doc_numbers if fold(n).replace(" ", "") not in corpus.replace(" ", "")]
     missing += [n for n in info.numbers if not re.search(rf"(?<!\d)0*{n}(?!\d)", numbers_text)]

@@ -21,6 +21,11 @@ from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
 
 QUOTE_CHARS = 420
+LIST_ITEMS = 6
+# A sentence that announces a list ("… các tiêu chí sau:", "… như sau", "Hình thức khen thưởng:").
+# A heading line ("3. Hình thức khen thưởng"): what it heads is the answer.
+_HEADING_LINE = re.compile(r"^\s*(?:[IVXLC]+|\d{1,3}(?:\.\d{1,2})*|[a-zđ])[.)]\s+\S+(?:\s+\S+){0,11}\s*$")
+_OPENS_LIST = re.compile(r"(?:(?:sau|như sau|gồm|bao gồm|cụ thể)\s*[:.]?|:)\s*$", re.IGNORECASE)
 _MARKER = re.compile(r"^\s*(?:[-–—•*+]|(?:[IVXLC]+|\d{1,3}(?:\.\d{1,2})*|[a-zđ])[.)])\s*")
 _SPACES = re.compile(r"\s+")
 
@@ -63,7 +68,34 @@ class Composer:
                 start, end = max(cand.start, around[0] - QUOTE_CHARS // 2), min(cand.end, around[1] + QUOTE_CHARS // 2)
                 start, end = _word_bounds(cand, start, end)
         n = self.cites.cite(cand.chunk, start, end)
-        return f"{cap(tidy(cand.text[start - cand.start : end - cand.start]))} [{n}]"
+        quoted = f"{cap(tidy(cand.text[start - cand.start : end - cand.start]))} [{n}]"
+        if end == cand.end and (_OPENS_LIST.search(cand.text) or _HEADING_LINE.match(cand.text)):
+            quoted += self._list_after(cand)
+        return quoted
+
+    def _list_after(self, cand: Candidate) -> str:
+        """"… phải đáp ứng các tiêu chí sau:" — the answer is the list that follows: its items
+        (up to LIST_ITEMS lines, within the chunk that holds them), cited as one span."""
+        rec = self.docs.get(cand.doc_id)
+        if rec is None:
+            return ""
+        text = rec.text
+        start = cand.end
+        while start < len(text) and text[start] in " :\n":
+            start += 1
+        limit = min(len(text), start + 2 * QUOTE_CHARS, self.cites.chunk_end(rec, start) or start)
+        lines, pos = [], start
+        while pos < limit and len(lines) < LIST_ITEMS:
+            nl = text.find("\n", pos)
+            nl = limit if nl < 0 or nl > limit else nl
+            if text[pos:nl].strip():
+                lines.append((pos, nl))
+            pos = nl + 1
+        if not lines:
+            return ""
+        n = self.cite_span(rec, lines[0][0], lines[-1][1])
+        items = "\n".join(f"  - {tidy(text[a:b])}" for a, b in lines)
+        return f":\n{items}" + (f" [{n}]" if n else "")
 
     def cite_span(self, rec: DocumentRecord, start: int, end: int) -> int | None:
         try:
@@ -157,8 +189,7 @@ class Composer:
         if len(items) < 2:  # a flat document: its numbered paragraphs are its points
             top = min((s["level"] for s in sections), default=0)
             items, part = [s for s in sections if s["level"] == top], None
-        lines = [f"- {it['heading']}{self._span_cite(rec, (it['start'], it['start'] + len(it['heading'].rstrip('…'))))}"
-                 for it in items[:SUMMARY_LINES + 1]] if len(items) >= 2 else []
+        lines = [self._item_line(rec, it) for it in items[:SUMMARY_LINES + 1]] if len(items) >= 2 else []
         if len(lines) < 3:
             mine = [c for c in cands if c.doc_id == rec.doc_id and not c.text.lstrip().startswith("Căn cứ")]
             lines += [f"- {self.quote(c)}" for c in sorted(mine[: SUMMARY_LINES - len(lines)], key=lambda c: c.start)]
@@ -166,6 +197,26 @@ class Composer:
             return None
         where = f" ({part['heading']})" if part else ""
         return f"Nội dung chính của {doc_label(rec)}{where}:\n" + "\n".join(lines)
+
+    def _item_line(self, rec: DocumentRecord, item: dict[str, Any]) -> str:
+        """"- heading: its leading sentence [n]" — the item's first line of content, cited."""
+        text = rec.text
+        line_end = text.find("\n", item["start"])
+        line_end = item["end"] if line_end < 0 else min(line_end, item["end"])
+        span = (item["start"], line_end)
+        if line_end - item["start"] <= len(item["heading"]) + 3:  # a bare heading: add what follows it
+            nxt = text.find("\n", line_end + 1)
+            while 0 <= nxt < item["end"] and not text[line_end:nxt].strip():
+                line_end, nxt = nxt, text.find("\n", nxt + 1)
+            span = (item["start"], min(item["end"], nxt if nxt > 0 else item["end"]))
+        start, end = span
+        limit = min(start + QUOTE_CHARS, self.cites.chunk_end(rec, start) or end)
+        if end > limit:  # end at the last clause (or word) that fits the chunk
+            cut = max(text.rfind("; ", start, limit), text.rfind(". ", start, limit))
+            end = cut + 1 if cut > start + 40 else max(start + 1, text.rfind(" ", start, limit))
+        n = self.cite_span(rec, start, end)
+        body = _SPACES.sub(" ", text[start:end]).strip()
+        return f"- {body}{' [' + str(n) + ']' if n else ''}"
 
     def _substance_part(self, sections: list[dict[str, Any]]) -> dict[str, Any] | None:
         """The part whose heading best matches the question, else the first substantive one."""

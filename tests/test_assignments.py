@@ -1,0 +1,179 @@
+"""The assignment (task) extractor on small hand-made excerpts of administrative writing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from ingestion.assignment_fields import field_line, year_deadline
+from ingestion.assignments import Task, extract_tasks
+from ingestion.sections import SectionIndex, parse_sections
+from ingestion.split import sentence_spans
+from ingestion.unwrap import unwrap
+
+REF = date(2025, 11, 20)
+
+
+def tasks_of(raw: str, reference: date | None = REF, skip: list[tuple[int, int]] | None = None) -> list[Task]:
+    text = unwrap(raw)
+    index = SectionIndex(parse_sections(text, 0, len(text), skip=skip or []))
+    found = extract_tasks(text, sentence_spans(text), index, reference, None, skip)
+    for t in found:  # the span is the exact text of the task
+        assert text[t.start : t.end] == t.sentence
+    return found
+
+
+def roles(task: Task) -> list[tuple[str, str]]:
+    return [(a["name"], a["role"]) for a in task.actors]
+
+
+def only(found: list[Task], needle: str) -> Task:
+    hits = [t for t in found if needle in t.sentence]
+    assert len(hits) == 1, [t.sentence for t in found]
+    return hits[0]
+
+
+def test_subject_of_the_sentence_leads() -> None:
+    found = tasks_of("1. Sở Tài chính chủ trì, phối hợp với Sở Nội vụ rà soát các quy định.\n")
+    assert roles(only(found, "rà soát")) == [("Sở Tài chính", "lead"), ("Sở Nội vụ", "support")]
+
+
+def test_giao_makes_a_lead() -> None:
+    found = tasks_of("2. Giao Sở Y tế chủ trì theo dõi, tổng hợp tình hình dịch bệnh.\n")
+    assert roles(only(found, "Sở Y tế")) == [("Sở Y tế", "lead")]
+
+
+def test_request_wording_makes_an_assignee() -> None:
+    found = tasks_of("3. Đề nghị Công an tỉnh tăng cường tuần tra, kiểm soát trên các tuyến đường.\n")
+    assert roles(only(found, "tuần tra")) == [("Công an tỉnh", "assignee")]
+
+
+def test_heading_address_gives_its_bullets_a_lead() -> None:
+    raw = "2. Sở Tài chính:\n\n- Bố trí kinh phí thực hiện Kế hoạch.\n\n- Phối hợp với Sở Nội vụ hướng dẫn các xã.\n"
+    found = tasks_of(raw)
+    assert len(found) == 2  # the heading line itself is no task
+    assert roles(only(found, "Bố trí")) == [("Sở Tài chính", "lead")]
+    assert roles(only(found, "hướng dẫn")) == [("Sở Tài chính", "lead"), ("Sở Nội vụ", "support")]
+    assert all(t.inherited for t in found)
+
+
+def test_request_heading_gives_assignees_unless_the_point_leads() -> None:
+    raw = (
+        "12. Đề nghị Công ty Điện lực Đắk Lắk:\n\n- Bảo đảm an toàn điện tại khu vực còn ngập.\n\n"
+        "- Chủ trì kiểm tra hệ thống lưới điện sau lũ.\n"
+    )
+    found = tasks_of(raw)
+    assert only(found, "an toàn điện").actors[0]["role"] == "assignee"
+    assert only(found, "Chủ trì kiểm tra").actors[0]["role"] == "lead"
+
+
+def test_heading_that_names_a_body_in_passing_addresses_nobody() -> None:
+    raw = "1. Rà soát các văn bản của Sở Nội vụ\n\n- Cập nhật danh mục văn bản hết hiệu lực.\n"
+    assert tasks_of(raw) == []
+
+
+def test_heading_with_subject_and_supporters_introducing_points() -> None:
+    raw = (
+        "3. Bộ Y tế theo chức năng, nhiệm vụ chủ trì, phối hợp với các địa phương:\n\n"
+        "a) Chuẩn bị đầy đủ thuốc, vật tư y tế.\n\nb) Hướng dẫn xử lý môi trường sau lũ.\n"
+    )
+    found = tasks_of(raw)
+    assert len(found) == 2
+    assert roles(found[0]) == [("Bộ Y tế", "lead"), ("các địa phương", "support")]
+
+
+def test_field_lines_give_the_item_its_actors_and_date() -> None:
+    raw = (
+        "1. Xây dựng Quyết định ban hành Chương trình quốc gia\n\n- Cơ quan chủ trì: Bộ Công an.\n\n"
+        "- Cơ quan phối hợp: Văn phòng Chính phủ.\n\n- Thời hạn ban hành: trước ngày 31 tháng 12 năm 2026.\n"
+    )
+    (task,) = tasks_of(raw)
+    assert roles(task) == [("Bộ Công an", "lead"), ("Văn phòng Chính phủ", "support")]
+    assert task.deadline is not None and task.deadline["date"] == "2026-12-31"
+    assert task.sentence.startswith("1. Xây dựng") and task.sentence.endswith("2026.")  # item with its fields
+
+
+def test_field_block_under_bullets_describes_the_bullets() -> None:
+    raw = (
+        "4. Nâng cao năng lực cán bộ\n\n- Tổ chức tập huấn kỹ năng xây dựng pháp luật.\n\n"
+        "Đơn vị chủ trì thực hiện: Sở Tư pháp.\n\nĐơn vị phối hợp: Sở Nội vụ.\n\nThời gian thực hiện: Thường xuyên.\n"
+    )
+    (task,) = tasks_of(raw)  # the item heading is a title, the bullet is the task
+    assert "tập huấn" in task.sentence
+    assert roles(task) == [("Sở Tư pháp", "lead"), ("Sở Nội vụ", "support")]
+    assert task.deadline is None
+
+
+def test_time_field_of_years_ends_with_the_last_year() -> None:
+    raw = "6. Xây dựng Cổng thông tin quốc gia\n\n- Cơ quan thực hiện: Bộ Công an.\n\n- Thời gian thực hiện: năm 2026 - 2027.\n"
+    (task,) = tasks_of(raw)
+    assert task.deadline is not None and task.deadline["date"] == "2027-12-31"
+    deadline = year_deadline(" 2025", 10)
+    assert deadline is not None and deadline.date == "2025-12-31" and (deadline.start, deadline.end) == (11, 15)
+
+
+def test_field_line_with_its_own_sentence_is_a_task_line() -> None:
+    text = "- Cơ quan thực hiện: Bộ Công an tiến hành rà soát các văn bản quy phạm pháp luật có liên quan."
+    assert field_line(text, 0, len(text), REF) is None
+    plain = "- Cơ quan thực hiện: Bộ Công an."
+    line = field_line(plain, 0, len(plain), REF)
+    assert line is not None and line.kind == "lead" and line.actors[0]["name"] == "Bộ Công an"
+
+
+def test_report_to_and_deadline_with_reference_year() -> None:
+    found = tasks_of("- Sở Nông nghiệp và Môi trường tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 25/12 hàng năm.\n")
+    task = only(found, "tổng hợp")
+    assert task.report_to == "Ủy ban nhân dân tỉnh"
+    assert task.deadline is not None and task.deadline["date"] == "2025-12-25"
+    assert task.deadline["recurrence"] == "annual"
+    assert [a["name"] for a in task.actors] == ["Sở Nông nghiệp và Môi trường"]  # the recipient is no actor
+
+
+def test_past_statement_is_not_a_task() -> None:
+    assert tasks_of("- Sở Y tế đã cấp phát 2.000 cơ số thuốc cho các xã vùng lũ.\n") == []
+
+
+def test_aims_section_assigns_nothing() -> None:
+    raw = "I. MỤC ĐÍCH, YÊU CẦU\n\n1. Sở Tư pháp bảo đảm triển khai đồng bộ, hiệu quả.\n"
+    assert tasks_of(raw) == []
+
+
+def test_recipients_block_is_skipped() -> None:
+    raw = "1. Sở Công Thương chủ trì kiểm tra thị trường.\n\nNơi nhận:\n- Sở Công Thương;\n- Lưu: VT.\n"
+    start = raw.index("Nơi nhận")
+    found = tasks_of(raw, skip=[(start, len(raw))])
+    assert [t.sentence for t in found] == ["1. Sở Công Thương chủ trì kiểm tra thị trường."]
+
+
+def test_one_task_per_bullet_but_a_timed_report_stands_alone() -> None:
+    raw = (
+        "- Sở Nội vụ chủ trì xây dựng Kế hoạch thực hiện. Hoàn thành trong tháng 12/2025. "
+        "Định kỳ báo cáo kết quả về Ủy ban nhân dân tỉnh trước ngày 15 tháng 11 hằng năm.\n"
+    )
+    found = tasks_of(raw)
+    assert len(found) == 2
+    assert found[0].deadline is not None and found[0].deadline["date"] == "2025-12-31"
+    assert found[1].deadline is not None and found[1].deadline["date"] == "2026-11-15"
+    assert found[1].report_to == "Ủy ban nhân dân tỉnh"
+    assert roles(found[1]) == [("Sở Nội vụ", "lead")]  # the bullet's doer
+
+
+def test_second_subject_after_semicolon_is_a_second_task() -> None:
+    raw = "- Bộ Công an rà soát các văn bản thuộc thẩm quyền; các bộ, cơ quan ngang bộ rà soát văn bản được phân công.\n"
+    found = tasks_of(raw)
+    assert [[a["name"] for a in t.actors] for t in found] == [["Bộ Công an"], ["các bộ, cơ quan ngang bộ"]]
+
+
+def test_bodies_after_directing_words_are_objects() -> None:
+    raw = "3. Sở Xây dựng:\n\n- Chỉ đạo các đơn vị liên quan phối hợp lực lượng tại chỗ mở đường tạm.\n"
+    (task,) = tasks_of(raw)
+    assert roles(task) == [("Sở Xây dựng", "lead")]
+
+
+def test_fact_keys_are_unchanged() -> None:
+    (task,) = tasks_of("1. Giao Sở Tài chính chủ trì tổng hợp trước ngày 30/11/2025.\n")
+    fact: dict[str, Any] = task.as_fact()
+    assert set(fact) == {"kind", "actors", "action", "start", "end", "sentence", "section", "deadline",
+                         "report_to", "inherited", "chunk_id"}
+    assert set(fact["actors"][0]) == {"name", "role", "start", "end", "key"}
+    assert set(fact["deadline"]) == {"text", "date", "recurrence", "start", "end"}
