@@ -10,14 +10,14 @@ import pytest
 from qa_service.eval.tasks import CORPUS, GOLD, locate, score
 
 # Measured values are in the README; these gates sit at or just under them and are only raised.
-MIN_ACTOR_PRECISION = float("nan")
-MIN_ACTOR_RECALL = float("nan")
-MIN_DATE_EXACT = float("nan")
+MIN_ACTOR_PRECISION = 0.85
+MIN_ACTOR_RECALL = 0.60
+MIN_DATE_EXACT = 0.54
 
 
 def test_locate_ignores_line_wraps() -> None:
     text = "1. Sở Công Thương: - Chủ trì điều phối toàn bộ nguồn hàng."
-    assert locate(text, "Chủ trì điều phối toàn\nbộ nguồn hàng") == (text.index("Chủ trì"), text.index("."))
+    assert locate(text, "Chủ trì điều phối toàn\nbộ nguồn hàng") == (text.index("Chủ trì"), text.rindex("."))
     assert locate(text, "không có") is None
 
 
