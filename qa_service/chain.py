@@ -18,6 +18,7 @@ from qa_service.answering.result import Answer
 from qa_service.condense import condense
 from qa_service.question import QuestionInfo, analyze_question
 from qa_service.schemas import ChatRequest, ChatResponse, HistoryMessage
+from vectorstore.analyzer import fold
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
 
@@ -36,6 +37,7 @@ class ChainState:
     standalone: str = ""
     info: QuestionInfo | None = None
     chunks: list[Document] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # documents the question names by their own number
     answer: Answer | None = None
 
 
@@ -47,6 +49,7 @@ class QAChain:
         self.top_k = top_k
         # Follow-ups → standalone question; the LLM chain swaps in a model-backed condenser.
         self.condenser: Callable[[str, list[HistoryMessage]], str] = condense
+        self._numbers: tuple[int, dict[str, list[str]]] = (-1, {})
 
     # --- steps ------------------------------------------------------------------------------------
     def condense_step(self, state: ChainState) -> ChainState:
@@ -57,17 +60,33 @@ class QAChain:
     def retrieve_step(self, state: ChainState, config: RunnableConfig | None = None) -> ChainState:
         k = state.request.top_k or self.top_k
         query = state.info.search_text if state.info and state.info.search_text else state.standalone
-        state.chunks = self.retriever.invoke(query, config=config, k=k)
+        state.named = self.named_documents(state.info) if state.info else []
+        state.chunks = self.retriever.invoke(query, config=config, k=k, boost_doc_ids=state.named)
         return state
 
     def answer_step(self, state: ChainState) -> ChainState:
         assert state.info is not None
         ids = [c.metadata["chunk_id"] for c in state.chunks]
         facts = self.store.registry.facts(chunk_ids=ids)
-        docs = {d: rec for d in {c.metadata["doc_id"] for c in state.chunks}
+        docs = {d: rec for d in [c.metadata["doc_id"] for c in state.chunks] + state.named
                 if (rec := self.store.registry.get_document(d)) is not None}
         state.answer = self.answerer.answer(state.info, state.chunks, facts, docs, chunk_at=self.chunk_at)
         return state
+
+    def named_documents(self, info: QuestionInfo) -> list[str]:
+        """Documents whose own number the question writes ("Kế hoạch 1026/KH-UBND"): retrieval
+        favours them and the answerer reads them whole, whatever else the question matches."""
+        wanted = {fold(n).replace(" ", "") for n in info.doc_numbers}
+        if not wanted:
+            return []
+        version = self.store.registry.version()
+        if self._numbers[0] != version:
+            index: dict[str, list[str]] = {}
+            for doc_id, rec in self.store.documents().items():
+                if rec.metadata.get("number"):
+                    index.setdefault(fold(str(rec.metadata["number"])).replace(" ", ""), []).append(doc_id)
+            self._numbers = (version, index)
+        return [d for n in sorted(wanted) for d in self._numbers[1].get(n, [])]
 
     def doc_chunks(self, doc_id: str) -> list[Document]:
         """Every chunk of a document, as retrieval returns them (a named document is read whole)."""

@@ -84,7 +84,8 @@ class Composer:
         while start < len(text) and text[start] in " :\n":
             start += 1
         limit = min(len(text), start + 2 * QUOTE_CHARS, self.cites.chunk_end(rec, start) or start)
-        lines, pos = [], start
+        lines: list[tuple[int, int]] = []
+        pos = start
         while pos < limit and len(lines) < LIST_ITEMS:
             nl = text.find("\n", pos)
             nl = limit if nl < 0 or nl > limit else nl
@@ -116,7 +117,7 @@ class Composer:
             case "issuer" if meta.get("issuer"):
                 n = self._span_cite(rec, spans.get("issuer") or spans.get("number"))
                 return f"{label} do {meta['issuer']} ban hành{n}."
-            case "issue_date" if rec.published and spans.get("published"):
+            case "issue_date" | "published" if rec.published and spans.get("published"):
                 n = self._span_cite(rec, spans.get("published"))
                 return f"{label} được ban hành ngày {written_date(rec.published)}{n}."
             case "doc_number" if meta.get("number"):

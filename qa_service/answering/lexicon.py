@@ -22,7 +22,7 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("author", (r"\btac gia\b", r"\bai (viet|dua tin)\b", r"\bnguoi viet\b", r"\bbut danh\b")),
     ("source", (r"\bnguon\b.{0,20}\b(nao|dau|gi)\b", r"\btrang (web|thong tin|dien tu) nao\b", r"\bwebsite\b", r"\blay tu dau\b",
                 r"\btrich (tu|nguon)\b", r"\bghi nguon\b")),
-    ("published", (r"\b(dang|dang tai|xuat ban|cong bo)\b.*\b(ngay nao|khi nao|luc nao|bao gio)\b", r"\bngay dang\b",
+    ("published", (r"\b(duoc dang|dang tai|dang bai|xuat ban|cong bo)\b.*\b(ngay nao|khi nao|luc nao|bao gio)\b", r"\bngay dang\b",
                    r"\bduoc dang\b")),
     ("summary", (r"\bnoi dung chinh\b", r"\btom tat\b", r"\b(nhung|cac) (nhiem vu|noi dung|giai phap|bien phap|viec)( cong viec)? chinh\b",
                  r"\bgom nhung (nhiem vu|noi dung|phan)\b", r"\bnhung diem chinh\b", r"\bnoi dung (co )?ban\b")),
