@@ -113,14 +113,20 @@ class OfficialAnswerer:
             best = _best_typed(cands, t, used)
             if best is None:
                 continue
+            chosen = [best]
             used.add(best.start)
-            match t:
-                case "actor":
-                    parts.append(composer.actor(best))
-                case "deadline" | "recurrence":
-                    parts.append(composer.deadline(best))
-                case _:
-                    parts.append(composer.quote(best) + ".")
+            runner_up = _best_typed(cands, t, used)
+            if runner_up is not None and runner_up.score >= RUNNER_UP_SHARE * best.score:
+                chosen.append(runner_up)  # a near tie: show both passages rather than guess
+                used.add(runner_up.start)
+            for cand in chosen:
+                match t:
+                    case "actor":
+                        parts.append(composer.actor(cand))
+                    case "deadline" | "recurrence":
+                        parts.append(composer.deadline(cand))
+                    case _:
+                        parts.append(composer.quote(cand) + ".")
         return _dedupe(parts)
 
 
@@ -136,6 +142,8 @@ def _best_typed(cands: list[Candidate], answer_type: str, used: set[int]) -> Can
 
 
 TOP_CONSIDERED = 12
+# A second passage is shown when its score is this close to the best one's (set on the tuning split).
+RUNNER_UP_SHARE = 0.9
 
 
 def _dedupe(parts: list[str]) -> list[str]:
