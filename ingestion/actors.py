@@ -59,14 +59,21 @@ _LEVEL_RE = re.compile(
 )
 _SINGLE_PLACE = re.compile(r"(?<!cấp )(?<!các )(?:tỉnh|thành phố|tp\.?|xã|phường|huyện|quận|thị xã|đặc khu)$")
 _GW = "|".join(_phrase(w) + rf"(?!\w)(?!{_S}(?:{'|'.join(lx.GROUP_NOT_BEFORE)})\b)" for w in lx.GROUP_WORDS)
-_GROUP_RE = re.compile(
-    rf"(?P<cac>các{_S})?(?:{_GW})(?P<more>(?:{_S0}(?:,|và|/){_S0}(?:{_GW}))*)"
-    rf"(?:{_S}(?:{'|'.join(_phrase(t) for t in lx.GROUP_TAILS)})(?!\w))?"
+_TAILS = rf"(?:{_S}(?:{_alternation(list(lx.GROUP_TAILS))})(?!\w))?"
+_GROUP_RE = re.compile(  # "và" ends a group: "các bộ, ngành và địa phương" is two actors
+    rf"(?P<cac>các{_S})?(?:(?:{_alternation(list(lx.GROUP_FIRST_ALONE))})(?!\w)"
+    rf"|(?:{_GW})(?P<more>(?:{_S0}[,/]{_S0}(?:{_GW}))*)){_TAILS}"
 )
-_START_RE = re.compile(rf"(?P<deputy>(?<!\w)phó{_S})?{_HEAD_RE.pattern}|(?<!\w)các{_S}(?={_GW})")
+_DESC = "|".join(_low(d).replace(" ", _S) for d in lx.DESCRIBED_BODIES)  # "cơ quan có thẩm quyền"
+_DESC_RE = re.compile(rf"(?<!\w)(?:các{_S})?(?:{_DESC})(?!\w){_TAILS}")
+_NEXT_RE = re.compile(rf"{_S0}(?:,|;|và){_S0}")  # a list going on after a body: "UBND cấp xã và đơn vị"
+_DEPUTY = rf"(?P<deputy>(?<!\w)(?P<all>các{_S})?phó{_S})?"  # "Phó Thủ tướng": no office of its own
+_START_RE = re.compile(rf"{_DEPUTY}{_HEAD_RE.pattern}|(?<!\w)các{_S}(?={_GW})|{_DESC_RE.pattern}")
+_PERSON = re.compile(rf"(?:{_S}[A-ZĐ]\w*){{{lx.DEPUTY_NAME_WORDS[0]},{lx.DEPUTY_NAME_WORDS[1]}}}(?!\w)")
+_STOP_VERB_RE = re.compile(rf"(?:{_alternation(list(lx.STOP_VERBS))})(?!\w)")
 _SP, _SP0, _WORD, _GAP = re.compile(_S), re.compile(_S0), re.compile(r"[\w&]+"), re.compile(rf"{_S0}[-–]{_S0}|{_S}")
 _CAP_STOP, _CAP_STOP_LATER = frozenset(lx.CAP_STOP.split()), frozenset(lx.CAP_STOP_LATER.split())
-_LOWER_STOP = frozenset(lx.LOWER_STOP.split())
+_LOWER_STOP, _ALONE, _LOWER_TITLES = frozenset(lx.LOWER_STOP.split()), frozenset(lx.HEADS_ALONE), lx.LOWER_TITLES
 
 
 def find_actors(text: str, offset: int = 0) -> list[ActorSpan]:
@@ -77,23 +84,34 @@ def find_actors(text: str, offset: int = 0) -> list[ActorSpan]:
     spans: list[ActorSpan] = []
     pos = 0
     while m := _START_RE.search(low, pos):
-        end = None if m.group("deputy") else _parse(text, low, m.start())
+        start, end = m.start(), None if m.group("deputy") else _parse(text, low, m.start())
+        if m.group("deputy") and (person := _PERSON.match(text, m.end())):  # "Phó Thủ tướng Hồ Đức Phớc"
+            words = _WORD.finditer(text, m.end(), person.end())
+            end = None if any(_HEAD_RE.match(low, w.start()) for w in words) else person.end()
+        elif m.group("all"):  # "các Phó Thủ tướng": all the deputies
+            end = m.end()
         if end is None:  # "Phó Thủ tướng Chính phủ": a deputy is not the office, skip the whole title
             pos = m.end() if m.group("deputy") else m.start() + 1
             continue
-        name = text[m.start() : end]
-        spans.append(ActorSpan(name, m.start() + offset, end + offset, canonical_key(name)))
-        pos = end
+        while end is not None:  # "UBND cấp xã và đơn vị có liên quan": bare group words listed after a body
+            spans.append(ActorSpan(text[start:end], start + offset, end + offset, canonical_key(text[start:end])))
+            pos, nxt = end, _NEXT_RE.match(low, end)
+            start = nxt.end() if nxt else end
+            if nxt is None or not text[start : start + 1].islower() or _START_RE.match(low, start):
+                break  # a head or "các" starts the next body: the outer loop reads it
+            end = _group(low, start, need_cac=False, single=True)
     return spans
 
 
 def _parse(text: str, low: str, start: int) -> int | None:
     """End of the body whose name starts at `start`, or None when none does."""
+    if d := _DESC_RE.match(low, start):
+        return d.end()
     m = _HEAD_RE.match(low, start)
-    if m is None or not text[start].isupper():
+    head = " ".join(m.group().split()) if m else ""
+    if m is None or not (text[start].isupper() or head in _LOWER_TITLES):
         return _group(low, start, need_cac=True)
-    head, end = " ".join(m.group().split()), m.end()
-    kind = _HEAD_KIND[head]
+    end, kind = m.end(), _HEAD_KIND[head]
     if head in _UPPER_HEADS and not text[start:end].isupper():
         return None
     if kind == "title":  # an office holder counts with the body it heads: "Chủ tịch UBND tỉnh"
@@ -103,6 +121,9 @@ def _parse(text: str, low: str, start: int) -> int | None:
         return end if text[start:end] in lx.TITLES_ALONE else None
     name_end = _name(text, low, end, generic=kind in ("named", "leveled") and not text[start:end].isupper())
     if name_end is None:
+        nxt = _WORD.match(low, gap.end()) if (gap := _SP.match(low, end)) else None
+        if text[start:end] in _ALONE and (nxt is None or nxt.group() in _LOWER_STOP):  # "Quỹ có trách nhiệm"
+            return end
         if kind in ("named", "closed"):  # "Sở, ban, ngành" is a group
             return _group(low, start, need_cac=False) if low[start] in "sb" else None
         if kind in ("leveled", "level") and _LEVEL_RE.match(low, end) is None:
@@ -121,7 +142,7 @@ def _name(text: str, low: str, end: int, generic: bool) -> int | None:
     while w := _WORD.match(text, pos):
         word, wl, cursor, joiner = w.group(), low[w.start() : w.end()], w.end(), False
         if (last is None or word[0].isupper()) and (known := _known(text, low, w.start())):
-            last, cursor, lower_run = known, known, 4  # known parts ("… Công nghệ cao Phú Yên", "… Văn hóa, Thể thao")
+            last, cursor, lower_run = known, known, 2  # known parts ("… Công nghệ cao Phú Yên", "… Văn hóa, Thể thao")
         elif word[0].isupper():
             if wl in _CAP_STOP or (last is not None and wl in _CAP_STOP_LATER):
                 break
@@ -149,6 +170,8 @@ def _known(text: str, low: str, pos: int) -> int | None:
     """End of known name parts at `pos`, one after the other ("Dân vận Trung ương"), maybe into a body."""
     end: int | None = None
     while (m := _NAME_RE.match(low, pos)) or end is not None:
+        if end is not None and text[pos].islower() and _STOP_VERB_RE.match(low, pos):  # "Sở Nội vụ xây dựng"
+            break
         if (nxt := m.end() if m else _attach(text, low, pos)) is None:
             break
         end, g = nxt, _SP.match(low, nxt)

@@ -229,3 +229,23 @@ def test_a_file_failing_mid_write_leaves_nothing_behind(tmp_path: Path) -> None:
         assert sorted(store.collection.get(include=[])["ids"]) == sorted(store.registry.chunk_ids())
     finally:
         store.close()
+
+
+def test_an_official_document_shows_its_layout_over_http(admin: TestClient) -> None:
+    fixture = Path(__file__).resolve().parent / "fixtures" / "official" / "kehoach-mau-ha-tinh.txt"
+    out = upload(admin, ("kehoach-624.txt", fixture.read_bytes()))
+    doc_id = out["outcomes"][0]["doc_id"] if "outcomes" in out else out["documents"][0]["doc_id"]
+    d = admin.get(f"/v1/documents/{doc_id}", headers=ADMIN).json()
+    assert d["doc_kind"] == "Kế hoạch" and d["number"] == "624/KH-UBND"
+    assert d["title"].lower().startswith("kế hoạch thực hiện chương trình chuyển đổi số")
+    assert d["published"] == "2025-11-19" and d["signer"] == "Nguyễn Thị Nguyệt"
+    assert d["signer_title"] == "Phó Chủ tịch" and "Hà Tĩnh" in (d["issuer"] or "")
+    heads = [s["heading"] for s in d["sections"]]
+    assert "II. TỔ CHỨC THỰC HIỆN" in heads and "1. Sở Giáo dục và Đào tạo" in heads
+    tasks = [f for f in d["facts"] if f["kind"] == "task"]
+    lead = next(t for t in tasks if "kho học liệu" in t["sentence"])
+    assert {(a["name"], a["role"]) for a in lead["actors"]} >= {("Sở Giáo dục và Đào tạo", "lead"),
+                                                                  ("Sở Khoa học và Công nghệ", "support")}
+    assert lead["deadline"]["date"] == "2026-06-30"
+    yearly = next(t for t in tasks if "15/12" in t["sentence"])
+    assert yearly["deadline"]["recurrence"] == "annual" and yearly["deadline"]["date"] == "2025-12-15"

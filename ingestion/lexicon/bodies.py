@@ -45,6 +45,14 @@ HEADS_BY_KIND: dict[str, tuple[str, ...]] = {
     ),
 }
 TITLES_ALONE = ("Bộ trưởng",)  # an office that acts by itself ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ")
+# Titles also written in lower case inside a sentence ("thủ trưởng cơ quan, đơn vị", "người đứng đầu cấp ủy").
+LOWER_TITLES = ("thủ trưởng", "người đứng đầu")  # lower case, as matched
+# Named heads a document uses alone as a defined term ("Quỹ" of Nghị định 302 for the fund it sets up),
+# when a verb, punctuation or the end follows rather than a name.
+HEADS_ALONE = ("Quỹ",)
+# Deputies ("Phó Thủ tướng") are no office of their own; one named ("Phó Thủ tướng Hồ Đức Phớc") or all of
+# them ("các Phó Thủ tướng") are given tasks. A personal name: 2-4 capitalised words that are no head.
+DEPUTY_NAME_WORDS = (2, 4)
 # Complete bodies a name may run into ("Văn phòng Chính phủ", "Ban Tổ chức Tỉnh ủy").
 ATTACHABLE = (
     "Chính phủ", "Quốc hội", "Tỉnh ủy", "Thành ủy", "Trung ương Đảng", "Ủy ban nhân dân", "UBND",
@@ -114,7 +122,7 @@ KNOWN_NAMES: tuple[str, ...] = (
     "Người cao tuổi", "Luật gia", "Khuyến học", "Nhà báo", "Cựu thanh niên xung phong", "Văn học Nghệ thuật",
     "Nạn nhân chất độc da cam", "Liên hiệp Thanh niên Việt Nam", "Doanh nghiệp nhỏ và vừa", "Người mù",
     "Chính sách, chiến lược Trung ương", "dự án đầu tư xây dựng", "Giao dịch", "HĐND - UBND", "HĐND và UBND",
-    "Hội đồng nhân dân và Ủy ban nhân dân", "các Khu chế xuất và công nghiệp",
+    "Hội đồng nhân dân và Ủy ban nhân dân", "các Khu chế xuất và công nghiệp", "nhà ở địa phương", "nhà ở quốc gia",
     "các khu công nghiệp", "Khu kinh tế", "các Khu công nghiệp", "các khu công nghệ cao và khu công nghiệp",
 )
 
@@ -137,15 +145,37 @@ LEVEL_WORDS: tuple[str, ...] = (
 # Collective subjects ("các sở, ban, ngành", "các bộ, cơ quan ngang bộ", "các cơ quan, đơn vị liên quan").
 GROUP_WORDS: tuple[str, ...] = (
     "cơ quan ngang bộ", "cơ quan thuộc chính phủ", "cơ quan trực thuộc chính phủ", "cơ quan chuyên môn",
-    "tổ chức chính trị - xã hội", "đoàn thể", "cơ quan", "đơn vị", "địa phương", "tổ chức", "doanh nghiệp",
+    "tổ chức chính trị - xã hội", "đoàn thể", "cơ quan", "đơn vị", "địa phương", "tổ chức", "doanh nghiệp", "cá nhân",
     "bộ ngành", "sở ngành", "sở", "ban", "ngành", "bộ",
 )
 GROUP_ALONE = (  # enough alone after "các"
     "sở", "bộ", "ngành", "bộ ngành", "sở ngành", "cơ quan", "đơn vị", "địa phương", "doanh nghiệp", "cơ quan ngang bộ",
-    "cơ quan thuộc chính phủ", "cơ quan trực thuộc chính phủ", "cơ quan chuyên môn",
+    "cơ quan thuộc chính phủ", "cơ quan trực thuộc chính phủ", "cơ quan chuyên môn", "đoàn thể",
+    "tổ chức chính trị - xã hội",
 )
+# A group starting with one of these takes no more words: "các địa phương, đơn vị" is two actors (gold
+# conventions), while "cơ quan, đơn vị, địa phương" stays one.
+GROUP_FIRST_ALONE = ("địa phương",)
 GROUP_NOT_BEFORE = ("phận", "luật", "hữu", "nghề", "hàng", "hành", "nghị", "viên", "cá nhân")  # "bộ phận", "sở hữu"
-GROUP_TAILS = ("có liên quan", "liên quan", "trung ương", "tw", "thành phố", "tỉnh")
+GROUP_TAILS = (
+    "khác có liên quan", "khác liên quan", "có liên quan khác", "liên quan khác", "có liên quan", "liên quan",
+    "trung ương", "tw", "thành phố", "tỉnh", "khác",
+)
+
+# Bodies named by their role rather than a proper name ("cơ quan có thẩm quyền", "chủ rừng là tổ chức").
+# Regular expressions on the lower-case text (a space also matches a line wrap); any case, "các" may
+# precede and a group tail ("liên quan", "khác") follow. Longer spellings first.
+DESCRIBED_BODIES: tuple[str, ...] = (
+    r"cơ quan có thẩm quyền", r"cơ quan chuyên môn", r"cơ quan chức năng", r"cơ quan đăng ký đầu tư",
+    r"cơ quan quản lý quỹ", r"cơ quan báo chí(?:, phát thanh, truyền hình)?", r"cơ quan phối hợp thẩm định",
+    r"cơ quan chủ trì giải quyết thủ tục(?: đầu tư)?(?: dự án)?",
+    r"cơ quan phối hợp(?= (?:có trách nhiệm|phải|có ý kiến|chưa có|chịu trách nhiệm))",  # not "Cơ quan phối hợp:"
+    r"cơ quan được phân công chủ trì(?: thực hiện nhiệm vụ(?: theo kế hoạch này)?)?",
+    r"chính quyền (?:địa phương|cơ sở)(?: (?:các cấp|cấp xã|cấp tỉnh))?", r"cấp ủy(?: đảng)?(?: các cấp)?",
+    r"lực lượng (?:kiểm lâm|chức năng|vũ trang|quân đội)", r"(?:đơn vị )?chủ rừng(?: là tổ chức)?",
+    r"doanh nghiệp (?:viễn thông|bưu chính|điện lực|bảo hiểm)",
+    r"hệ thống (?:truyền thanh cơ sở|truyền thanh|truyền thông|thông tin cơ sở)",
+)
 
 # Capitalised words that are never a name part: function words, document kinds.
 CAP_STOP = (  # words separated by spaces
@@ -156,6 +186,12 @@ CAP_STOP = (  # words separated by spaces
 CAP_STOP_LATER = (  # words separated by spaces
     "cơ thông chỉ công hồ thời trường thực chủ phối tham tổ hướng kiểm đôn báo xây triển lãnh đơn nội bảo "
     "ban hành tăng nâng rà nắm tiếp nhận gửi kế tổng tờ biên xác dự ngoài quy"
+)
+# Verbs spelled like a name part ("Xây dựng", "Tổ chức"): in lower case after a name they end it
+# ("Sở Nội vụ xây dựng Kế hoạch" names the Sở Nội vụ).
+STOP_VERBS: tuple[str, ...] = (
+    "xây dựng", "tổ chức", "thực hiện", "chủ trì", "phối hợp", "hướng dẫn", "kiểm tra", "triển khai", "tham mưu",
+    "báo cáo", "ban hành", "theo dõi", "thông tin", "tuyên truyền", "quản lý", "giải quyết", "xử lý",
 )
 # Lower-case words that end a name: the verb or function word after it ("Cục Thuế chủ trì").
 LOWER_STOP = (  # words separated by spaces

@@ -5,8 +5,8 @@
 The index must hold the documents the questions are about. Candidate labels: a sentence is a
 positive when it overlaps the question's gold evidence. Abstention labels: answerable or not.
 Both models are L2-regularised logistic regressions (numpy, a few hundred gradient steps); the
-abstention threshold is the lowest probability that keeps abstention recall ≥ the target on the
-tuning questions. Held-out questions are never read here.
+abstention threshold is the one with the best balanced accuracy on the tuning questions among
+those that keep abstention recall ≥ the target (`--recall-target`). Held-out questions are never read here.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def question_state(service: QAService, case: TestCase) -> tuple[Any, list[Any], 
     return state, state.chunks, facts, docs
 
 
-def fit(cases: list[TestCase], service: QAService, recall_target: float = 0.92) -> dict[str, Any]:
+def fit(cases: list[TestCase], service: QAService, recall_target: float = 0.8) -> dict[str, Any]:
     rows: list[list[float]] = []
     labels: list[float] = []
     per_question: list[tuple[TestCase, Any, list[Any], int, float]] = []
@@ -127,19 +127,27 @@ def fit(cases: list[TestCase], service: QAService, recall_target: float = 0.92) 
 
 
 def _threshold(probs: np.ndarray, answerable: np.ndarray, recall_target: float) -> float:
-    """The lowest threshold whose abstention recall (unanswerables refused) reaches the target."""
-    unans = np.sort(probs[answerable == 0])
-    if len(unans) == 0:
-        return 0.5
-    k = int(np.ceil(recall_target * len(unans))) - 1
-    return float(min(0.95, unans[k] + 1e-4))
+    """The threshold with the best balanced accuracy (answerables answered, unanswerables refused)
+    among those whose abstention recall reaches the target; with no such threshold, the best
+    balanced one."""
+    candidates = sorted(set(np.round(probs, 4).tolist()) | {0.5})
+    best: tuple[float, float] | None = None
+    fallback: tuple[float, float] = (-1.0, 0.5)
+    for t in candidates:
+        refused = float(((probs < t) & (answerable == 0)).sum() / max(1, (answerable == 0).sum()))
+        answered = float(((probs >= t) & (answerable == 1)).sum() / max(1, (answerable == 1).sum()))
+        balanced = (refused + answered) / 2
+        fallback = max(fallback, (balanced, t))
+        if refused >= recall_target and (best is None or balanced > best[0]):
+            best = (balanced, t)
+    return float((best or fallback)[1])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("testsets", type=Path, nargs="+")
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
-    parser.add_argument("--recall-target", type=float, default=0.92)
+    parser.add_argument("--recall-target", type=float, default=0.8)
     args = parser.parse_args(argv)
     cases = [c for path in args.testsets for c in load_testset(path)]
     service = build_service(get_settings())
