@@ -84,20 +84,19 @@ class OfficialAnswerer:
             if len(parts) < len(meta_types):
                 return _abstain(cites, chunks, "the document does not state it", debug)
         other = [t for t in analysis.types if t not in METADATA_TYPES]
-        if other == ["summary"] and focus:
-            pass  # a named document's main points are always in it
-        elif other and (p < (self.weights or load_weights()).threshold or not cands):
+        always = other == ["summary"] and bool(focus)  # a named document's main points are in it
+        if other and not always and (p < (self.weights or load_weights()).threshold or not cands):
             if not parts:
                 return _abstain(cites, chunks, f"not answerable (p={p:.2f})", debug)
             other = []
-        parts += self._compose(analysis, other, cands, rec, composer, facts)
+        parts += self._compose(analysis, other, cands, rec, composer)
         text = "\n".join(p for p in parts if p)
         if not text:
             return _abstain(cites, chunks, "nothing to compose", debug)
         return Answer(text=cites.finalize(text), abstained=False, citations=cites, debug=debug)
 
     def _compose(self, analysis: Analysis, types: list[str], cands: list[Candidate], rec: DocumentRecord | None,
-                 composer: Composer, facts: list[dict[str, Any]]) -> list[str]:
+                 composer: Composer) -> list[str]:
         parts: list[str] = []
         used: set[int] = set()
         for t in types:
