@@ -149,7 +149,8 @@ class Composer:
         heading_cite = ""
         if task.get("inherited") and leads and rec is not None:
             heading_cite = self._span_cite(rec, (leads[0]["start"], leads[0]["end"]))
-        return f"{cap(head)}{heading_cite}: {self.quote(cand)}." if head else self.quote(cand)
+        line = f"{cap(head)}{heading_cite}: {self.quote(cand)}." if head else self.quote(cand)
+        return self._task_deadline(cand, line) if self.analysis.asks("deadline") else line
 
     def deadline(self, cand: Candidate) -> str:
         spans = typed_spans(self.analysis, cand)
@@ -157,6 +158,15 @@ class Composer:
         written = [d.text for d in cand.deadlines]
         if written and not any(_in(w, line) for w in written[:1]):
             line += f" (thời hạn: {written[0]})"
+        return self._task_deadline(cand, line)
+
+    def _task_deadline(self, cand: Candidate, line: str) -> str:
+        """Add the task's deadline when it is written outside the sentence (a field line)."""
+        task = next((t for t in cand.tasks if t.get("deadline")), None)
+        rec = self.docs.get(cand.doc_id)
+        if task and rec is not None and not _in(task["deadline"]["text"], line):
+            d = task["deadline"]  # written in the item's field line, outside this sentence
+            line += f" (thời hạn: {_SPACES.sub(' ', d['text'])}{self._span_cite(rec, (d['start'], d['end']))})"
         return line
 
     def tasks_of(self, rec: DocumentRecord, tasks: list[dict[str, Any]], cands: dict[int, Candidate]) -> str | None:

@@ -51,6 +51,8 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if analysis.asks("deadline"):
         spans += [(d.start, d.end) for d in cand.deadlines if d.kind in _DEADLINE_KINDS]
+        # a plan item's deadline may stand in its field line ("Thời gian thực hiện: Tháng 12/2025")
+        spans += [(t["deadline"]["start"], t["deadline"]["end"]) for t in cand.tasks if t.get("deadline")]
     if analysis.asks("recurrence"):
         spans += [(d.start, d.end) for d in cand.deadlines if d.recurrence]
     if analysis.asks("actor"):
