@@ -30,6 +30,8 @@ _BODY = re.compile(
     r"(?:\s+[\wÀ-ỹ]+){0,6}?(?=\s*(?:[?,.;:]|$|\s(?:có|phải|đã|được|là|thì|giao|ban hành|yêu cầu)\b))",
 )
 _KIND_WORD = re.compile(rf"^({_KINDS})\b", re.IGNORECASE)
+# A body pointed back at: "Sở đó", "cơ quan này", "đơn vị ấy".
+_BODY_ANAPHORA = re.compile(r"\b(?:sở|bộ|cơ quan|đơn vị|cục|ủy ban|uỷ ban)\s+(?:đó|này|ấy|trên)\b", re.IGNORECASE)
 # Other follow-up signals: a demonstrative on any noun ("Ban Chỉ đạo đó", "Cơ quan đó", "nhiệm vụ
 # đó") or an opening that continues ("Vậy …", "Sau đó …", "Thế còn …", "Còn …").
 _CONTINUES = re.compile(
@@ -69,16 +71,32 @@ def condense(question: str, history: list[HistoryMessage]) -> str:
         if ref:
             return _ANAPHORA.sub(ref, question, count=1)
     elif _CONTINUES.search(question) and not _DOC_REF.search(question) and not DOC_NUMBER_RE.search(question):
-        # "Vậy cơ quan thường trực của Ban Chỉ đạo đó là ai?": the same document as before.
-        ref = _last_reference([previous])
+        # "Sở đó phải báo cáo trước ngày nào?": the body the last answer named, in the same document.
+        question = _resolve_body(question, assistants[-1:])
+        ref = _last_reference([previous] + assistants[-1:])
         if ref:
             return f"{question.rstrip(' ?')} theo {ref}?"
+        return question
     elif len(question.split()) <= 3 and question.rstrip("?").strip():
         # A bare fragment ("Còn hạn chót?", "Ai ký?") continues the previous topic.
         ref = _last_reference([previous])
         if ref and ref.lower() not in question.lower():
             return f"{question.rstrip('?')} {ref}?"
     return question
+
+
+def _resolve_body(question: str, answers: list[str]) -> str:
+    """"Sở đó", "cơ quan này" → the first body the previous answer names."""
+    m = _BODY_ANAPHORA.search(question)
+    if not m or not answers:
+        return question
+    from ingestion.actors import find_actors
+
+    bodies = find_actors(answers[0])
+    if not bodies:
+        return question
+    name = " ".join(bodies[0].name.split())
+    return question[: m.start()] + name + question[m.end() :]
 
 
 def _what_about(new: str, previous: str) -> str:

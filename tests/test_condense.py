@@ -124,3 +124,15 @@ def test_a_follow_up_about_a_thing_of_the_previous_document_keeps_that_document(
     out = condense("Vậy cơ quan thường trực của Ban Chỉ đạo đó là cơ quan nào?", history)
     assert out.endswith("theo Kế hoạch 1026/KH-UBND?")
     assert condense("Quyết định 98/2025/QĐ-UBND có hiệu lực khi nào?", history).startswith("Quyết định 98")
+
+
+def test_a_body_pointed_back_at_is_the_one_the_last_answer_named() -> None:
+    from qa_service.condense import condense
+    from qa_service.schemas import HistoryMessage
+
+    history = [
+        HistoryMessage(role="user", content="Ai được giao chủ trì triển khai Kế hoạch xuất khẩu của tỉnh Sơn La?"),
+        HistoryMessage(role="assistant", content="Quyết định 2954/QĐ-UBND giao Sở Công Thương chủ trì triển khai."),
+    ]
+    out = condense("Sở đó phải báo cáo UBND tỉnh trước ngày nào?", history)
+    assert out.startswith("Sở Công Thương phải báo cáo") and out.endswith("theo Quyết định 2954/QĐ-UBND?")
