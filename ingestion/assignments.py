@@ -31,6 +31,7 @@ _REPORT_TO = [re.compile(p) for p in lex.REPORT_TO]
 _PAST = re.compile(r"^\s*(?:da|dang|vua)\b")
 _REPORT_DUTY = re.compile(lex.REPORT_DUTY)
 _NON_TASK_SECTION = re.compile(lex.NON_TASK_SECTIONS)
+_CLOSING = re.compile(lex.CLOSING_FORMULAS)
 _DESCRIPTIVE = re.compile(lex.DESCRIPTIVE_SECTIONS)
 _LEADS_ITSELF = re.compile(lex.LEADS_ITSELF)
 _VERBS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lex.ACTION_VERBS) + r")\b")
@@ -203,8 +204,10 @@ def _skipped_section(ctx: Context, start: int, explicit: bool) -> bool:
 
 def paragraph_tasks(text: str, spans: list[Span], ctx: Context) -> list[Task]:
     """The tasks one paragraph (its sentence spans) assigns."""
-    pieces = _pieces(text, spans, ctx.reference)
     para = spans[0].start
+    if _CLOSING.search(fold(text[para : spans[-1].end])):
+        return []  # "… thông báo để các cơ quan liên quan biết, thực hiện./."
+    pieces = _pieces(text, spans, ctx.reference)
     if _skipped_section(ctx, para, any(p.doers for p in pieces)):
         return []
     out: list[Task] = []

@@ -44,10 +44,10 @@ def _starts_lower(line: str) -> bool:
 def looks_wrapped(lines: list[str]) -> bool:
     """True when enough line pairs continue one sentence (next line in lower case, no full stop)."""
     pairs = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a.strip() and b.strip()]
-    if len(pairs) < 4:
+    if len(pairs) < 2:
         return False
     continued = sum(1 for a, b in pairs if a.rstrip()[-1:] not in _TERMINAL and _starts_lower(b.lstrip()))
-    return continued >= 3 and continued / len(pairs) >= MIN_WRAP_SHARE
+    return continued >= 1 and continued / len(pairs) >= MIN_WRAP_SHARE
 
 
 def is_soft_break(prev: str, nxt: str) -> bool:
@@ -73,16 +73,24 @@ def is_soft_break(prev: str, nxt: str) -> bool:
     return True
 
 
+def _sure_wrap(prev: str, nxt: str) -> bool:
+    p, n = prev.strip(), nxt.strip()
+    first = next((ch for ch in n if ch.isalnum()), "")
+    return (first.isalpha() and first.islower() and p[-1] not in _TERMINAL and not _is_upper(p)
+            and not _HARD_NEXT.match(n) and "|" not in p + n)
+
+
 def unwrap(text: str) -> str:
     """`text` with wrapping line breaks replaced by spaces; same length, same offsets."""
     lines = text.split("\n")
-    if not looks_wrapped(lines):
-        return text
+    # A document that shows wrapping gets every rule; any other still has its sure wraps joined
+    # (a line that stops mid-sentence and a next line that goes on in lower case).
+    soft = is_soft_break if looks_wrapped(lines) else _sure_wrap
     out = list(text)
     pos = 0
     for prev, nxt in zip(lines, lines[1:], strict=False):
         pos += len(prev)  # index of the "\n" after `prev`
-        if prev.strip() and nxt.strip() and is_soft_break(prev, nxt):
+        if prev.strip() and nxt.strip() and soft(prev, nxt):
             out[pos] = " "
         pos += 1
     return "".join(out)

@@ -177,3 +177,26 @@ def test_fact_keys_are_unchanged() -> None:
                          "report_to", "inherited", "chunk_id"}
     assert set(fact["actors"][0]) == {"name", "role", "start", "end", "key"}
     assert set(fact["deadline"]) == {"text", "date", "recurrence", "start", "end"}
+
+
+def test_conclusion_notice_gives_tasks_and_its_closing_formula_gives_none() -> None:
+    from ingestion.load import load_bytes
+    from ingestion.pipeline import content_hash, prepare
+
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "---------------\nSố: 700/TB-VPCP\nHà Nội, ngày 10 tháng 11 năm 2025\n\nTHÔNG BÁO\n\n"
+        "KẾT LUẬN CỦA THỦ TƯỚNG CHÍNH PHỦ TẠI BUỔI LÀM VIỆC VỚI TỈNH X\n\n"
+        "Thủ tướng Chính phủ kết luận như sau:\n\n1. Về các kiến nghị của tỉnh:\n\n"
+        "a) Về dự án đường cao tốc: giao Bộ Xây dựng chủ trì, phối hợp với Bộ Tài chính khẩn trương hoàn\n"
+        "thiện hồ sơ, báo cáo Thủ tướng Chính phủ trước ngày 15 tháng 12 năm 2025.\n\n"
+        "Văn phòng Chính phủ thông báo để các cơ quan liên quan biết, thực hiện./.\n\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nNguyễn Văn A\n"
+    )
+    data = text.encode()
+    doc = prepare(load_bytes("tb.txt", data, "tb.txt"), "tb.txt", content_hash(data), "tb")
+    tasks = [f for f in doc.facts if f["kind"] == "task"]
+    assert len(tasks) == 1
+    assert {(a["name"], a["role"]) for a in tasks[0]["actors"]} == {("Bộ Xây dựng", "lead"), ("Bộ Tài chính", "support")}
+    assert tasks[0]["deadline"]["date"] == "2025-12-15"
+    assert doc.record.text[tasks[0]["start"] : tasks[0]["end"]] == tasks[0]["sentence"]

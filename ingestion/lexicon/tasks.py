@@ -109,3 +109,6 @@ HEADING_ADDRESS = (
 HEADING_REQUEST = r"^\s*(?:[-+*•]|(?:[ivxlc]+|\d{1,3}(?:\.\d{1,2})*|[a-zd])[.)])?\s*(?:de nghi|yeu cau|kien nghi)\b"
 # A bullet starting with these words leads even under a request heading ("Đề nghị X:" / "- Chủ trì …").
 LEADS_ITSELF = r"^\s*(?:chu tri|la co quan thuong truc|thuc hien vai tro)\b"
+# Closing formulas that name bodies but assign nothing ("Văn phòng Chính phủ thông báo để các cơ
+# quan liên quan biết, thực hiện./.", "Trên đây là Chỉ thị về …"). Folded, anywhere in the paragraph.
+CLOSING_FORMULAS = r"\bthong bao (?:de|cho) .{0,80}\bbiet\b|^\s*tren day la\b|\bde (?:cac .{0,40})?biet,? (?:thuc hien|phoi hop)"
