@@ -49,8 +49,8 @@ OFFICIAL_DIR := artifacts/official
 OFFICIAL_INGEST = $(foreach f,$(wildcard $(OFFICIAL)/*.txt),--ingest $(f))
 BULK_INGEST = $(foreach f,$(shell cat eval/testsets/bulk_heldout_files.txt 2>/dev/null),--ingest $(SHARED)/corpus-bulk/$(f))
 # Gates on data we did not tune on (measured values in the README; the issue's targets are higher).
-OFFICIAL_TEST_GATES := --min-answer-correctness 0.58 --min-abstention-recall 0.9 --min-citation-precision 0.55
-BULK_TEST_GATES := --min-answer-correctness 0.4 --min-abstention-recall 0.78 --min-citation-precision 0.48
+OFFICIAL_TEST_GATES := --min-answer-correctness 0.6 --min-abstention-recall 0.9 --min-citation-precision 0.58
+BULK_TEST_GATES := --min-answer-correctness 0.42 --min-abstention-recall 0.8 --min-citation-precision 0.5
 eval-official: $(STAMP)
 	$(BIN)/python -m qa_service.eval.split $(OFFICIAL)/dev_qa.jsonl --out $(OFFICIAL_DIR)
 	@echo "qa eval (official tuning part; ingests corpus-official and the bulk held-out documents)"
