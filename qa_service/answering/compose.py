@@ -13,7 +13,7 @@ from typing import Any
 
 from qa_service.answering.analysis import Analysis
 from qa_service.answering.candidates import Candidate
-from qa_service.answering.lexicon import SUBSTANCE_HEADINGS
+from qa_service.answering.lexicon import AIMS_HEADINGS, SUBSTANCE_HEADINGS
 from qa_service.answering.scoring import typed_spans
 from qa_service.citations import CitationBuilder
 from qa_service.evidence import Sentence, best_window, coverage, sentence_tokens
@@ -201,6 +201,11 @@ class Composer:
             top = min((s["level"] for s in sections), default=0)
             items, part = [s for s in sections if s["level"] == top], None
         lines = [self._item_line(rec, it) for it in items[:SUMMARY_LINES + 1]] if len(items) >= 2 else []
+        aims = next((s for s in sections if s["level"] <= 1 and re.search(AIMS_HEADINGS, fold(s["heading"]))), None)
+        if aims is not None and lines and aims not in items:  # what the document is for, then what it assigns
+            first = next((s for s in sections if s["level"] == aims["level"] + 1
+                          and aims["start"] <= s["start"] < aims["end"]), aims)
+            lines.insert(0, self._item_line(rec, first))
         if len(lines) < 3:
             mine = [c for c in cands if c.doc_id == rec.doc_id and not c.text.lstrip().startswith("Căn cứ")]
             lines += [f"- {self.quote(c)}" for c in sorted(mine[: SUMMARY_LINES - len(lines)], key=lambda c: c.start)]

@@ -86,3 +86,5 @@ ASKED_UNITS: dict[str, tuple[str, ...]] = {
 ASKING_QUANTITY = r"\b(?:bao nhieu|may)\s+((?:[a-z%]+)(?:\s+[a-z]+)?)"
 # Parts of a plan or directive that hold its substance: a summary lists their items first.
 SUBSTANCE_HEADINGS = r"\b(nhiem vu|giai phap|noi dung|to chuc thuc hien|bien phap|phan cong|lo trinh|trach nhiem)\b"
+# The part that says what a plan is for: a summary starts with its first point.
+AIMS_HEADINGS = r"\b(muc tieu|muc dich)\b"
