@@ -48,13 +48,6 @@ NUMBER_WORDS: dict[str, int] = {
     "một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9,
     "mười": 10, "mươi": 10, "trăm": 100, "nghìn": 1000, "ngàn": 1000,
 }
-# A number word counts only before a classifier or a noun, not as part of another word
-# ("ba trụ cột" yes, "Ba Đình" no): the words that follow a cardinal.
-COUNTED_NOUNS = (
-    "tru cot", "nhiem vu", "giai phap", "noi dung", "lan", "ngay", "thang", "nam", "nguoi", "don vi", "co quan",
-    "muc tieu", "nhom", "linh vuc", "buoc", "giai doan", "dot", "tinh", "xa", "phuong", "huyen", "ty", "trieu",
-    "chuong trinh", "de an", "du an", "khu vuc", "cap", "tieu chi", "loai", "phan", "chuong", "dieu",
-)
 # Money, share, duration and count units: a quantity answer is the number with its unit.
 UNITS = (
     "%", "phan tram", "ty dong", "trieu dong", "nghin dong", "dong", "ty", "trieu", "ha", "km", "m2", "tan", "kg",
@@ -62,11 +55,6 @@ UNITS = (
 )
 # Answer types that only a document's own metadata answers.
 METADATA_TYPES = frozenset({"signer", "issuer", "issue_date", "doc_number", "author", "source", "published"})
-# What to say before the evidence, per answer type (the evidence itself is quoted).
-LEAD_INS: dict[str, str] = {
-    "summary": "Nội dung chính của {doc}:",
-    "tasks_of": "Nhiệm vụ của {actor} theo {doc}:",
-}
 ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
 # "do ai ban hành và vào ngày nào": a time asked about a document's issuing is its issue date,
 # unless the question also speaks of a duty's deadline.
