@@ -19,6 +19,7 @@ from qa_service.condense import condense
 from qa_service.question import QuestionInfo, analyze_question
 from qa_service.schemas import ChatRequest, ChatResponse, HistoryMessage
 from vectorstore.analyzer import fold
+from vectorstore.registry import DocumentRecord
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
 
@@ -64,12 +65,17 @@ class QAChain:
         state.chunks = self.retriever.invoke(query, config=config, k=k, boost_doc_ids=state.named)
         return state
 
-    def answer_step(self, state: ChainState) -> ChainState:
-        assert state.info is not None
-        ids = [c.metadata["chunk_id"] for c in state.chunks]
-        facts = self.store.registry.facts(chunk_ids=ids)
+    def evidence(self, state: ChainState) -> tuple[list[dict[str, Any]], dict[str, DocumentRecord]]:
+        """The facts of the retrieved chunks and the records of their documents (and of the
+        documents the question names): what the answerer reads, in serving and in fitting alike."""
+        facts = self.store.registry.facts(chunk_ids=[c.metadata["chunk_id"] for c in state.chunks])
         docs = {d: rec for d in [c.metadata["doc_id"] for c in state.chunks] + state.named
                 if (rec := self.store.registry.get_document(d)) is not None}
+        return facts, docs
+
+    def answer_step(self, state: ChainState) -> ChainState:
+        assert state.info is not None
+        facts, docs = self.evidence(state)
         state.answer = self.answerer.answer(state.info, state.chunks, facts, docs, chunk_at=self.chunk_at)
         return state
 

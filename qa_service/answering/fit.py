@@ -66,13 +66,11 @@ def evidence_span(rec: DocumentRecord, evidence: str) -> tuple[int, int] | None:
 
 
 def question_state(service: QAService, case: TestCase) -> tuple[Any, list[Any], list[dict[str, Any]], dict[str, Any]]:
+    """Condense and retrieve as serving does; the evidence comes from the chain's own method."""
     chain = service.chain
     history = [HistoryMessage(role=t.role, content=t.content) for t in case.history]
     state = chain.retrieve_step(chain.condense_step(service.prepare(ChatRequest(message=case.question, history=history))))
-    ids = [c.metadata["chunk_id"] for c in state.chunks]
-    facts = service.store.registry.facts(chunk_ids=ids)
-    docs = {d: rec for d in {c.metadata["doc_id"] for c in state.chunks}
-            if (rec := service.store.registry.get_document(d)) is not None}
+    facts, docs = chain.evidence(state)
     return state, state.chunks, facts, docs
 
 
