@@ -64,20 +64,25 @@ class Candidate:
         return str(self.chunk.metadata["doc_id"])
 
 
-def section_path(rec: DocumentRecord | None, offset: int) -> str:
-    """Headings of the (non-bullet) sections holding `offset`, outermost first."""
-    sections = rec.metadata.get("sections") or [] if rec is not None else []
-    starts = [s["start"] for s in sections]
-    path: list[str] = []
-    level = 1 << 30
-    for i in range(bisect.bisect_right(starts, offset) - 1, -1, -1):
-        s = sections[i]
-        if s["start"] <= offset < s["end"] and s["level"] < level:
-            path.append(s["heading"])
-            level = s["level"]
-            if level == 0:
-                break
-    return " › ".join(reversed(path))
+class SectionPaths:
+    """Heading paths of one document's offsets; the section starts are listed once, not per sentence."""
+
+    def __init__(self, rec: DocumentRecord | None) -> None:
+        self.sections: list[dict[str, Any]] = (rec.metadata.get("sections") or []) if rec is not None else []
+        self.starts = [s["start"] for s in self.sections]
+
+    def at(self, offset: int) -> str:
+        """Headings of the (non-bullet) sections holding `offset`, outermost first."""
+        path: list[str] = []
+        level = 1 << 30
+        for i in range(bisect.bisect_right(self.starts, offset) - 1, -1, -1):
+            s = self.sections[i]
+            if s["start"] <= offset < s["end"] and s["level"] < level:
+                path.append(s["heading"])
+                level = s["level"]
+                if level == 0:
+                    break
+        return " › ".join(reversed(path))
 
 
 def focus_documents(analysis: Analysis, docs: dict[str, DocumentRecord]) -> list[str]:
@@ -106,6 +111,7 @@ def collect(
             evidence += library.doc_chunks(doc_id)
             all_facts += library.doc_facts(doc_id)
     seen: set[tuple[str, int]] = set()
+    paths: dict[str, SectionPaths] = {}
     out: list[Candidate] = []
     for rank, chunk in enumerate(evidence):
         base = int(chunk.metadata["start"])
@@ -120,7 +126,9 @@ def collect(
             cand = Candidate(chunk, text, base + span.start, base + span.end, min(rank, len(chunks)),
                              float(chunk.metadata.get("score", 0.0)) if rank < len(chunks) else 0.0,
                              focus_doc=doc_id in focus)
-            cand.path = section_path(docs.get(doc_id), cand.start)
+            if doc_id not in paths:
+                paths[doc_id] = SectionPaths(docs.get(doc_id))
+            cand.path = paths[doc_id].at(cand.start)
             cand.tokens = sentence_tokens(text)
             cand.context = cand.tokens | sentence_tokens(cand.path) | title
             out.append(cand)
