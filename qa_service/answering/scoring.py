@@ -108,7 +108,7 @@ def score(analysis: Analysis, cands: list[Candidate], weights: Weights | None = 
     """Scores every candidate (probability that it answers) and sorts best first."""
     w = weights or load_weights()
     for cand in cands:
-        f = features(analysis, cand) if "typed" not in cand.features else cand.features
+        f = features(analysis, cand)
         cand.score = sigmoid(w.candidate_bias + sum(w.candidate.get(k, 0.0) * f.get(k, 0.0) for k in CANDIDATE_FEATURES))
     return sorted(cands, key=lambda c: -c.score)
 
