@@ -98,7 +98,8 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     skip = [b for b in (layout.recipients_block,) if b]
     sections = parse_sections(text, *body, attachments=[(a.start, a.title) for a in layout.attachments], skip=skip)
     index = SectionIndex(sections)
-    pieces = split_text(text, boundaries=index.top_level_starts())
+    spans = sentence_spans(text)  # split once: chunks, first-build facts and tasks all read them
+    pieces = split_text(text, boundaries=index.top_level_starts(), spans=spans)
     # What every chunk is read with: the document's title, number, issuer and date, so "Kế hoạch
     # 0129/KH-UBND" or "của UBND tỉnh Đắk Lắk" finds every part of that document.
     header = " · ".join(x for x in (meta.title, meta.number and f"số {meta.number}", meta.issuer, meta.published) if x)
@@ -123,7 +124,6 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
                 tokens=analyze(f"{chunk_header}\n{piece.text}"),
             )
         )
-    spans = sentence_spans(text)
     reference = date.fromisoformat(meta.published) if meta.published else None
     found = [f.as_dict() for f in extract_facts(text, spans)]
     found += [t.as_fact() for t in extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip)]

@@ -85,11 +85,13 @@ def split_text(
     max_chars: int = 900,
     overlap_chars: int = 150,
     boundaries: Sequence[int] = (),
+    spans: Sequence[Span] | None = None,
 ) -> list[Chunk]:
     """Chunks of whole sentences; no chunk crosses an offset in `boundaries` (the starts of a
-    document's top-level sections), so a chunk speaks of one part of the document."""
+    document's top-level sections), so a chunk speaks of one part of the document. `spans` are the
+    text's sentences when the caller has them already."""
     pieces: list[Span] = []
-    for span in sentence_spans(text):
+    for span in sentence_spans(text) if spans is None else spans:
         pieces.extend(_cut_long(text, span, max_chars) if span.end - span.start > max_chars else [span])
     walls = sorted(set(boundaries))
 
