@@ -297,7 +297,11 @@ def parse_layout(text: str) -> OfficialLayout:
     out.motto_block = ls.span(*motto) if motto else None
     marks = [m for m in (motto and motto[1], num_line, rows[-1] if out.issuer else None) if m is not None]
     after = max(marks) + 1 if marks else 0
-    dated = next((m for i in range(after, limit) if (m := _place_date(head, ls.starts[i]))), None)
+    # The place and date follow the number's line, or share it ("Số: 624/KH-UBND Hà Tĩnh, ngày …",
+    # a letterhead table flattened into one line by a portal or a Word copy).
+    starts = ([len(head) - len(head[num.end():].lstrip(" \t"))] if num and num["number"] else [])
+    starts += [ls.starts[i] for i in range(after, limit)]
+    dated = next((m for pos in starts if (m := _place_date(head, pos))), None)
     if dated:
         iso = foot.iso_date(dated)
         out.place = " ".join(dated["place"].split())

@@ -28,7 +28,7 @@ from vectorstore.store import IndexStore, PreparedDocument
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "11"  # 5: official layout, unwrapping, sections, tasks
+PIPELINE_VERSION = "12"  # 5: official layout, unwrapping, sections, tasks
 
 
 @dataclass

@@ -232,3 +232,15 @@ def test_news_page_is_not_official_and_has_no_signer() -> None:
 def test_no_layout_no_crash(text: str) -> None:
     got = parse_layout(text)
     assert got.signer is None and got.recipients == [] and got.attachments == []
+
+
+def test_number_and_date_on_one_line() -> None:
+    """A letterhead table flattened into one line (portal or Word copy) still gives both."""
+    text = ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH\n-------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Độc lập - Tự do - Hạnh phúc\n---------------\nSố: 624/KH-UBND Hà Tĩnh, ngày 19 tháng 11 năm 2025\n\n"
+            "KẾ HOẠCH\n\nTHỰC HIỆN CHUYỂN ĐỔI SỐ\n\nNội dung kế hoạch.\n")
+    layout = parse_layout(text)
+    assert layout.number is not None and layout.number.value == "624/KH-UBND"
+    assert layout.published is not None and layout.published.value == "2025-11-19"
+    assert text[layout.published.start : layout.published.end] == "ngày 19 tháng 11 năm 2025"
+    assert layout.place == "Hà Tĩnh"
