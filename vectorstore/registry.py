@@ -189,6 +189,11 @@ class Registry:
             rows = conn.execute("SELECT data FROM facts")
         return [json.loads(r[0]) for r in rows]
 
+    def iter_facts(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every fact with its document id, in document then insertion order."""
+        for doc_id, data in self._conn().execute("SELECT doc_id, data FROM facts ORDER BY doc_id, rowid"):
+            yield doc_id, json.loads(data)
+
     def commit_document(
         self, doc: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]]
     ) -> None:

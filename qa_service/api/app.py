@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa_service.api.errors import error_response, install_error_handlers
-from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat
+from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat, tasks
 from qa_service.api.security import RateLimiter, RateLimitMiddleware
 from qa_service.logging_setup import setup_logging
 from qa_service.service import QAService, build_service
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
     app.include_router(conversations.router)
     app.include_router(documents.router)
     app.include_router(feedback.router)
+    app.include_router(tasks.router)
     mount_web(app, connect_src=origins)
     Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(app, include_in_schema=False)
     return app

@@ -1,0 +1,142 @@
+"""Typed task records: the "task" facts ingestion stores, joined with their document.
+
+A task fact is written by `ingestion.assignments` (actors with roles, action, deadline, offsets in
+the stored text); the register serves it with the document's kind, number and date, a stable id,
+the cited passage, and a status that depends on the day it is asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from vectorstore.registry import DocumentRecord
+
+# How far ahead "due soon" looks (the issue's "next 30 days").
+DUE_SOON_DAYS = 30
+SNIPPET_CHARS = 600
+STATUSES = ("overdue", "due_soon", "upcoming", "no_deadline")
+# One step of each recurrence ingestion writes (`ingestion.deadlines.Deadline.recurrence`).
+RECURRENCE_STEP = {
+    "daily": relativedelta(days=1),
+    "weekly": relativedelta(weeks=1),
+    "monthly": relativedelta(months=1),
+    "quarterly": relativedelta(months=3),
+    "semiannual": relativedelta(months=6),
+    "annual": relativedelta(years=1),
+}
+
+
+@dataclass(frozen=True)
+class TaskActor:
+    name: str
+    role: str  # lead | support | assignee
+    key: str  # `ingestion.actors.canonical_key`: one per body, whatever the spelling
+
+
+@dataclass(frozen=True)
+class TaskDeadline:
+    date: str | None  # YYYY-MM-DD
+    text: str
+    recurrence: str | None
+
+    def due(self) -> date | None:
+        return date.fromisoformat(self.date) if self.date else None
+
+
+@dataclass
+class TaskRecord:
+    task_id: str
+    doc_id: str
+    source: str
+    title: str
+    doc_kind: str | None
+    number: str | None
+    published: str | None
+    actors: list[TaskActor]
+    action: str
+    deadline: TaskDeadline | None
+    report_to: str | None
+    section: str
+    start: int
+    end: int
+    snippet: str
+    chunk_id: str
+    search_tokens: frozenset[str] = field(default_factory=frozenset, repr=False)
+
+    def next_due(self, as_of: date) -> date | None:
+        """The deadline; for a recurring task, its first occurrence on or after `as_of`."""
+        if self.deadline is None or (due := self.deadline.due()) is None:
+            return None
+        step = RECURRENCE_STEP.get(self.deadline.recurrence or "")
+        if step is None or due >= as_of:
+            return due
+        # Jump close in one go (a daily task from years ago must not loop thousands of times).
+        months = (as_of.year - due.year) * 12 + as_of.month - due.month
+        if step.days or step.weeks:
+            first = due + timedelta(days=((as_of - due).days // step.days) * step.days)
+        else:
+            period = step.months + 12 * step.years
+            first = due + relativedelta(months=max(0, months // period - 1) * period)
+        while first < as_of:
+            first += step
+        return first
+
+    def status(self, as_of: date) -> str:
+        due = self.next_due(as_of)
+        if due is None:
+            return "no_deadline"
+        if due < as_of:
+            return "overdue"
+        return "due_soon" if due <= as_of + timedelta(days=DUE_SOON_DAYS) else "upcoming"
+
+    def as_json(self, as_of: date) -> dict[str, Any]:
+        """The public shape (DESIGN.md, task register)."""
+        due = self.next_due(as_of)
+        return {
+            "task_id": self.task_id, "doc_id": self.doc_id, "source": self.source, "title": self.title,
+            "doc_kind": self.doc_kind, "number": self.number, "published": self.published,
+            "actors": [{"name": a.name, "role": a.role} for a in self.actors],
+            "action": self.action,
+            "deadline": None if self.deadline is None else {
+                "date": self.deadline.date, "text": self.deadline.text, "recurrence": self.deadline.recurrence,
+                "next_due": due.isoformat() if due else None,
+            },
+            "status": self.status(as_of), "report_to": self.report_to, "section": self.section,
+            "start": self.start, "end": self.end, "snippet": self.snippet, "chunk_id": self.chunk_id,
+        }
+
+
+def task_id(doc_id: str, start: int, end: int) -> str:
+    """Stable while the document's text is: re-ingesting the same file keeps every id."""
+    return "t-" + hashlib.sha1(f"{doc_id}:{start}:{end}".encode()).hexdigest()[:16]
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    passage = " ".join(text[start:end].split())
+    return passage if len(passage) <= SNIPPET_CHARS else passage[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+def from_fact(fact: dict[str, Any], doc: DocumentRecord) -> TaskRecord:
+    """A stored task fact as a record; `fact` must have kind "task"."""
+    meta = doc.metadata
+    raw_deadline = fact.get("deadline") or None
+    deadline = None
+    if raw_deadline:
+        deadline = TaskDeadline(
+            date=raw_deadline.get("date"), text=raw_deadline.get("text") or "",
+            recurrence=raw_deadline.get("recurrence"),
+        )
+    start, end = int(fact["start"]), int(fact["end"])
+    return TaskRecord(
+        task_id=task_id(doc.doc_id, start, end), doc_id=doc.doc_id, source=doc.source, title=doc.title,
+        doc_kind=meta.get("doc_kind"), number=meta.get("number"), published=doc.published,
+        actors=[TaskActor(a["name"], a.get("role") or "assignee", a.get("key") or "") for a in fact.get("actors", [])],
+        action=fact.get("action") or "", deadline=deadline, report_to=fact.get("report_to"),
+        section=fact.get("section") or "", start=start, end=end, snippet=_snippet(doc.text, start, end),
+        chunk_id=fact.get("chunk_id") or "",
+    )
