@@ -75,16 +75,16 @@ class TaskRecord:
         step = RECURRENCE_STEP.get(self.deadline.recurrence or "")
         if step is None or due >= as_of:
             return due
-        # Jump close in one go (a daily task from years ago must not loop thousands of times).
-        months = (as_of.year - due.year) * 12 + as_of.month - due.month
+        # Jump close in one go (a daily task from years ago must not loop thousands of times), and count
+        # occurrences from the first one: adding a month to 28/02 would lose the "31st of every month".
         if step.days or step.weeks:
-            first = due + timedelta(days=((as_of - due).days // step.days) * step.days)
-        else:
-            period = step.months + 12 * step.years
-            first = due + relativedelta(months=max(0, months // period - 1) * period)
-        while first < as_of:
-            first += step
-        return first
+            days = step.days + 7 * step.weeks
+            return due + timedelta(days=-(-(as_of - due).days // days) * days)
+        period = step.months + 12 * step.years
+        n = max(0, ((as_of.year - due.year) * 12 + as_of.month - due.month) // period - 1)
+        while (occurrence := due + relativedelta(months=n * period)) < as_of:
+            n += 1
+        return occurrence
 
     def status(self, as_of: date) -> str:
         due = self.next_due(as_of)

@@ -91,7 +91,7 @@ def _in_range(task: TaskRecord, lo: date | None, hi: date | None) -> bool:
     if task.deadline is None or task.deadline.due() is None:
         return False
     due = task.next_due(lo) if lo else task.deadline.due()
-    return due is not None and (hi is None or due <= hi)
+    return due is not None and (lo is None or due >= lo) and (hi is None or due <= hi)
 
 
 class TaskRegister:
