@@ -7,6 +7,7 @@ the cited passage, and a status that depends on the day it is asked.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -44,8 +45,8 @@ class TaskDeadline:
     text: str
     recurrence: str | None
 
-    def due(self) -> date | None:
-        return date.fromisoformat(self.date) if self.date else None
+    def due(self) -> dt.date | None:
+        return dt.date.fromisoformat(self.date) if self.date else None
 
 
 @dataclass
