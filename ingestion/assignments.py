@@ -25,7 +25,7 @@ from ingestion.sections import Section, SectionIndex
 from ingestion.split import Span
 from vectorstore.analyzer import fold
 
-__all__ = ["Task", "extract_tasks", "fold_aligned", "paragraph_tasks"]
+__all__ = ["Task", "extract_tasks", "fold_aligned", "paragraph_tasks", "pick_deadline", "report_recipient"]
 
 _REPORT_TO = [re.compile(p) for p in lex.REPORT_TO]
 _PAST = re.compile(r"^\s*(?:da|dang|vua)\b")
@@ -122,12 +122,12 @@ def _add(actors: list[dict[str, Any]], more: list[dict[str, Any]]) -> list[dict[
     return actors + [a for a in more if a["key"] not in keys and not keys.add(a["key"])]  # type: ignore[func-returns-value]
 
 
-def _pick_deadline(found: list[Deadline]) -> Deadline | None:
+def pick_deadline(found: list[Deadline]) -> Deadline | None:
     usable = [d for d in found if d.kind in _DEADLINE_PREFERENCE]
     return min(usable, key=lambda d: (_DEADLINE_PREFERENCE[d.kind], d.start)) if usable else None
 
 
-def _report_to(sentence: str, base: int) -> str | None:
+def report_recipient(sentence: str, base: int) -> str | None:
     folded = fold_aligned(sentence)
     for pattern in _REPORT_TO:
         for m in pattern.finditer(folded):
@@ -175,7 +175,7 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, pr
     item = block is not None and bool(_MARKER.match(body))  # a plan item named by its fields, not a stray line
     if not (_VERBS.search(folded[action_from:]) or deadlines or item):
         return None
-    chosen = _pick_deadline(deadlines)
+    chosen = pick_deadline(deadlines)
     return Task(
         actors=actors,
         action=action,
@@ -187,7 +187,7 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, pr
             "text": chosen.text, "date": chosen.date, "recurrence": chosen.recurrence,
             "start": chosen.start, "end": chosen.end,
         },
-        report_to=_report_to(body, start),
+        report_to=report_recipient(body, start),
         inherited=inherited,
     )
 

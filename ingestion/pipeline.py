@@ -20,6 +20,8 @@ from ingestion.load import MAX_FILE_BYTES, SUPPORTED, LoadedFile, load_bytes
 from ingestion.metadata import extract_metadata
 from ingestion.sections import SectionIndex, parse_sections
 from ingestion.split import sentence_spans, split_text
+from ingestion.table_tasks import table_breaks, table_tasks
+from ingestion.task_tables import find_task_tables
 from ingestion.unwrap import unwrap
 from vectorstore.analyzer import analyze, fold
 from vectorstore.errors import InvalidDocumentError, QAError
@@ -28,7 +30,7 @@ from vectorstore.store import IndexStore, PreparedDocument
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "12"  # 5: official layout, unwrapping, sections, tasks
+PIPELINE_VERSION = "13"  # 5: official layout, unwrapping, sections, tasks
 
 
 @dataclass
@@ -91,7 +93,8 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     if len(text.strip()) < 2:
         raise InvalidDocumentError("no article text left after cleaning")
     layout = parse_layout(text)  # on the printed lines: the letterhead and headings are lines
-    text = unwrap(text)  # same length: every offset below is an offset in the stored text
+    tables = find_task_tables(text)  # one cell a printed line: read before unwrapping joins them
+    text = unwrap(text, table_breaks(text, tables))  # same length: every offset below is an offset in the stored text
     meta = extract_metadata(text, source, loaded.meta, layout)
     doc_id = doc_id or make_doc_id(loaded.path)
     body = (layout.body_start, len(text))
@@ -126,7 +129,10 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
         )
     reference = date.fromisoformat(meta.published) if meta.published else None
     found = [f.as_dict() for f in extract_facts(text, spans)]
-    found += [t.as_fact() for t in extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip)]
+    in_tables = [(t.start, t.end) for t in tables]  # their rows are read as rows, not as prose
+    tasks = extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip + in_tables)
+    tasks += table_tasks(text, tables, index, reference)
+    found += [t.as_fact() for t in sorted(tasks, key=lambda t: t.start)]
     facts = []
     for fact in found:
         owner = next((c for c in chunks if c.start <= fact["start"] < c.end), None)

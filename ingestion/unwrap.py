@@ -14,6 +14,7 @@ wrapped lines (lines that continue in lower case) often enough.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ingestion.lexicon.structure import ABBREVIATIONS_BEFORE_BREAK, HARD_NEXT_LINE, MIN_WRAP_SHARE
 
@@ -80,8 +81,11 @@ def _sure_wrap(prev: str, nxt: str) -> bool:
             and not _HARD_NEXT.match(n) and "|" not in p + n)
 
 
-def unwrap(text: str) -> str:
-    """`text` with wrapping line breaks replaced by spaces; same length, same offsets."""
+def unwrap(text: str, decided: Mapping[int, bool] | None = None) -> str:
+    """`text` with wrapping line breaks replaced by spaces; same length, same offsets.
+
+    `decided` settles some breaks beforehand (offset of the "\\n" → keep it?): a task table's reader
+    knows which breaks separate cells, which the rules below cannot tell from a wrap."""
     lines = text.split("\n")
     # A document that shows wrapping gets every rule; any other still has its sure wraps joined
     # (a line that stops mid-sentence and a next line that goes on in lower case).
@@ -90,7 +94,10 @@ def unwrap(text: str) -> str:
     pos = 0
     for prev, nxt in zip(lines, lines[1:], strict=False):
         pos += len(prev)  # index of the "\n" after `prev`
-        if prev.strip() and nxt.strip() and soft(prev, nxt):
+        keep = decided.get(pos) if decided else None
+        if keep is None:
+            keep = not (prev.strip() and nxt.strip() and soft(prev, nxt))
+        if not keep:
             out[pos] = " "
         pos += 1
     return "".join(out)

@@ -52,7 +52,8 @@ _ONCE = r"(?:\s*/\s*(?:1\s+)?lan|\s*\(\s*(?:mot|1)\s+lan\s*\)|\s+(?:mot|1)\s+lan
 
 # A quarter, a month, the first/last N months of a year, a year. Years are optional here; a period
 # without a year is only kept after a qualifier ("trong tháng 12"), see PERIOD_QUALIFIERS.
-_QUARTER = r"quy\s+(?:iv|iii|ii|i|[1-4])(?![a-z\d])(?:\s*(?:/|nam)\s*\d{4}(?!\d))?"
+# "Quí IV-2025" (old spelling, dash) is how task tables often write it.
+_QUARTER = r"qu[yi]\s+(?:iv|iii|ii|i|[1-4])(?![a-z\d])(?:\s*(?:/|-|nam)\s*\d{4}(?!\d))?"
 _MONTH = r"thang\s+\d{1,2}(?:\s*(?:/|nam)\s*\d{4}(?!\d))?"
 _HALF = r"(?:\d{1,2}|sau)\s+thang\s+(?:dau|cuoi)\s+nam(?:\s+\d{4}(?!\d))?"
 _YEAR = r"nam\s+\d{4}(?!\d)"
@@ -182,7 +183,7 @@ DATE_PARSERS: tuple[str, ...] = (
 )
 # Read a captured period (full match, spaces collapsed): which kind of period and its numbers.
 PERIOD_PARSERS: tuple[tuple[str, str], ...] = (
-    ("quarter", r"quy (?P<q>iv|iii|ii|i|[1-4]) ?(?:(?:/|nam) ?(?P<y>\d{4}))?"),
+    ("quarter", r"qu[yi] (?P<q>iv|iii|ii|i|[1-4]) ?(?:(?:/|-|nam) ?(?P<y>\d{4}))?"),
     ("half", r"(?P<n>\d{1,2}|sau) thang (?P<side>dau|cuoi) nam(?: (?P<y>\d{4}))?"),
     ("month", r"thang (?P<m>\d{1,2}) ?(?:(?:/|nam) ?(?P<y>\d{4}))?"),
     ("year", r"nam (?P<y>\d{4})"),
