@@ -18,6 +18,7 @@ from qa_service.answering.result import Answer
 from qa_service.condense import condense
 from qa_service.question import QuestionInfo, analyze_question
 from qa_service.schemas import ChatRequest, ChatResponse, HistoryMessage
+from qa_service.tasks.register import TaskRegister
 from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
 from vectorstore.retriever import HybridRetriever
@@ -48,6 +49,7 @@ class QAChain:
         self.retriever = retriever
         self.answerer = answerer
         self.top_k = top_k
+        self.tasks = TaskRegister(store.registry)  # the register API and register questions share one cache
         # Follow-ups → standalone question; the LLM chain swaps in a model-backed condenser.
         self.condenser: Callable[[str, list[HistoryMessage]], str] = condense
         self._numbers: tuple[int, dict[str, list[str]]] = (-1, {})
@@ -134,5 +136,5 @@ def to_response(state: ChainState) -> ChatResponse:
 
 def make_extractive_chain(store: IndexStore, retriever: HybridRetriever, top_k: int = 5) -> QAChain:
     chain = QAChain(store, retriever, ExtractiveAnswerer(), top_k=top_k)
-    chain.answerer = ExtractiveAnswerer(library=chain)
+    chain.answerer = ExtractiveAnswerer(library=chain, register=chain.tasks)
     return chain

@@ -26,7 +26,7 @@ class CitationBuilder:
     def reset(self) -> None:
         self.citations, self._keys = [], {}
 
-    def cite(self, chunk: Document, start: int | None = None, end: int | None = None) -> int:
+    def cite(self, chunk: Document, start: int | None = None, end: int | None = None, section: str | None = None) -> int:
         s = int(chunk.metadata["start"]) if start is None else start
         e = int(chunk.metadata["end"]) if end is None else end
         key = (chunk.metadata["chunk_id"], s, e)
@@ -34,6 +34,9 @@ class CitationBuilder:
             index = len(self.citations) + 1
             self.citations.append(Citation.from_chunk(index, chunk, start=s, end=e))
             self._keys[key] = index
+        cited = self.citations[self._keys[key] - 1]
+        if section and not cited.section:  # where the span sits: a duty's doer is often its heading
+            cited.section = section
         return self._keys[key]
 
     def finalize(self, text: str) -> str:
@@ -60,9 +63,9 @@ class CitationBuilder:
         chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
         return int(chunk.metadata["end"]) if chunk is not None else None
 
-    def cite_span(self, rec: DocumentRecord, start: int, end: int) -> int:
+    def cite_span(self, rec: DocumentRecord, start: int, end: int, section: str | None = None) -> int:
         """Cite a span of a document that may lie outside the retrieved chunks."""
         chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
         if chunk is None:
             raise LookupError(f"no chunk of {rec.doc_id} covers offset {start}")
-        return self.cite(chunk, start, end)
+        return self.cite(chunk, start, end, section)

@@ -59,6 +59,7 @@ class Citation(BaseModel):
     start: int
     end: int
     score: float
+    section: str | None = None  # the heading path the cited span sits under ("II. … > 1. Sở Công Thương")
 
     @classmethod
     def from_chunk(

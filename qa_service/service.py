@@ -10,7 +10,6 @@ from qa_service.chain import ChainState, QAChain, make_extractive_chain
 from qa_service.conversations import ConversationStore
 from qa_service.schemas import ChatRequest, ChatResponse
 from qa_service.settings import Settings
-from qa_service.tasks.register import TaskRegister
 from vectorstore.embeddings import make_embeddings
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
@@ -25,7 +24,7 @@ class QAService:
         self.chain = chain
         self.retriever = chain.retriever
         self.conversations = conversations
-        self.tasks = TaskRegister(store.registry)
+        self.tasks = chain.tasks
         self.runnable = chain.as_runnable()
         self.ready = threading.Event()
 

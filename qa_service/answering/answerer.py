@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from langchain_core.documents import Document
@@ -19,10 +20,12 @@ from qa_service.answering.candidates import Candidate, Library, collect
 from qa_service.answering.compose import Composer
 from qa_service.answering.lexicon import ABSTAIN_TEXT, METADATA_TYPES
 from qa_service.answering.news import NewsAnswerer
+from qa_service.answering.register import answer_from_register, read_register_question
 from qa_service.answering.result import Answer
 from qa_service.answering.scoring import Weights, abstain_features, answerable_probability, load_weights, score
 from qa_service.citations import CitationBuilder
 from qa_service.question import QuestionInfo
+from qa_service.tasks.register import TaskRegister, office_today
 from vectorstore.analyzer import DATE_RE, fold
 from vectorstore.registry import DocumentRecord
 
@@ -165,9 +168,14 @@ def _abstain(cites: CitationBuilder, chunks: list[Document], reason: str, debug:
 class ExtractiveAnswerer:
     """Routes each question: official documents to the typed pipeline, news pages to the older rules."""
 
-    def __init__(self, library: Library | None = None, weights: Weights | None = None) -> None:
+    def __init__(
+        self, library: Library | None = None, weights: Weights | None = None, register: TaskRegister | None = None,
+        today: Callable[[], date] = office_today,
+    ) -> None:
         self.official = OfficialAnswerer(library, weights)
         self.news = NewsAnswerer()
+        self.register = register
+        self.today = today
 
     def answer(
         self,
@@ -178,6 +186,11 @@ class ExtractiveAnswerer:
         chunk_at: Callable[[str, int], Document | None] | None = None,
     ) -> Answer:
         cites = CitationBuilder(chunk_at)
+        ask = read_register_question(analyze(info), self.today()) if self.register is not None else None
+        if ask is not None and self.register is not None:  # a list across documents, not one passage
+            listed = answer_from_register(ask, self.register, cites, self.today())
+            if listed is not None:
+                return listed
         if not chunks:
             return _abstain(cites, chunks, "no evidence retrieved", {})
         if reads_as_document(docs.get(str(chunks[0].metadata["doc_id"]))):

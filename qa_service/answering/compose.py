@@ -57,7 +57,7 @@ class Composer:
         self.docs = docs
 
     # --- quoting ------------------------------------------------------------------------------------
-    def quote(self, cand: Candidate, around: tuple[int, int] | None = None) -> str:
+    def quote(self, cand: Candidate, around: tuple[int, int] | None = None, section: str | None = None) -> str:
         """The candidate sentence (or its best clauses, kept around `around`) with its citation."""
         start, end = cand.start, cand.end
         if end - start > QUOTE_CHARS:
@@ -67,7 +67,7 @@ class Composer:
             if around and not (start <= around[0] and around[1] <= end):
                 start, end = max(cand.start, around[0] - QUOTE_CHARS // 2), min(cand.end, around[1] + QUOTE_CHARS // 2)
                 start, end = _word_bounds(cand, start, end)
-        n = self.cites.cite(cand.chunk, start, end)
+        n = self.cites.cite(cand.chunk, start, end, section)
         quoted = f"{cap(tidy(cand.text[start - cand.start : end - cand.start]))} [{n}]"
         if end == cand.end and (_OPENS_LIST.search(cand.text) or _HEADING_LINE.match(cand.text)):
             quoted += self._list_after(cand)
@@ -145,11 +145,10 @@ class Composer:
         if supports:
             parts.append(f"phối hợp: {_names(supports)}")
         head = "; ".join(parts)
-        rec = self.docs.get(cand.doc_id)
-        heading_cite = ""
-        if task.get("inherited") and leads and rec is not None:
-            heading_cite = self._span_cite(rec, (leads[0]["start"], leads[0]["end"]))
-        line = f"{cap(head)}{heading_cite}: {self.quote(cand)}." if head else self.quote(cand)
+        # A doer named by the heading above the sentence is cited through the sentence's section path
+        # (one claim, one citation), not by a second citation of the bare heading.
+        section = task.get("section") or None
+        line = f"{cap(head)}: {self.quote(cand, section=section)}." if head else self.quote(cand, section=section)
         return self._task_deadline(cand, line) if self.analysis.asks("deadline") else line
 
     def deadline(self, cand: Candidate) -> str:

@@ -76,3 +76,34 @@ ASKING_QUANTITY = r"\b(?:bao nhieu|may)\s+((?:[a-z%]+)(?:\s+[a-z]+)?)"
 SUBSTANCE_HEADINGS = r"\b(nhiem vu|giai phap|noi dung|to chuc thuc hien|bien phap|phan cong|lo trinh|trach nhiem)\b"
 # The part that says what a plan is for: a summary starts with its first point.
 AIMS_HEADINGS = r"\b(muc tieu|muc dich)\b"
+
+# --- Questions about the task register (across all documents, not one passage) -------------------------------
+# A register question asks for a list of tasks by status or by when they fall due; it is answered from the
+# register (`qa_service.tasks`) when it names no document of its own.
+REGISTER_STATUS: dict[str, tuple[str, ...]] = {
+    "overdue": (r"\b(qua|tre|cham) han\b", r"\bda het han\b", r"\bchua hoan thanh dung han\b"),
+    "due_soon": (r"\bsap (den|toi|het) han\b", r"\bden han\b.{0,20}\b(sap toi|trong \d+ ngay toi|30 ngay toi)\b",
+                 r"\b(\d+|30) ngay (toi|sap toi)\b"),
+}
+# "những nhiệm vụ gì", "việc nào", "các việc phải hoàn thành": the question wants a list of tasks.
+REGISTER_LIST = (r"\b(nhung|cac) (nhiem vu|viec|cong viec)\b", r"\b(nhiem vu|viec|cong viec) (gi|nao)\b",
+                 r"\bphai (hoan thanh|lam|thuc hien)\b.{0,40}\b(gi|nao)\b")
+# "... phải hoàn thành trong tháng 12/2025", "đến hạn trong quý I/2026": a period the deadline falls in.
+REGISTER_DUE_WORDS = r"\b(hoan thanh|den han|het han|han chot|co han|phai xong|phai nop|bao cao)\b"
+# Relative periods ("tháng này", "tuần sau"): (folded pattern, unit, offset from the current one).
+REGISTER_RELATIVE_PERIODS: tuple[tuple[str, str, int], ...] = (
+    (r"\bthang (nay|hien tai)\b", "month", 0), (r"\bthang (toi|sau|ke tiep)\b", "month", 1),
+    (r"\bquy (nay|hien tai)\b", "quarter", 0), (r"\bquy (toi|sau)\b", "quarter", 1),
+    (r"\bnam (nay|hien tai)\b", "year", 0), (r"\bnam (toi|sau)\b", "year", 1),
+    (r"\btuan (nay|hien tai)\b", "week", 0), (r"\btuan (toi|sau)\b", "week", 1),
+)
+# The role a register question asks about ("việc nào Sở Nội vụ chủ trì", "... phối hợp").
+REGISTER_ROLES: tuple[tuple[str, str], ...] = ((r"\bchu tri\b", "lead"), (r"\bphoi hop\b", "support"))
+REGISTER_MAX_LISTED = 10
+# A question about one document ("Kế hoạch của UBND thành phố … giao cơ quan nào …") is not a register question
+# even without a number: the passage pipeline finds that document. Kinds that are also everyday verbs or
+# nouns in a question ("báo cáo", "thông báo", "hướng dẫn", "quy định", "lịch") do not count.
+REGISTER_NOT_A_DOCUMENT_KIND = frozenset({
+    "Thông báo", "Báo cáo", "Hướng dẫn", "Lịch", "Kết luận", "Chương trình", "Quy định", "Danh mục", "Phụ lục",
+    "Lệnh", "Tờ trình", "Giấy mời", "Biên bản", "Chiến lược", "Quy hoạch", "Quy chế",
+})
