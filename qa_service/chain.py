@@ -5,6 +5,7 @@ Being a Runnable gives callers LangChain's callbacks, tracing, batching and `ast
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from qa_service.condense import condense
 from qa_service.question import QuestionInfo, analyze_question
 from qa_service.schemas import ChatRequest, ChatResponse, HistoryMessage
 from qa_service.tasks.register import TaskRegister
-from vectorstore.analyzer import fold
+from vectorstore.analyzer import fold, has_diacritics
+from vectorstore.diacritics import DiacriticRestorer
 from vectorstore.registry import DocumentRecord
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
@@ -53,12 +55,25 @@ class QAChain:
         # Follow-ups → standalone question; the LLM chain swaps in a model-backed condenser.
         self.condenser: Callable[[str, list[HistoryMessage]], str] = condense
         self._numbers: tuple[int, dict[str, list[str]]] = (-1, {})
+        self._restorer: tuple[int, DiacriticRestorer] = (-1, DiacriticRestorer())
+        self._restorer_lock = threading.Lock()
 
     # --- steps ------------------------------------------------------------------------------------
     def condense_step(self, state: ChainState) -> ChainState:
         state.standalone = self.condenser(state.request.message, state.history)
+        if not has_diacritics(state.standalone):  # "co quan nao chu tri" → "cơ quan nào chủ trì"
+            state.standalone = self.restorer().restore(state.standalone)
         state.info = analyze_question(state.standalone)
         return state
+
+    def restorer(self) -> DiacriticRestorer:
+        """Built from the index's tokens on first use after each write (about a second per 3,000 chunks)."""
+        version = self.store.registry.version()
+        with self._restorer_lock:
+            if self._restorer[0] != version:
+                tokens = (t for _, t in self.store.registry.iter_tokens())
+                self._restorer = (version, DiacriticRestorer.from_tokens(tokens))
+            return self._restorer[1]
 
     def retrieve_step(self, state: ChainState, config: RunnableConfig | None = None) -> ChainState:
         k = state.request.top_k or self.top_k

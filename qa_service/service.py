@@ -77,6 +77,7 @@ def build_service(settings: Settings, store: IndexStore | None = None) -> QAServ
     chain = make_chain(settings, store, retriever)
     conversations = ConversationStore(settings.data_dir / "conversations.sqlite3", settings.conversation_max_turns)
     store.refresh()
+    chain.restorer()  # built now rather than on the first question typed without marks
     service = QAService(settings, store, chain, conversations)
     service.ready.set()
     return service
