@@ -21,6 +21,7 @@ from vectorstore.analyzer import fold
 _JOINER = re.compile(lex.CELL_JOINERS)
 _TIME_WORDS = re.compile(lex.TIME_WORDS)
 # What an empty cell costs: a row without its lead or action is unlikely, without supporters common.
+_MAX_CELL_LINES = 14  # longer cells are rare; the bound keeps a long row's cut cheap
 _EMPTY = {"lead": -3.0, "action": -6.0, "support": -0.6, "time": -1.2, "other": -0.6}
 
 
@@ -43,7 +44,7 @@ def starts_lower(s: str) -> bool:
     return first.islower()
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _coverage(cell: str) -> float:
     """Share of a cell's letters that belong to bodies find_actors recognises."""
     letters = sum(ch.isalpha() for ch in cell)
@@ -53,6 +54,7 @@ def _coverage(cell: str) -> float:
     return covered / letters
 
 
+@lru_cache(maxsize=8192)
 def _looks_time(cell: str) -> bool:
     folded = fold(cell).strip()
     if len(folded) > 160:
@@ -93,8 +95,12 @@ def _fit(kind: str, part: list[Line], wide: int) -> float:
     return score
 
 
-def split_cells(columns: list[str], lines: list[Line], wide: int = 10**6) -> tuple[float, list[Cell]]:
-    """The best cut of a row's lines into one run per column (a run may be empty)."""
+def split_cells(
+    columns: list[str], lines: list[Line], wide: int = 10**6, memo: dict[tuple[str, int, int], float] | None = None
+) -> tuple[float, list[Cell]]:
+    """The best cut of a row's lines into one run per column (a run may be empty); `memo` keeps the
+    fits of runs between calls on the same lines."""
+    memo = {} if memo is None else memo
     n, m = len(lines), len(columns)
     neg = float("-inf")
     best = [[neg] * (n + 1) for _ in range(m + 1)]
@@ -102,10 +108,13 @@ def split_cells(columns: list[str], lines: list[Line], wide: int = 10**6) -> tup
     best[0][0] = 0.0
     for c in range(1, m + 1):
         for k in range(n + 1):
-            for j in range(k + 1):
+            for j in range(max(0, k - _MAX_CELL_LINES), k + 1):
                 if best[c - 1][j] == neg:
                     continue
-                s = best[c - 1][j] + _fit(columns[c - 1], lines[j:k], wide)
+                key = (columns[c - 1], j, k)
+                if key not in memo:
+                    memo[key] = _fit(columns[c - 1], lines[j:k], wide)
+                s = best[c - 1][j] + memo[key]
                 if s > best[c][k]:
                     best[c][k], back[c][k] = s, j
     cells: list[Cell] = []
@@ -124,7 +133,8 @@ def best_cells(columns: list[str], content: list[Line], wide: int) -> list[Cell]
       tỉnh …"): the columns from the lead on, once more, after the first copy's time;
     - one body with several sub-tasks (lead and support first, then action / result / time again and
       again): the columns after the bodies, repeated."""
-    score, cells = split_cells(columns, content, wide)
+    memo: dict[tuple[str, int, int], float] = {}
+    score, cells = split_cells(columns, content, wide, memo)
     if len(content) <= len(columns):
         return cells
     tries: list[tuple[list[str], float]] = []
@@ -133,9 +143,9 @@ def best_cells(columns: list[str], content: list[Line], wide: int) -> list[Cell]
     actors = [n for n, k in enumerate(columns) if k in ("lead", "support")]
     if actors and "action" in columns and columns.index("action") > actors[-1]:
         tail = columns[actors[-1] + 1 :]
-        tries += [(columns + tail * r, 1.0 + 0.5 * r) for r in range(1, 8) if len(columns) + len(tail) * r <= len(content)]
+        tries += [(columns + tail * r, 1.0 + 0.5 * r) for r in range(1, 6) if len(columns) + len(tail) * r <= len(content)]
     for extended, margin in tries:
-        score2, cells2 = split_cells(extended, content, wide)
+        score2, cells2 = split_cells(extended, content, wide, memo)
         kinds = [c.kind for c in cells2]
         leads = [n for n, k in enumerate(kinds) if k == "lead"]
         # a second lead counts only after the first copy's time

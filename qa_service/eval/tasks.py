@@ -38,7 +38,7 @@ BULK_CORPUS = CORPUS.with_name("corpus-bulk")
 TUNING: dict[str, tuple[str, ...]] = {
     "official_tasks.jsonl": ("chithi-010", "chithi-06", "congdien-226", "kehoach-0129", "kehoach-141",
                              "kehoach-7360", "nghidinh-302", "quyetdinh-2623"),
-    "bulk_task_tables.jsonl": ("vanban-PLACEHOLDER",),
+    "bulk_task_tables.jsonl": ("vanban-8718801c", "vanban-2edf5927"),
 }
 
 
