@@ -1,0 +1,22 @@
+"""The task register against the hand-built gold: dated gold tasks listed by `GET /v1/tasks`'s own filters
+(document, actor in any spelling, exactly the gold date). The issue's bar is 0.90; gates sit at or just
+under the measured values (README) and are only raised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa_service.eval.register import score
+from qa_service.eval.tasks import CORPUS, GOLD
+
+MIN_RECALL = 0.93
+
+
+@pytest.mark.skipif(not (CORPUS.is_dir() and Path(GOLD).is_file()), reason="../shared/corpus-official is not here")
+def test_dated_gold_tasks_are_listed_with_their_date_and_actor() -> None:
+    scores = score(GOLD, CORPUS)
+    print(scores.summary())
+    assert sum(scores.dated.values()) >= 30
+    assert scores.recall() >= MIN_RECALL
