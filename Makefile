@@ -28,7 +28,7 @@ test: $(STAMP)
 	sh scripts/ensure_chromium.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	$(BIN)/qa eval eval/testsets/sample_vi.jsonl --ingest data/sample --out artifacts/eval-sample \
-		--no-progress --min-answer-correctness 0.93 --min-abstention-recall 0.95 --min-citation-precision 0.9
+		--no-progress --min-answer-correctness 0.88 --min-abstention-recall 0.95 --min-citation-precision 0.9
 	@if [ -d "$(OFFICIAL)" ]; then $(MAKE) --no-print-directory eval-official \
 		OFFICIAL_GATES="$(OFFICIAL_TEST_GATES)" BULK_GATES="$(BULK_TEST_GATES)"; \
 	else echo "eval-official skipped: $(OFFICIAL) is not here"; fi

@@ -47,8 +47,7 @@ def test_folded_question_gets_folded_tokens() -> None:
     assert "~chi_thi" in info.content_tokens
 
 
-def test_rewrite_maps_everyday_words_to_the_documents_words() -> None:
-    assert rewrite("Ai giám sát việc thi hành?") == "Ai theo dõi, kiểm tra việc thực hiện?"
-    assert "đối ngoại nhân dân" in rewrite("công tác ngoại giao nhân dân")
+def test_rewrite_maps_question_wording_to_the_documents_words() -> None:
+    assert rewrite("Ai giám sát việc ứng dụng CNTT?") == "Ai giám sát việc ứng dụng công nghệ thông tin?"
     # whole words only, and unknown wording is left alone (tone style normalised)
     assert rewrite("Thành ủy ban hành gì?") == "Thành uỷ ban hành gì?"
