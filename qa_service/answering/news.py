@@ -19,6 +19,21 @@ from typing import Any
 from langchain_core.documents import Document
 
 from qa_service.answering.lexicon import ABSTAIN_TEXT
+from qa_service.answering.news_duties import NewsDuties
+from qa_service.answering.news_rules import (
+    _ASKING_NUMBER,
+    _ASKS_LIST,
+    _ASKS_QUANTITY,
+    _ASKS_SIGNER,
+    _ASKS_WHO,
+    _CARDINAL,
+    _KIND_WORDS,
+    _ROLES,
+    MIN_COVERAGE,
+    _cap,
+    _written_date,
+    shorten,
+)
 from qa_service.answering.result import Answer
 from qa_service.citations import CitationBuilder
 from qa_service.evidence import Sentence, best_window, collect, contains_folded
@@ -26,50 +41,8 @@ from qa_service.question import QuestionInfo
 from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE, fold
 from vectorstore.registry import DocumentRecord
 
-MIN_COVERAGE = 0.42
-ACTION_CHARS = 480
 
-_ASKS_ISSUE = re.compile(r"\b(ban hanh|ra doi|ngay ban hanh|duoc ky)\b")
-_OTHER_EVENT = re.compile(r"\b(hieu luc|het han|bao cao|nop|gui|hoan thanh|ket thuc|trien khai xong)\b")
-_ASKS_HARD_DEADLINE = re.compile(r"\b(han chot|thoi han|truoc ngay nao|cham nhat|han nop|den han)\b")
-_ASKS_QUANTITY = re.compile(r"\b(bao nhieu|may (nguoi|to chuc|co quan|don vi|lan|nam|thang|ngay))\b")
-_ASKS_SIGNER = re.compile(r"\b(ai ky|nguoi ky|ky ten|duoc ky|do ai ky|ai da ky)\b|(?<!nhiem )\bky\b(?! (?:nay|truoc|sau|hop))")
-_CARDINAL = re.compile(r"(?<![\w/.-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w/-])")
-_ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu|truong phong)\b")
-_ASKS_LIST = re.compile(r"\b(nhung gi|gom|bao gom|nhung \w+( \w+)? (nao|gi)|cac \w+( \w+)? nao|nhung ai|la gi)\b")
-_ASKS_DOCS = re.compile(
-    r"\b(?:nhung|cac) (van ban|chi thi|ke hoach|nghi quyet|quyet dinh|chuong trinh hanh dong|chuong trinh|cong van) nao\b"
-)
-_ASKS_WHO = re.compile(r"\b(ai|co quan nao|don vi nao|to chuc nao|nhung co quan|nhung don vi)\b")
-_ASKS_TOPIC = re.compile(r"\b(ve van de gi|noi ve|ve noi dung gi|noi dung (chinh )?(la )?gi|de cap)\b")
-_ASKING_NUMBER = re.compile(r"\b(so may|so hieu|so nao|nao)\b")
-_KIND_WORDS = re.compile(
-    r"(chuong trinh hanh dong|nghi quyet|chi thi|ke hoach|quyet dinh|cong van|tai lieu dinh kem|van ban|tai lieu)"
-)
-
-
-def shorten(text: str, limit: int = ACTION_CHARS) -> str:
-    """Cut at a clause boundary (`;`), else at a word, before `limit` characters."""
-    text = text.strip().rstrip(".;,…").strip()
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(";", 0, limit)
-    if cut < limit // 2:
-        cut = text.rfind(" ", 0, limit)
-    return text[:cut].rstrip(" ,;") + "…"
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:] if text else text
-
-
-def _written_date(iso: str, text: str) -> str | None:
-    y, m, d = iso.split("-")
-    found = re.search(rf"(?<!\d)0?{int(d)}/0?{int(m)}/{y}", text)
-    return found.group(0) if found else None
-
-
-class NewsAnswerer:
+class NewsAnswerer(NewsDuties):
     def __init__(self, min_coverage: float = MIN_COVERAGE) -> None:
         self.min_coverage = min_coverage
 
@@ -255,142 +228,3 @@ class NewsAnswerer:
         extra = f" của {num['issuer']}" if num.get("issuer") else ""
         extra += f" ngày {_written_date(num['date'], s.text) or num['date']}" if num.get("date") else ""
         return f"Đó là {kind} số {num['number']}{extra} [{cites.cite_sentence(s)}]."
-
-    def _deadline(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        asks_issue = _ASKS_ISSUE.search(info.folded) or "ngay nao" in info.folded
-        if (info.doc_numbers or info.numbers) and asks_issue and not _OTHER_EVENT.search(info.folded):
-            return self._issue_date(info, sentences, docs, cites)
-        hard = bool(_ASKS_HARD_DEADLINE.search(info.folded))
-        best: tuple[float, Sentence, dict[str, Any]] | None = None
-        for s in sentences:
-            for d in s.deadlines:
-                if hard and d["kind"] != "before":
-                    continue
-                if d["kind"] == "date" and re.search(r"[A-ZĐ]{2,}\s*$", s.text[: d["start"] - s.start].rstrip()):
-                    continue  # "số 12-CT/TW ngày 05/01/2022": the date a document was issued, not a deadline
-                lo, hi = max(0, d["start"] - s.start - 220), d["end"] - s.start + 120
-                window = Sentence(chunk=s.chunk, text=s.text[lo:hi], start=s.start + lo, end=s.start + hi)
-                _, _, cov = best_window(window, info.content_tokens, max_chars=400, idf=info.idf)
-                if best is None or cov > best[0]:
-                    best = (cov, s, d)
-        if best is None or best[0] < self.min_coverage:
-            return None
-        _, s, d = best
-        clause = self._clause_around(s, d)
-        n = cites.cite(s.chunk, s.start + clause[0], s.start + clause[1])
-        text = s.text[clause[0] : clause[1]].strip()
-        return f"{_cap(text)} [{n}]. Thời hạn/thời gian nêu trong văn bản: {d['text']}."
-
-    def _issue_date(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        for num in self._named_numbers(info, docs, sentences):
-            if not num.get("date"):
-                continue
-            at = self._mention_at(sentences, num)
-            for s in ([at] if at else []) + sentences:
-                written = _written_date(num["date"], s.text)
-                if written and contains_folded(s.text, num["number"]):
-                    kind = num.get("kind") or "Văn bản"
-                    issuer = f" của {num['issuer']}" if num.get("issuer") else ""
-                    return f"{kind} số {num['number']}{issuer} được ban hành ngày {written} [{cites.cite_sentence(s)}]."
-        return None
-
-    def _clause_around(self, s: Sentence, d: dict[str, Any]) -> tuple[int, int]:
-        """Relative span of the `;`-clause holding the deadline, at most ~360 characters."""
-        rel = d["start"] - s.start
-        left = s.text.rfind(";", 0, rel) + 1
-        right = s.text.find(";", rel)
-        right = len(s.text) if right < 0 else right
-        if right - left > 360:
-            lo = s.text.rfind(", ", left, max(left, rel - 200))
-            left = lo + 2 if lo > 0 else max(left, rel - 200)
-            hi = s.text.find(", ", d["end"] - s.start, right)
-            right = hi if 0 < hi < rel + 200 else min(right, d["end"] - s.start + 120)
-        while left < right and s.text[left] in " ,;":
-            left += 1
-        return left, right
-
-    def _responsibility(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        good = self._good(sentences)
-        with_actor = [s for s in good if any(f.get("actor") for f in s.facts)]
-        if not with_actor or with_actor[0].coverage < good[0].coverage - 0.02:
-            return None  # the best evidence states no duty: answer from its best clause instead
-        best = with_actor[0].coverage
-        lines: list[str] = []
-        for s in with_actor:
-            if s.coverage < best * 0.95 or len(lines) >= 4:
-                break
-            f = next(f for f in s.facts if f.get("actor"))
-            lines.append(self._duty_sentence(f, cites.cite_sentence(s)))
-        if len(lines) == 1:
-            return lines[0]
-        return "Theo các văn bản:\n" + "\n".join(f"- {line}" for line in lines)
-
-    def _duty_sentence(self, f: dict[str, Any], n: int) -> str:
-        actor, action = f["actor"], shorten(f.get("action") or "")
-        deadline = next((d["text"] for d in f.get("deadlines", []) if d["kind"] != "date" and d["text"] not in action), None)
-        tail = f" ({deadline})" if deadline else ""
-        match f["kind"]:
-            case "request" if f.get("requested_by"):
-                return f"{_cap(f['requested_by'])} yêu cầu {actor} {action}{tail} [{n}]."
-            case "issuance":
-                return f"{_cap(shorten(f['sentence']))} [{n}]."
-        return f"{_cap(actor)} có trách nhiệm {action}{tail} [{n}]."
-
-    def _general(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        if _ASKS_TOPIC.search(info.folded):
-            topic = self._topic(info, sentences, docs, cites)
-            if topic:
-                return topic
-        good = self._good(sentences)
-        if not good:
-            return None
-        if _ASKS_QUANTITY.search(info.folded):
-            good = [s for s in good if _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text)))]
-            if not good:
-                return None
-        docs_asked = _ASKS_DOCS.search(info.folded)
-        if docs_asked:
-            listed = self._listed_documents(good[0], docs, docs_asked.group(1), cites)
-            if listed:
-                return listed
-        parts: list[str] = []
-        best_cov = 0.0
-        for s in good[:3]:
-            text, cov = self._window_answer(info, s, cites)
-            if parts and cov < best_cov * 0.98:
-                break
-            best_cov = max(best_cov, cov)
-            parts.append(text)
-            if len(parts) == 2:
-                break
-        return " ".join(parts)
-
-    def _topic(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
-        """"Chỉ thị 12-CT/TW về vấn đề gì?": the quoted title that follows the number."""
-        for num in self._named_numbers(info, docs, sentences):
-            pattern = re.compile(re.escape(num["number"]) + r"[^“\"\n]{0,80}?[“\"]([^”\"]{10,300})[”\"]")
-            for s in sentences:
-                m = pattern.search(s.text)
-                if m:
-                    n = cites.cite(s.chunk, s.start + m.start(), s.start + m.end())
-                    kind = num.get("kind") or "Văn bản"
-                    return f"{kind} số {num['number']} có nội dung “{m.group(1).strip()}” [{n}]."
-        return None
-
-    def _listed_documents(self, s: Sentence, docs: dict[str, DocumentRecord], kind: str, cites: CitationBuilder) -> str | None:
-        """"Phải gắn với những văn bản nào?": every document number the best sentence names."""
-        rec = docs.get(s.doc_id)
-        kinds = {n["number"]: n.get("kind") for n in rec.metadata.get("doc_numbers", [])} if rec else {}
-        found: list[str] = []
-        for m in DOC_NUMBER_RE.finditer(s.text):
-            number = m.group(0)
-            doc_kind = kinds.get(number) or ""
-            if kind not in ("van ban",) and doc_kind and fold(doc_kind) != kind:
-                continue
-            label = f"{doc_kind} số {number}".strip() if doc_kind else number
-            if label not in found:
-                found.append(label)
-        if not found:
-            return None
-        n = cites.cite_sentence(s)
-        return f"Các văn bản được nêu: {', '.join(found)} [{n}]."
