@@ -7,7 +7,6 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from ingestion.facts import extract_facts
 from ingestion.layout import OfficialLayout, parse_layout
 from ingestion.load import MAX_FILE_BYTES, SUPPORTED, LoadedFile, load_bytes
 from ingestion.metadata import extract_metadata
+from ingestion.outcomes import FileOutcome, IngestSummary
 from ingestion.sections import SectionIndex, parse_sections
 from ingestion.split import sentence_spans, split_text
 from ingestion.table_tasks import table_breaks, table_tasks
@@ -28,57 +28,11 @@ from vectorstore.errors import InvalidDocumentError, QAError
 from vectorstore.registry import ChunkRecord, DocumentRecord
 from vectorstore.store import IndexStore, PreparedDocument
 
+__all__ = ["FileOutcome", "IngestSummary", "content_hash", "ingest_bytes", "ingest_paths", "prepare", "remove"]
+
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
 PIPELINE_VERSION = "13"  # 5: official layout, unwrapping, sections, tasks
-
-
-@dataclass
-class FileOutcome:
-    path: str
-    status: str  # added | updated | unchanged | skipped | removed
-    doc_id: str | None = None
-    chunks: int = 0
-    reason: str | None = None
-    doc_kind: str | None = None  # "Kế hoạch", "Công văn" … for official documents written now
-    tasks: int = 0
-
-
-@dataclass
-class IngestSummary:
-    outcomes: list[FileOutcome] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def count(self, status: str) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
-
-    @property
-    def chunks(self) -> int:
-        return sum(o.chunks for o in self.outcomes if o.status in ("added", "updated"))
-
-    @property
-    def skipped(self) -> list[FileOutcome]:
-        return [o for o in self.outcomes if o.status == "skipped"]
-
-    def by_kind(self) -> dict[str, dict[str, int]]:
-        """Documents written by this run per kind (news pages and others under "khác"), with chunks and tasks."""
-        out: dict[str, dict[str, int]] = {}
-        for o in self.outcomes:
-            if o.status in ("added", "updated"):
-                row = out.setdefault(o.doc_kind or "khác", {"documents": 0, "chunks": 0, "tasks": 0})
-                row["documents"] += 1
-                row["chunks"] += o.chunks
-                row["tasks"] += o.tasks
-        return dict(sorted(out.items(), key=lambda kv: -kv[1]["documents"]))
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "files": len(self.outcomes),
-            "added": self.count("added"), "updated": self.count("updated"),
-            "unchanged": self.count("unchanged"), "skipped": self.count("skipped"),
-            "chunks": self.chunks, "seconds": round(self.seconds, 3), "by_kind": self.by_kind(),
-            "outcomes": [o.__dict__ for o in self.outcomes],
-        }
 
 
 def make_doc_id(path: str) -> str:
