@@ -32,6 +32,12 @@ _BODY = re.compile(
 _KIND_WORD = re.compile(rf"^({_KINDS})\b", re.IGNORECASE)
 # A body pointed back at: "Sở đó", "cơ quan này", "đơn vị ấy".
 _BODY_ANAPHORA = re.compile(r"\b(?:sở|bộ|cơ quan|đơn vị|cục|ủy ban|uỷ ban)\s+(?:đó|này|ấy|trên)\b", re.IGNORECASE)
+# A duty pointed back at ("nhiệm vụ đó", "việc này"): the last answer says which. Not "các hoạt động đó",
+# whose results or reports a follow-up usually asks about, not the activities themselves.
+_DUTY_ANAPHORA = re.compile(
+    r"\b(?:nhiệm vụ|công việc|việc)\s+(?:đó|này|ấy|trên|nói trên)\b", re.IGNORECASE
+)
+ANTECEDENT_WORDS = 18  # enough of the last answer to name the duty, not to flood the question
 # Other follow-up signals: a demonstrative on any noun ("Ban Chỉ đạo đó", "Cơ quan đó", "nhiệm vụ
 # đó") or an opening that continues ("Vậy …", "Sau đó …", "Thế còn …", "Còn …").
 _CONTINUES = re.compile(
@@ -72,7 +78,7 @@ def condense(question: str, history: list[HistoryMessage]) -> str:
             return _ANAPHORA.sub(ref, question, count=1)
     elif _CONTINUES.search(question) and not _DOC_REF.search(question) and not DOC_NUMBER_RE.search(question):
         # "Sở đó phải báo cáo trước ngày nào?": the body the last answer named, in the same document.
-        question = _resolve_body(question, assistants[-1:])
+        question = _resolve_duty(_resolve_body(question, assistants[-1:]), assistants[-1:])
         ref = _last_reference([previous] + assistants[-1:])
         if ref:
             return f"{question.rstrip(' ?')} theo {ref}?"
@@ -97,6 +103,19 @@ def _resolve_body(question: str, answers: list[str]) -> str:
         return question
     name = " ".join(bodies[0].name.split())
     return question[: m.start()] + name + question[m.end() :]
+
+
+def _resolve_duty(question: str, answers: list[str]) -> str:
+    """"Hạn hoàn thành nhiệm vụ đó là khi nào?" → "… nhiệm vụ đó (Bộ Xây dựng chủ trì rà soát, sửa đổi …)
+    là khi nào?": the duty's words, from the first clause of the previous answer, for retrieval and scoring."""
+    m = _DUTY_ANAPHORA.search(question)
+    if not m or not answers or answers[0].startswith(("Không tìm thấy", "Xin lỗi")):
+        return question
+    clause = re.split(r"[.;:\n]|\[\d+\]", answers[0], maxsplit=1)[0]
+    words = clause.split()[:ANTECEDENT_WORDS]
+    if len(words) < 3:
+        return question
+    return f"{question[: m.end()]} ({' '.join(words).rstrip(',')}){question[m.end():]}"
 
 
 def _what_about(new: str, previous: str) -> str:

@@ -136,3 +136,17 @@ def test_a_body_pointed_back_at_is_the_one_the_last_answer_named() -> None:
     ]
     out = condense("Sở đó phải báo cáo UBND tỉnh trước ngày nào?", history)
     assert out.startswith("Sở Công Thương phải báo cáo") and out.endswith("theo Quyết định 2954/QĐ-UBND?")
+
+
+def test_a_duty_pointed_back_at_brings_the_last_answers_words() -> None:
+    history = [
+        HistoryMessage(role="user", content="Chỉ thị 24/CT-TTg giao Bộ Xây dựng nhiệm vụ gì về văn bản pháp luật?"),
+        HistoryMessage(role="assistant", content="Bộ Xây dựng chủ trì rà soát, sửa đổi các văn bản quy phạm pháp luật [1]."),
+    ]
+    out = condense("Hạn hoàn thành nhiệm vụ đó là khi nào?", history)
+    assert out == ("Hạn hoàn thành nhiệm vụ đó (Bộ Xây dựng chủ trì rà soát, sửa đổi các văn bản quy phạm pháp luật) "
+                   "là khi nào theo Chỉ thị 24/CT-TTg?")
+    refused = [history[0], HistoryMessage(role="assistant", content="Không tìm thấy thông tin này trong các văn bản.")]
+    assert "(" not in condense("Hạn hoàn thành nhiệm vụ đó là khi nào?", refused)
+    # Activities pointed back at: the follow-up asks about their results, not about them.
+    assert "(" not in condense("Kết quả các hoạt động đó gửi về đâu?", history)
