@@ -32,7 +32,7 @@ __all__ = ["FileOutcome", "IngestSummary", "content_hash", "ingest_bytes", "inge
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "13"  # 5: official layout, unwrapping, sections, tasks
+PIPELINE_VERSION = "14"  # 5: official layout, unwrapping, sections, tasks
 
 
 def make_doc_id(path: str) -> str:

@@ -200,3 +200,19 @@ def test_conclusion_notice_gives_tasks_and_its_closing_formula_gives_none() -> N
     assert {(a["name"], a["role"]) for a in tasks[0]["actors"]} == {("Bộ Xây dựng", "lead"), ("Bộ Tài chính", "support")}
     assert tasks[0]["deadline"]["date"] == "2025-12-15"
     assert doc.record.text[tasks[0]["start"] : tasks[0]["end"]] == tasks[0]["sentence"]
+
+
+def test_an_article_on_a_bodys_duties_gives_its_clauses_to_that_body() -> None:
+    """Nghị định / Thông tư: "Điều 15. Trách nhiệm của Sở Tài chính" heads numbered clauses without a subject."""
+    from ingestion.load import load_bytes
+    from ingestion.pipeline import content_hash, prepare
+
+    text = (
+        "BỘ TƯ PHÁP\nSố: 23/2025/TT-BTP\nHà Nội, ngày 10 tháng 11 năm 2025\n\nTHÔNG TƯ\n\nQUY ĐỊNH PHÂN CẤP QUẢN LÝ\n\n"
+        "Điều 15. Trách nhiệm của Sở Tài chính\n\n1. Chủ trì bố trí kinh phí thực hiện, hoàn thành trước ngày 31/12/2025.\n\n"
+        "2. Hướng dẫn các đơn vị lập dự toán.\n\nĐiều 16. Hiệu lực thi hành\n\nThông tư này có hiệu lực từ ngày 01/01/2026.\n"
+    )
+    doc = prepare(load_bytes("tt.txt", text.encode(), "tt.txt"), "tt.txt", content_hash(text.encode()), "tt")
+    tasks = [f for f in doc.facts if f.get("kind") == "task"]
+    assert [[(a["name"], a["role"]) for a in t["actors"]] for t in tasks] == [[("Sở Tài chính", "lead")]] * 2
+    assert tasks[0]["deadline"]["date"] == "2025-12-31"

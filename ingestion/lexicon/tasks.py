@@ -101,9 +101,10 @@ FIELD_CONTENT = r"^(?:[-+*•\s]|[a-zd]\)\s)*(?:noi dung|nhiem vu|san pham|ket q
 FIELD_YEARS = r"^\s*(?:nam\s+)?(?:(20\d\d)\s*[-–]\s*)?(20\d\d)\s*\.?\s*$"
 # A heading that addresses bodies ("2. Sở Tài chính:", "Đề nghị Ủy ban Mặt trận Tổ quốc …") gives
 # every bullet under it to them; a heading that names bodies only in passing does not.
+# Articles of a Nghị định / Thông tư count too: "Điều 16. Trách nhiệm của Sở Tài chính".
 HEADING_ADDRESS = (
-    r"^\s*(?:[-+*•]|(?:[ivxlc]+|\d{1,3}(?:\.\d{1,2})*|[a-zd])[.)])?\s*"
-    r"(?:de nghi|giao|yeu cau|doi voi|rieng|trach nhiem cua|nhiem vu cua)?\s*(?:cac\s+)?$"
+    r"^\s*(?:[-+*•]|(?:[ivxlc]+|\d{1,3}(?:\.\d{1,2})*|[a-zd])[.)]|dieu\s+\d{1,3}[a-z]?\s*[.:])?\s*"
+    r"(?:de nghi|giao|yeu cau|doi voi|rieng|trach nhiem cua|nhiem vu cua|nhiem vu(?:,| va) quyen han cua)?\s*(?:cac\s+)?$"
 )
 # Request wording in an addressing heading: the bodies under it are assignees.
 HEADING_REQUEST = r"^\s*(?:[-+*•]|(?:[ivxlc]+|\d{1,3}(?:\.\d{1,2})*|[a-zd])[.)])?\s*(?:de nghi|yeu cau|kien nghi)\b"
