@@ -36,8 +36,43 @@ def test_index_is_html_with_a_strict_csp(client: TestClient) -> None:
     assert res.headers["x-content-type-options"] == "nosniff"
 
 
+def test_tasks_page_is_html_with_the_same_strict_csp(client: TestClient) -> None:
+    res = client.get("/tasks")
+    assert res.status_code == 200
+    assert res.headers["content-type"].startswith("text/html")
+    assert res.headers["cache-control"] == "no-cache"  # the HTML carries the CSP: always revalidate
+    assert res.headers["content-security-policy"] == client.get("/").headers["content-security-policy"]
+    assert "unsafe" not in res.headers["content-security-policy"]
+    assert res.headers["x-content-type-options"] == "nosniff"
+    assert '<html lang="vi">' in res.text
+    # Relative to /tasks, so the page works under a path prefix too.
+    assert '<script src="static/tasks.js" defer></script>' in res.text
+    assert 'href="static/tasks.css"' in res.text
+    assert client.head("/tasks").status_code == 200
+
+
+def test_tasks_static_files_are_served() -> None:
+    app = FastAPI()
+    mount_web(app)
+    client = TestClient(app)
+    js = client.get("/static/tasks.js")
+    assert js.status_code == 200
+    assert js.headers["content-type"].startswith("text/javascript")
+    assert "max-age" in js.headers["cache-control"]
+    assert "/v1/tasks" in js.text and "/v1/actors" in js.text
+    css = client.get("/static/tasks.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+
+
+def test_chat_page_links_to_the_task_register() -> None:
+    html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    assert 'data-tasks-url="tasks"' in html
+    assert "Sổ nhiệm vụ" in (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+    assert 'href="./"' in (STATIC_DIR / "tasks.html").read_text(encoding="utf-8")  # and back
+
+
 def test_index_has_no_inline_script_or_style() -> None:
-    for name in ("index.html", "embed-demo.html"):
+    for name in ("index.html", "embed-demo.html", "tasks.html"):
         html = (STATIC_DIR / name).read_text(encoding="utf-8")
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag, f"inline script in {name}: the CSP would block it"
@@ -70,9 +105,10 @@ def test_static_css_and_embed_demo(client: TestClient) -> None:
     assert client.get("/static/does-not-exist.js").status_code == 404
 
 
-def test_widget_never_writes_html() -> None:
-    """Document text is untrusted: the client may only use textContent, never HTML sinks."""
-    js = (STATIC_DIR / "widget.js").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["widget.js", "tasks.js"])
+def test_clients_never_write_html(name: str) -> None:
+    """Document text is untrusted: the clients may only use textContent, never HTML sinks."""
+    js = (STATIC_DIR / name).read_text(encoding="utf-8")
     js = re.sub(r"/\*.*?\*/", "", js, flags=re.S)  # comments may name the sinks they avoid
     js = re.sub(r"^\s*//.*$", "", js, flags=re.M)
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):

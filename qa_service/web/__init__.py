@@ -1,7 +1,9 @@
-"""The chat page and the embeddable widget: static files plus the headers that make them safe.
+"""The chat page, the embeddable widget and the task register page: static files plus the headers
+that make them safe.
 
-There is one client, `static/widget.js`: the page at `/` runs it in inline (full-page) mode and any
-other site embeds it with one script tag. The page is served with a strict Content-Security-Policy
+There is one chat client, `static/widget.js`: the page at `/` runs it in inline (full-page) mode and
+any other site embeds it with one script tag. `/tasks` (`static/tasks.html` + `tasks.js`) is the task
+register, a table over `/v1/tasks`. The page is served with a strict Content-Security-Policy
 (no inline script, no inline style), so everything the client needs lives in files under `static/`.
 """
 
@@ -60,7 +62,7 @@ class _StaticFiles(StaticFiles):
 
 
 def create_router(connect_src: Iterable[str] = ()) -> APIRouter:
-    """Routes for `/`, `/widget.js` and `/embed-demo`; `connect_src` extends the page CSP."""
+    """Routes for `/`, `/tasks`, `/widget.js` and `/embed-demo`; `connect_src` extends the page CSP."""
     csp = content_security_policy(connect_src)
     html_headers = {**_COMMON_HEADERS, "Cache-Control": HTML_CACHE, "Content-Security-Policy": csp}
     router = APIRouter(include_in_schema=False)
@@ -68,6 +70,10 @@ def create_router(connect_src: Iterable[str] = ()) -> APIRouter:
     @router.api_route("/", methods=["GET", "HEAD"])
     def index() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=html_headers)
+
+    @router.api_route("/tasks", methods=["GET", "HEAD"])
+    def tasks() -> FileResponse:
+        return FileResponse(STATIC_DIR / "tasks.html", media_type="text/html; charset=utf-8", headers=html_headers)
 
     @router.api_route("/embed-demo", methods=["GET", "HEAD"])
     def embed_demo() -> FileResponse:
@@ -89,6 +95,6 @@ router = create_router()
 
 
 def mount_web(app: FastAPI, connect_src: Iterable[str] = ()) -> None:
-    """Serve the chat page, the widget and their static files on `app`."""
+    """Serve the chat page, the task register page, the widget and their static files on `app`."""
     app.include_router(create_router(connect_src))
     app.mount("/static", _StaticFiles(directory=STATIC_DIR), name="web-static")

@@ -5,7 +5,7 @@
  *
  * Attributes: data-endpoint (API base URL; default: where widget.js came from), data-api-key,
  * data-mode ("floating" button, default | "inline" full page), data-target (element id for inline),
- * data-title.
+ * data-title, data-tasks-url (a "Sổ nhiệm vụ" link in the header; the page at `/` sets it to `tasks`).
  *
  * Safety rule for this file: text from the server or from documents is only ever put in the page
  * with textContent or as attribute values we never execute; no innerHTML. The UI lives in a Shadow
@@ -26,6 +26,7 @@
     mode: ds.mode === "inline" ? "inline" : "floating",
     target: ds.target || "",
     title: ds.title || "Hỏi đáp văn bản",
+    tasksUrl: ds.tasksUrl || "",
     cssUrl: new URL("static/chat.css", scriptUrl).href,
   };
   const KEY_STORE = "qa-widget-api-key";
@@ -82,6 +83,8 @@
     keyLabel: "Khóa API",
     keySave: "Lưu khóa",
     detail: "Chi tiết: ",
+    tasks: "Sổ nhiệm vụ",
+    tasksTitle: "Sổ nhiệm vụ: ai làm gì, hạn nào theo các văn bản",
   };
 
   // ---- small DOM helpers -------------------------------------------------------------------
@@ -142,6 +145,14 @@
       return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
     } catch (_) {
       return null;
+    }
+  }
+
+  function resolveUrl(value) {
+    try {
+      return new URL(value, document.baseURI).href;
+    } catch (_) {
+      return "";
     }
   }
 
@@ -374,9 +385,12 @@
     u.log = el("div", { class: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions", tabindex: 0, "aria-label": T.log });
     u.status = el("div", { class: "sr-only", role: "status" });
     u.cite = buildCitePanel();
-    const headerButtons = [
-      el("button", { class: "icon-btn", type: "button", "aria-label": T.newChat, title: T.newChat, on: { click: newChat } }, [icon("refresh")]),
-    ];
+    const headerButtons = [];
+    const tasksHref = config.tasksUrl && safeHttpUrl(resolveUrl(config.tasksUrl));
+    if (tasksHref) headerButtons.push(el("a", { class: "header-link", href: tasksHref, title: T.tasksTitle, text: T.tasks }));
+    headerButtons.push(
+      el("button", { class: "icon-btn", type: "button", "aria-label": T.newChat, title: T.newChat, on: { click: newChat } }, [icon("refresh")])
+    );
     if (config.mode === "floating") {
       headerButtons.push(
         el("button", { class: "icon-btn", type: "button", "aria-label": T.close, title: T.close, on: { click: () => setOpen(false) } }, [icon("close")])
