@@ -187,10 +187,13 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
-def heading_actors(text: str, chain: list[Section], unit_start: int) -> tuple[list[dict[str, Any]], bool]:
+def heading_actors(
+    text: str, chain: list[Section], unit_start: int
+) -> tuple[list[dict[str, Any]], bool, tuple[int, int] | None]:
     """The bodies a heading above the unit addresses ("2. Sở Tài chính:", "1. Các cơ quan đăng ký
     đầu tư (Sở Tài chính, …):", "Đề nghị Ủy ban Mặt trận Tổ quốc …:"), with the supporters it names
-    ("3. Bộ Y tế chủ trì, phối hợp với các địa phương:"), and whether it only requests."""
+    ("3. Bộ Y tế chủ trì, phối hợp với các địa phương:"), whether it only requests, and the heading line's
+    span (its deadline, "1. Định kỳ (trước ngày 30/6 hằng năm), UBND cấp xã có trách nhiệm:", is the points')."""
     for sec in reversed(chain):
         if sec.start >= unit_start:
             continue  # the unit's own line
@@ -212,5 +215,6 @@ def heading_actors(text: str, chain: list[Section], unit_start: int) -> tuple[li
         named = [a for i, a in enumerate(found)
                  if not (i + 1 < len(found) and "(" in heading[a.end - sec.start : found[i + 1].start - sec.start])]
         request = bool(_HEADING_REQUEST.match(folded))
-        return [actor_dict(a, "support" if roles.get(a.start) == "support" else "lead") for a in named], request
-    return [], False
+        lead = [actor_dict(a, "support" if roles.get(a.start) == "support" else "lead") for a in named]
+        return lead, request, (sec.start, sec.start + len(line))
+    return [], False, None

@@ -99,7 +99,10 @@ def _merge(text: str, pieces: list[Piece]) -> list[list[Piece]]:
             doers = {a["key"] for q in groups[-1] for a in q.doers}
             dated = any(q.deadlines for q in groups[-1])
             report = bool(p.deadlines) and bool(_REPORT_DUTY.search(fold_aligned(text[p.start : p.end])))
-            if not ((p.doers and doers and {a["key"] for a in p.doers} != doers) or (p.deadlines and dated) or report):
+            # A sentence naming its own doers after one naming none starts its own task: the first
+            # belongs to whoever the heading names ("3. Quỹ … có trách nhiệm:" / "Quản lý … . Định kỳ …, Quỹ …").
+            other = bool(p.doers) and (not doers or {a["key"] for a in p.doers} != doers)
+            if not (other or (p.deadlines and dated) or report):
                 groups[-1].append(p)
                 continue
         groups.append([p])
@@ -115,6 +118,7 @@ class Context:
     blocks: dict[int, FieldBlock] = field(default_factory=dict)  # paragraph start -> its field block
     extend: dict[int, int] = field(default_factory=dict)  # paragraph start -> end of its field block
     reference: date | None = None
+    addressees: list[dict[str, Any]] = field(default_factory=list)  # "Kính gửi:" bodies, as assignees
 
 
 def _add(actors: list[dict[str, Any]], more: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -151,17 +155,23 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, pr
     action_from = max(a["end"] for a in doers) - start if doers else (marker.end() if marker else 0)
     block = ctx.blocks.get(para_start) if group[0].start == para_start else None
     inherited = not doers
+    heading_deadlines: list[Deadline] = []
     if inherited:
         if prior is not None:
             actors = _add([a for a in prior.actors if a["role"] in ("lead", "assignee")], actors)
         elif block and block.lead:
             actors = _add([{**a, "role": "lead"} for a in block.lead], actors)
         else:
-            heading, request = heading_actors(text, ctx.index.chain(para_start), para_start)
+            heading, request, line = heading_actors(text, ctx.index.chain(para_start), para_start)
             role = "assignee" if request and not _LEADS_ITSELF.match(folded[action_from:]) else "lead"
             actors = _add([{**a, "role": role if a["role"] == "lead" else "support"} for a in heading], actors)
+            if line is not None and heading:  # the heading's deadline covers its points
+                heading_deadlines = find_deadlines(text[line[0] : line[1]], line[0], ctx.reference)
         if not any(a["role"] in ("lead", "assignee") for a in actors):
-            return None
+            dated = [d for p in group for d in p.deadlines if d.date]
+            if not (dated and ctx.addressees):
+                return None
+            actors = _add(list(ctx.addressees), actors)  # "Kết quả … gửi về Vụ X trước ngày …" in a letter
     elif block and any(a["role"] == "lead" for a in doers):
         actors = _add(actors, [{**a, "role": "lead"} for a in block.lead])
     if block:
@@ -170,6 +180,8 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, pr
     deadlines = [d for p in group for d in p.deadlines]
     if not deadlines and block and block.time:
         deadlines = [block.time]
+    if not deadlines:
+        deadlines = heading_deadlines
     if not action or _PAST.match(fold(action)):
         return None
     item = block is not None and bool(_MARKER.match(body))  # a plan item named by its fields, not a stray line
@@ -245,12 +257,14 @@ def extract_tasks(
     reference: date | None = None,
     body: tuple[int, int] | None = None,
     skip: list[tuple[int, int]] | None = None,
+    addressees: list[dict[str, Any]] | None = None,
 ) -> list[Task]:
-    """Tasks of every paragraph inside `body` (after the heading block), outside `skip` ("Nơi nhận")."""
+    """Tasks of every paragraph inside `body` (after the heading block), outside `skip` ("Nơi nhận").
+    `addressees` ("Kính gửi:") are the doers of a dated duty whose sentence and headings name none."""
     lo, hi = body or (0, len(text))
     inside = [sp for sp in spans if lo <= sp.start < hi and not any(a <= sp.start < b for a, b in skip or ())]
     paragraphs = _paragraphs(text, inside)
-    ctx = Context(text, index, reference=reference)
+    ctx = Context(text, index, reference=reference, addressees=addressees or [])
     heads = {s.start: s for s in index.sections if s.is_heading}
     marked = {s.start for s in index.sections}  # lines that open a sub-item or a bullet
     # Field blocks describe the item lines written since the previous block of the same item.
@@ -283,7 +297,9 @@ def extract_tasks(
         written = text[start : para[-1].end].rstrip()
         nxt = paragraphs[i + 1][0].start if i + 1 < len(paragraphs) else -1
         has_children = sec is not None and nxt in marked and nxt < sec.end
-        if written.endswith(":") and start not in ctx.blocks and nxt in marked and (has_children or sec is None):
+        introduces = nxt in marked or (sec is not None and 0 <= nxt < sec.end)  # points, or the prose under it
+        if written.endswith(":") and start not in ctx.blocks and introduces and (has_children or sec is None
+                                                                                  or nxt not in marked):
             continue  # "3. Bộ Y tế chủ trì, phối hợp với …:" introduces the points under it
         tasks = paragraph_tasks(text, para, ctx)
         if has_children and start not in ctx.blocks:

@@ -99,6 +99,18 @@ def _next_on_or_after(month: int, day: int, ref: dt.date | None) -> dt.date | No
     return this_year if this_year is not None and this_year >= ref else _day(ref.year + 1, month, day)
 
 
+def _next_day_of_month(piece: str, ref: dt.date | None) -> dt.date | None:
+    """ "ngày 20 hằng tháng" from 25/11/2025 → 20/12/2025; a quarter's day ("10 tháng đầu hàng quý") has none."""
+    day = re.match(r"\D*(\d{1,2})", piece)
+    if ref is None or day is None or "quy" in fold(piece):
+        return None
+    this_month = _day(ref.year, ref.month, int(day[1]))
+    if this_month is not None and this_month >= ref:
+        return this_month
+    following = ref.replace(day=1) + dt.timedelta(days=32)
+    return _day(following.year, following.month, int(day[1]))
+
+
 def _recurrence(m: re.Match[str], doc: _Doc) -> str | None:
     """The repetition written in the match, else one named just before its parenthesis ("hằng năm (trước ...")."""
     found = next((rec for pattern, rec in _RECURRENCE if pattern.search(m.group(0))), None)
@@ -119,8 +131,8 @@ def _date(piece: str | None, ref: dt.date | None) -> dt.date | None:
     if not piece:
         return None
     m = next((m for p in _DATE_PARSERS if (m := p.search(piece))), None)
-    if m is None:  # a day of a repeating month ("ngày 20 hằng tháng")
-        return None
+    if m is None:  # a day of a repeating month ("ngày 20 hằng tháng"): its first one from `ref`
+        return _next_day_of_month(piece, ref)
     day, month = int(m["d"]), int(m["m"])
     if m["y"]:
         return _day(int(m["y"]), month, day)

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ingestion.actors import canonical_key
 from ingestion.assignments import extract_tasks
 from ingestion.clean import clean_text
 from ingestion.facts import extract_facts
@@ -32,7 +33,7 @@ __all__ = ["FileOutcome", "IngestSummary", "content_hash", "ingest_bytes", "inge
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "14"  # 5: official layout, unwrapping, sections, tasks
+PIPELINE_VERSION = "15"  # 5: official layout, unwrapping, sections, tasks
 
 
 def make_doc_id(path: str) -> str:
@@ -84,7 +85,8 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     reference = date.fromisoformat(meta.published) if meta.published else None
     found = [f.as_dict() for f in extract_facts(text, spans)]
     in_tables = [(t.start, t.end) for t in tables]  # their rows are read as rows, not as prose
-    tasks = extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip + in_tables)
+    tasks = extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip + in_tables,
+                          addressees=addressee_actors(text, layout.recipients))
     tasks += table_tasks(text, tables, index, reference)
     found += [t.as_fact() for t in sorted(tasks, key=lambda t: t.start)]
     facts = []
@@ -106,6 +108,17 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
         content_hash=content_hash, text=text, metadata=metadata, ingested_at=time.time(),
     )
     return PreparedDocument(record=record, chunks=chunks, facts=facts)
+
+
+def addressee_actors(text: str, recipients: list[str]) -> list[dict[str, Any]]:
+    """The "Kính gửi:" bodies as assignees, each at its exact span in the text (a letter asks its addressees)."""
+    out = []
+    for name in recipients:
+        m = re.search(r"\s+".join(re.escape(w) for w in name.split()), text)
+        if m:
+            out.append({"name": m.group(0), "role": "assignee", "start": m.start(), "end": m.end(),
+                        "key": canonical_key(m.group(0))})
+    return out
 
 
 def layout_spans(layout: OfficialLayout) -> dict[str, tuple[int, int]]:

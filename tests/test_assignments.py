@@ -216,3 +216,56 @@ def test_an_article_on_a_bodys_duties_gives_its_clauses_to_that_body() -> None:
     tasks = [f for f in doc.facts if f.get("kind") == "task"]
     assert [[(a["name"], a["role"]) for a in t["actors"]] for t in tasks] == [[("Sở Tài chính", "lead")]] * 2
     assert tasks[0]["deadline"]["date"] == "2025-12-31"
+
+
+def _tasks_of(text: str) -> list[dict]:
+    from ingestion.load import load_bytes
+    from ingestion.pipeline import content_hash, prepare
+
+    doc = prepare(load_bytes("x.txt", text.encode(), "x.txt"), "x.txt", content_hash(text.encode()), "x")
+    return [f for f in doc.facts if f.get("kind") == "task"]
+
+
+HEAD = "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 70/2025/NQ-HĐND\nHà Nội, ngày 10 tháng 11 năm 2025\n\n"
+
+
+def test_points_under_a_dated_heading_take_its_deadline() -> None:
+    text = HEAD + (
+        "NGHỊ QUYẾT\n\nQUY ĐỊNH SỬ DỤNG NGÂN SÁCH\n\nĐiều 7. Trách nhiệm thực hiện\n\n"
+        "1. Định kỳ (trước ngày 30 tháng 6 hằng năm), Ủy ban nhân dân cấp xã có trách nhiệm:\n\n"
+        "a) Rà soát, lập danh mục các dự án xây dựng công trình hạ tầng;\n\n"
+        "b) Có văn bản đề xuất chủ trương giao chủ đầu tư dự án.\n"
+    )
+    tasks = _tasks_of(text)
+    assert [t["action"][:7] for t in tasks] == ["Rà soát", "Có văn "]
+    assert {(t["deadline"]["date"], t["deadline"]["recurrence"]) for t in tasks} == {("2026-06-30", "annual")}
+    assert all(t["actors"][0]["name"] == "Ủy ban nhân dân cấp xã" for t in tasks)
+
+
+def test_a_heading_that_introduces_prose_is_no_task_and_a_later_doer_starts_its_own() -> None:
+    text = HEAD + (
+        "NGHỊ QUYẾT\n\nQUY ĐỊNH ỦY THÁC VỐN\n\nĐiều 5. Thực hiện ủy thác\n\n"
+        "3. Quỹ đầu tư phát triển Thành phố có trách nhiệm:\n"
+        "Quản lý, sử dụng vốn ủy thác đúng mục đích. Định kỳ hàng năm (trước ngày 30 tháng 10), Quỹ đầu tư phát "
+        "triển Thành phố có trách nhiệm báo cáo Ủy ban nhân dân Thành phố kết quả sử dụng vốn.\n"
+    )
+    tasks = _tasks_of(text)
+    assert [t["action"][:20] for t in tasks] == ["Quản lý, sử dụng vốn", "có trách nhiệm báo c"]
+    assert tasks[1]["deadline"]["date"] == "2026-10-30" and tasks[0]["deadline"] is None
+    assert all(t["actors"][0]["name"] == "Quỹ đầu tư phát triển Thành phố" for t in tasks)
+
+
+def test_a_letter_asks_its_addressees_when_a_dated_duty_names_nobody() -> None:
+    text = (
+        "BỘ VĂN HÓA, THỂ THAO VÀ DU LỊCH\nSố: 6386/BVHTTDL-KHCNĐTMT\nHà Nội, ngày 25 tháng 11 năm 2025\n"
+        "V/v tổ chức hoạt động thi đua\n\nKính gửi: Các cơ sở đào tạo trực thuộc Bộ\n\n"
+        "Bộ Văn hóa, Thể thao và Du lịch đề nghị tổ chức các hoạt động thi đua.\n\n"
+        "Kết quả các hoạt động gửi về Vụ KHCNĐTMT, trước ngày 31/12/2025.\n\n"
+        "Các hoạt động cần bảo đảm tiết kiệm.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+    )
+    tasks = _tasks_of(text)
+    dated = [t for t in tasks if t["deadline"] and t["deadline"]["date"] == "2025-12-31"]
+    assert [[(a["name"], a["role"]) for a in t["actors"]] for t in dated] == [
+        [("Các cơ sở đào tạo trực thuộc Bộ", "assignee")]]
+    assert text[dated[0]["actors"][0]["start"] : dated[0]["actors"][0]["end"]] == "Các cơ sở đào tạo trực thuộc Bộ"
+    assert not any("tiết kiệm" in t["action"] for t in tasks)  # undated and doerless: not assigned to anyone

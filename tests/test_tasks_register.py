@@ -107,12 +107,16 @@ def test_recurring_tasks_fall_due_at_their_next_occurrence() -> None:
 
 def test_period_filter_counts_recurring_occurrences(register: TaskRegister) -> None:
     december = _actions(register, due_from=date(2025, 12, 1), due_to=date(2025, 12, 31))
-    assert len(december) == 2 and any("kinh phí" in a for a in december) and any("Tổng hợp" in a for a in december)
+    assert len(december) == 3  # the one-off, the yearly report, and the monthly one ("ngày 20 hằng tháng")
+    assert {("kinh phí" in a, "Tổng hợp" in a, "biên chế" in a) for a in december} == {
+        (True, False, False), (False, True, False), (False, False, True)}
     december_next = _actions(register, due_from=date(2026, 12, 1), due_to=date(2026, 12, 31))
-    assert [("Tổng hợp" in a) for a in december_next] == [True]
-    assert _actions(register, due_to=date(2025, 11, 30)) == [
+    assert sorted(("Tổng hợp" in a, "biên chế" in a) for a in december_next) == [(False, True), (True, False)]
+    monthly = next(t for t in register.all() if t.deadline and t.deadline.recurrence == "monthly")
+    assert (monthly.deadline.date, monthly.next_due(AS_OF)) == ("2025-10-20", date(2025, 12, 20))
+    assert _actions(register, due_to=date(2025, 11, 30)) == [  # ordered by the deadline as seen from AS_OF
         t.action for t in register.all() if t.deadline and t.deadline.text == "trước ngày 15/11/2025"
-    ]
+    ] + [t.action for t in register.all() if t.deadline and t.deadline.recurrence == "monthly"]
     with pytest.raises(ValueError, match="due_from"):
         _query(due_from=date(2026, 1, 2), due_to=date(2026, 1, 1))
 

@@ -28,7 +28,8 @@ HEADS_BY_KIND: dict[str, tuple[str, ...]] = {
     "leveled": (
         "Thanh tra", "Ban Chỉ đạo", "Ban Dân tộc", "Bảo hiểm xã hội", "Trường Đại học", "Trường Cao đẳng",
         "Trường Trung cấp", "Trường Chính trị", "Trường THPT", "Trường THCS", "Trường Tiểu học", "Trường Mầm non",
-        "Trường PTDTNT", "Cổng Thông tin điện tử",
+        "Trường PTDTNT", "Cổng Thông tin điện tử", "Quỹ Đầu tư phát triển", "Quỹ Phát triển đất",
+        "Quỹ Bảo vệ môi trường", "Ngân hàng Chính sách xã hội",
     ),
     "level": ("Công an", "Thuế", "Thống kê"),
     "named": (

@@ -12,6 +12,7 @@ extractor was tuned on and the files kept aside as a check.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import tempfile
 from collections import defaultdict
@@ -26,6 +27,14 @@ from qa_service.settings import Settings
 from qa_service.tasks.register import TaskQuery, TaskRegister
 
 # Gold files whose misses were never looked at while the extractor was built (the rest were tuned on).
+# `official_dated_tasks.jsonl` was annotated after the extractor was built, from the text alone, by someone
+# who never ran it. Its files are split once, by a hash of the name: odd ones may be tuned on (their misses
+# looked at), even ones are the check.
+DATED_GOLD = GOLD.with_name("official_dated_tasks.jsonl")
+
+
+def dated_gold_is_tuning(name: str) -> bool:
+    return int(hashlib.sha1(name.encode()).hexdigest(), 16) % 2 == 1
 CHECK_FILES = frozenset({
     "congvan-11554-vpcp-vi-vpcp-2025.txt", "kehoach-172-kh-ubnd-tphcm-2025.txt",
     "kehoach-980-kh-ubnd-nghean-2025.txt", "thongbao-634-tb-vpcp-vpcp-2025.txt",
@@ -60,6 +69,12 @@ def _listed(register: TaskRegister, doc_id: str, gold: dict[str, Any]) -> bool:
     return False
 
 
+def _part(gold_path: Path, name: str) -> str:
+    if gold_path.name == DATED_GOLD.name:
+        return "tuning" if dated_gold_is_tuning(name) else "check"
+    return "check" if name in CHECK_FILES else "tuning"
+
+
 def score(gold_path: Path = GOLD, corpus: Path = CORPUS) -> RegisterScores:
     by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in gold_path.read_text(encoding="utf-8").splitlines():
@@ -74,7 +89,7 @@ def score(gold_path: Path = GOLD, corpus: Path = CORPUS) -> RegisterScores:
             ingest_paths(store, [corpus / name for name in sorted(by_file)])
             register = TaskRegister(store.registry)
             for name, rows in sorted(by_file.items()):
-                part = "check" if name in CHECK_FILES else "tuning"
+                part = _part(gold_path, name)
                 record = store.registry.find_by_path(str((corpus / name).resolve()))
                 for gold in rows:
                     scores.dated[part] += 1
