@@ -56,7 +56,8 @@ def test_filters_over_http(api: TestClient) -> None:
     assert _tasks(api, actor="Sở KH&CN", role="support")["total"] == 1
     assert _tasks(api, actor="Sở KH&CN", role="lead")["total"] == 0
     soon = _tasks(api, status="due_soon")["tasks"]
-    assert {t["deadline"]["date"] for t in soon} == {"2025-12-15", "2025-12-31"}
+    assert {t["deadline"]["next_due"] for t in soon} == {"2025-12-15", "2025-12-31"}
+    assert len(soon) == 3  # with "báo cáo … hằng quý", due by the quarter's end
     assert _tasks(api, due_from="2026-06-01", due_to="2026-06-30")["total"] == 1
     assert _tasks(api, recurring="true")["total"] == 2  # the yearly report and the quarterly one
     assert _tasks(api, q="kinh phí")["tasks"][0]["actors"][0]["name"] == "Sở Tài chính"

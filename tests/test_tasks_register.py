@@ -174,14 +174,15 @@ def test_csv_has_a_bom_vietnamese_headers_and_no_formulas(register: TaskRegister
 
 def test_ics_parses_back_with_one_all_day_event_per_dated_task(register: TaskRegister) -> None:
     tasks = register.search(_query()).tasks
-    body = to_ics(tasks, task_url="https://qa.example.vn/tasks#task={task_id}", host="qa.example.vn")
+    body = to_ics(tasks, task_url="https://qa.example.vn/tasks#task={task_id}")
     cal = Calendar.from_ical(body)
     events = list(cal.walk("VEVENT"))
     dated = [t for t in tasks if t.deadline and t.deadline.date]
-    assert len(events) == len(dated) >= 4
-    by_uid = {str(e["UID"]): e for e in events}
+    undated = [t for t in tasks if t.deadline and not t.deadline.date and t.deadline.recurrence]
+    assert len(events) == len(dated) + len(undated) and len(dated) >= 4 and len(undated) == 1
+    by_uid = {str(e["UID"]).removesuffix("@task-register.qa-service"): e for e in events}
     for t in dated:
-        event = by_uid[f"{t.task_id}@qa.example.vn"]
+        event = by_uid[t.task_id]
         assert event.decoded("DTSTART") == t.deadline.due()
         assert (event.decoded("DTEND") - event.decoded("DTSTART")).days == 1
         assert str(event["URL"]) == f"https://qa.example.vn/tasks#task={t.task_id}"
@@ -190,3 +191,7 @@ def test_ics_parses_back_with_one_all_day_event_per_dated_task(register: TaskReg
     yearly = next(e for e in events if "15/12" in str(e["DESCRIPTION"]))
     assert yearly["RRULE"]["FREQ"] == ["YEARLY"]
     assert all("RRULE" not in e for e in events if "15/11/2025" in str(e["DESCRIPTION"]))
+    quarterly = by_uid[undated[0].task_id]  # "báo cáo … hằng quý": every quarter's last day
+    assert quarterly.decoded("DTSTART") == date(2025, 12, 31)
+    assert (quarterly["RRULE"]["FREQ"], quarterly["RRULE"]["INTERVAL"], quarterly["RRULE"]["BYMONTHDAY"]) == (
+        ["MONTHLY"], [3], [-1])

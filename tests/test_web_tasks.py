@@ -198,9 +198,10 @@ def test_rows_show_deadlines_actors_documents_and_status(page: Any, base_url: st
     yearly = row(page, TONG_HOP)
     expect(yearly.locator(".due-date")).to_have_text("15/12/2026")
     expect(yearly.locator(".recur")).to_have_text("Định kỳ: hằng năm")
-    # No date in the document: its own words instead.
+    # No day in the document ("hằng quý"): due by the end of the quarter holding as_of, with its own words.
     quarterly = row(page, HANG_QUY)
-    expect(quarterly.locator(".due-text")).to_have_text("hằng quý")
+    expect(quarterly.locator(".due-date")).to_have_text("31/03/2026")
+    expect(quarterly.locator(".due-source")).to_have_text("Văn bản ghi: hằng quý")
     expect(quarterly.locator(".recur")).to_have_text("Định kỳ: hằng quý")
 
     # Sorted by deadline: dated tasks first, earliest first.
@@ -217,8 +218,7 @@ def test_rows_show_deadlines_actors_documents_and_status(page: Any, base_url: st
         assert badge == "Quá hạn"
     expect(page.locator("#task-rows tr.status-overdue")).to_have_count(2)
 
-    page.get_by_label("Tình trạng").select_option("no_deadline")
-    wait_rows(page, 1)
+    page.get_by_label("Tình trạng").select_option("upcoming")
     expect(row(page, HANG_QUY)).to_have_count(1)
     assert page.errors.errors == []
 
@@ -430,7 +430,7 @@ def test_document_html_is_shown_as_text_never_run(page: Any, base_url: str) -> N
     noi_vu.click()
     panel = page.get_by_role("dialog")
     expect(panel.locator(".snippet")).to_contain_text(f"Sở Nội vụ chủ trì {XSS_IMG} hoàn thành")
-    expect(panel.locator(".panel-meta")).to_contain_text(f"1. Sở Nội vụ chủ trì {XSS_IMG}")  # the section
+    expect(panel.locator(".panel-meta")).to_contain_text("I. TỔ CHỨC THỰC HIỆN")  # the section above the item
     expect(panel.locator(".panel-meta")).to_contain_text("Kế hoạch kiểm")  # the trích yếu
     row(page, Y_TE).click()
     expect(panel.locator(".snippet")).to_contain_text("và <script>window.__xss=1</script>, báo cáo")

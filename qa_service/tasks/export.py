@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vRecur
 
-from qa_service.tasks.records import TaskRecord
+from qa_service.tasks.records import TaskRecord, period_end
 
 # What each column is called in the file a department opens in Excel.
 CSV_COLUMNS = (
@@ -36,6 +36,10 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _dmy(iso: str | None) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+
+
 def _names(task: TaskRecord, support: bool) -> str:
     return "; ".join(a.name for a in task.actors if (a.role == "support") == support)
 
@@ -59,7 +63,7 @@ def to_csv(tasks: list[TaskRecord], as_of: date) -> str:
             due.strftime("%d/%m/%Y") if due else "", deadline.text if deadline else "",
             RECURRENCE_LABEL.get(deadline.recurrence or "", "") if deadline else "", STATUS_LABEL[t.status(as_of)],
             _names(t, support=False), _names(t, support=True), t.action, t.report_to or "",
-            t.doc_kind or "", t.number or "", t.published or "", t.title, t.section, t.task_id, t.doc_id, t.source,
+            t.doc_kind or "", t.number or "", _dmy(t.published), t.title, t.section, t.task_id, t.doc_id, t.source,
         )])
     return out.getvalue()
 
@@ -84,7 +88,23 @@ def _description(task: TaskRecord) -> str:
     return "\n".join(lines)
 
 
-def to_ics(tasks: list[TaskRecord], task_url: str, host: str, name: str = "Nhiệm vụ theo văn bản") -> bytes:
+# The UID's domain: fixed, so that one service reached by two names (an IP, an intranet name) does not give a
+# subscribed calendar every task twice.
+UID_DOMAIN = "task-register.qa-service"
+
+
+def _first_due(task: TaskRecord) -> date | None:
+    """The written date; for a recurring duty that names no day ("báo cáo hằng quý"), the end of the period
+    its document was issued in (then every period's end, by the RRULE)."""
+    assert task.deadline is not None
+    if (due := task.deadline.due()) is not None:
+        return due
+    if task.deadline.recurrence is None or task.published is None:
+        return None
+    return period_end(date.fromisoformat(task.published), task.deadline.recurrence)
+
+
+def to_ics(tasks: list[TaskRecord], task_url: str, name: str = "Nhiệm vụ theo văn bản") -> bytes:
     """One all-day VEVENT per dated task (recurring ones with an RRULE); `task_url` has a `{task_id}` slot."""
     cal = Calendar()
     cal.add("prodid", "-//qa-service//Task register//VI")
@@ -93,11 +113,10 @@ def to_ics(tasks: list[TaskRecord], task_url: str, host: str, name: str = "Nhi�
     cal.add("x-wr-calname", name)
     stamp = datetime.now(UTC).replace(microsecond=0)
     for t in tasks:
-        due = t.deadline.due() if t.deadline else None
-        if due is None or t.deadline is None:
+        if t.deadline is None or (due := _first_due(t)) is None:
             continue
         event = Event()
-        event.add("uid", f"{t.task_id}@{host}")
+        event.add("uid", f"{t.task_id}@{UID_DOMAIN}")
         event.add("dtstamp", stamp)
         event.add("dtstart", due)
         event.add("dtend", due + timedelta(days=1))
@@ -106,6 +125,8 @@ def to_ics(tasks: list[TaskRecord], task_url: str, host: str, name: str = "Nhi�
         event.add("url", task_url.format(task_id=t.task_id))
         event.add("categories", [t.doc_kind or "Văn bản"])
         if rule := RRULE.get(t.deadline.recurrence or ""):
+            if t.deadline.date is None and rule["FREQ"] in ("MONTHLY", "YEARLY"):
+                rule = {**rule, "BYMONTHDAY": -1}  # "hằng quý": by each period's last day
             event.add("rrule", vRecur(rule))
         cal.add_component(event)
     return cal.to_ical()

@@ -15,6 +15,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from ingestion.sections import PATH_SEPARATOR
 from vectorstore.registry import DocumentRecord
 
 # How far ahead "due soon" looks (the issue's "next 30 days").
@@ -71,9 +72,12 @@ class TaskRecord:
 
     def next_due(self, as_of: date) -> date | None:
         """The deadline; for a recurring task, its first occurrence on or after `as_of`."""
-        if self.deadline is None or (due := self.deadline.due()) is None:
+        if self.deadline is None:
             return None
         step = RECURRENCE_STEP.get(self.deadline.recurrence or "")
+        if (due := self.deadline.due()) is None:
+            # "báo cáo hằng quý" names no day: each period's report is due by the period's end.
+            return period_end(as_of, self.deadline.recurrence) if step is not None else None
         if step is None or due >= as_of:
             return due
         # Jump close in one go (a daily task from years ago must not loop thousands of times), and count
@@ -112,6 +116,19 @@ class TaskRecord:
         }
 
 
+def period_end(day: date, recurrence: str | None) -> date | None:
+    """The last day of the period (of `recurrence`) holding `day`."""
+    if recurrence == "daily":
+        return day
+    if recurrence == "weekly":
+        return day + timedelta(days=6 - day.weekday())
+    months = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}.get(recurrence or "")
+    if months is None:
+        return None
+    first = date(day.year, (day.month - 1) // months * months + 1, 1)
+    return first + relativedelta(months=months, days=-1)
+
+
 def task_id(doc_id: str, start: int, end: int) -> str:
     """Stable while the document's text is: re-ingesting the same file keeps every id."""
     return "t-" + hashlib.sha1(f"{doc_id}:{start}:{end}".encode()).hexdigest()[:16]
@@ -120,6 +137,15 @@ def task_id(doc_id: str, start: int, end: int) -> str:
 def _snippet(text: str, start: int, end: int) -> str:
     passage = " ".join(text[start:end].split())
     return passage if len(passage) <= SNIPPET_CHARS else passage[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+def _section(path: str, text: str, start: int) -> str:
+    """The heading path above the task: a numbered item that is the task itself is not its own section."""
+    parts = path.split(PATH_SEPARATOR) if path else []
+    own = " ".join(text[start : start + 200].split())
+    if parts and own.startswith(parts[-1].rstrip("…").strip()[:60]):
+        parts.pop()
+    return PATH_SEPARATOR.join(parts)
 
 
 def from_fact(fact: dict[str, Any], doc: DocumentRecord) -> TaskRecord:
@@ -138,6 +164,6 @@ def from_fact(fact: dict[str, Any], doc: DocumentRecord) -> TaskRecord:
         doc_kind=meta.get("doc_kind"), number=meta.get("number"), published=doc.published,
         actors=[TaskActor(a["name"], a.get("role") or "assignee", a.get("key") or "") for a in fact.get("actors", [])],
         action=fact.get("action") or "", deadline=deadline, report_to=fact.get("report_to"),
-        section=fact.get("section") or "", start=start, end=end, snippet=_snippet(doc.text, start, end),
+        section=_section(fact.get("section") or "", doc.text, start), start=start, end=end, snippet=_snippet(doc.text, start, end),
         chunk_id=fact.get("chunk_id") or "",
     )

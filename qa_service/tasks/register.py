@@ -44,13 +44,13 @@ class TaskQuery:
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+            raise ValueError(f"vai trò (role) phải là một trong {', '.join(ROLES)}")
         if self.status is not None and self.status not in STATUSES:
-            raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+            raise ValueError(f"trạng thái (status) phải là một trong {', '.join(STATUSES)}")
         if self.sort not in SORTS:
-            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+            raise ValueError(f"cách sắp xếp (sort) phải là một trong {', '.join(SORTS)}")
         if self.due_from and self.due_to and self.due_from > self.due_to:
-            raise ValueError("due_from is after due_to")
+            raise ValueError("ngày bắt đầu (due_from) sau ngày kết thúc (due_to)")
 
 
 @dataclass

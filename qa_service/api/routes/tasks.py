@@ -135,7 +135,7 @@ def tasks_ics(query: Filters, request: Request, service: ServiceDep, _: ChatAuth
     """Một sự kiện cả ngày cho mỗi nhiệm vụ có hạn (việc định kỳ kèm RRULE), cùng bộ lọc như `/v1/tasks`:
     một phòng có thể đăng ký lịch theo đúng nhiệm vụ của mình."""
     base = str(request.base_url).rstrip("/")
-    body = to_ics(_export(service, query), task_url=base + "/tasks#task={task_id}", host=request.url.hostname or "qa")
+    body = to_ics(_export(service, query), task_url=base + "/tasks#task={task_id}")
     headers = {"Content-Disposition": 'attachment; filename="nhiem-vu.ics"'}
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
 
