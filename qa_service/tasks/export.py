@@ -21,7 +21,7 @@ RECURRENCE_LABEL = {
 }
 STATUS_LABEL = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn", "upcoming": "Chưa đến hạn", "no_deadline": "Không có hạn"}
 # RFC 5545 RRULE parts for each recurrence.
-RRULE = {
+RRULE: dict[str, dict[str, str | int]] = {
     "daily": {"FREQ": "DAILY"}, "weekly": {"FREQ": "WEEKLY"}, "monthly": {"FREQ": "MONTHLY"},
     "quarterly": {"FREQ": "MONTHLY", "INTERVAL": 3}, "semiannual": {"FREQ": "MONTHLY", "INTERVAL": 6},
     "annual": {"FREQ": "YEARLY"},
