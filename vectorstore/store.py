@@ -11,12 +11,9 @@ registry does not list. The lexical index is derived from the registry, stamped 
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
-import os
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,14 +22,16 @@ from typing import Any
 import chromadb
 import chromadb.errors
 import numpy as np
-from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
+from vectorstore.backend import WriterLock, make_chroma_client
 from vectorstore.embeddings import embeddings_id
-from vectorstore.errors import IndexConfigError, IndexLockedError
+from vectorstore.errors import IndexConfigError
 from vectorstore.lexical import LexicalIndex
 from vectorstore.registry import ChunkRecord, DocumentRecord, Registry
+
+__all__ = ["IndexStore", "PreparedDocument", "WriteResult", "WriterLock", "embedding_text", "make_chroma_client"]
 
 log = logging.getLogger(__name__)
 COLLECTION = "qa_chunks"
@@ -55,60 +54,6 @@ class WriteResult:
     status: str  # "added" | "updated" | "unchanged"
     chunks: int
     embedded: int
-
-
-class WriterLock:
-    """An advisory file lock: one writing process per index, refused within `timeout` seconds."""
-
-    def __init__(self, path: Path, timeout: float = 5.0) -> None:
-        self.path = path
-        self.timeout = timeout
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-                    os.close(fd)
-                    raise IndexLockedError(
-                        f"Another process (pid {holder}) is writing to the index at {self.path.parent}; "
-                        "wait for it to finish (only one writer at a time)."
-                    ) from None
-                time.sleep(0.1)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> WriterLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
-
-
-def make_chroma_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if chroma_url:
-        from urllib.parse import urlparse
-
-        url = urlparse(chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https", settings=settings
-        )
-    return chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=settings)
 
 
 class IndexStore:
