@@ -10,8 +10,8 @@ import pytest
 from qa_service.eval.tasks import CORPUS, GOLD, locate, score
 
 # Measured values are in the README; these gates sit at or just under them and are only raised.
-MIN_ACTOR_PRECISION = 0.89
-MIN_ACTOR_RECALL = 0.74
+MIN_ACTOR_PRECISION = 0.90
+MIN_ACTOR_RECALL = 0.76
 MIN_DATE_EXACT = 0.78
 
 
