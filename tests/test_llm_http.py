@@ -168,3 +168,27 @@ def test_openai_compatible_stream_carries_model_tokens_and_the_verified_answer(
     final = next(c for c in chunks if c["choices"] and c["choices"][0]["finish_reason"] == "stop")
     assert "05/01/2022" in final["verified_answer"] and final["citations"]
     assert llm.requests[-1]["stream"] is True
+
+
+def test_register_questions_are_listed_from_the_register_not_written_by_the_model(
+    llm: ScriptedLLM, tmp_path: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path / "index", embeddings="fake", answerer="openai",
+                        llm_base_url=llm.base_url, llm_model="scripted", llm_api_key="x", llm_timeout=2)
+    svc = build_service(settings)
+    ingest_paths(svc.store, [Path(__file__).parent / "fixtures" / "official" / "kehoach-mau-ha-tinh.txt"])
+    llm.behaviour, llm.delay, llm.script = "correct", 0.0, None
+    asked = len(llm.requests)
+    question = {"message": "Sở Tài chính có những nhiệm vụ gì phải hoàn thành trong tháng 12/2025?"}
+    try:
+        with TestClient(create_app(settings, service=svc)) as c:
+            body = c.post("/v1/chat", json=question).json()
+            assert body["answer"].startswith("Sở Tài chính có 1 nhiệm vụ có hạn trong tháng 12/2025:")
+            assert "[1]" in body["answer"] and "bố trí kinh phí" in body["citations"][0]["snippet"]
+            events = sse(c.post("/v1/chat/stream", json=question).text)
+            assert [k for k, _ in events] == ["citations", "delta", "done"]
+            assert json.loads(events[-1][1])["answer"] == body["answer"]
+            assert len(json.loads(events[0][1])["citations"]) == 1
+        assert len(llm.requests) == asked  # the model was never asked
+    finally:
+        svc.close()

@@ -177,6 +177,15 @@ class ExtractiveAnswerer:
         self.register = register
         self.today = today
 
+    def register_answer(
+        self, info: QuestionInfo, chunk_at: Callable[[str, int], Document | None] | None = None
+    ) -> Answer | None:
+        """The answer from the task register when the question asks for a list of tasks across documents
+        ("Những việc nào đã quá hạn?"); None otherwise. The LLM answerer asks this first too."""
+        if self.register is None or (ask := read_register_question(analyze(info), self.today())) is None:
+            return None
+        return answer_from_register(ask, self.register, CitationBuilder(chunk_at), self.today())
+
     def answer(
         self,
         info: QuestionInfo,
@@ -185,12 +194,9 @@ class ExtractiveAnswerer:
         docs: dict[str, DocumentRecord],
         chunk_at: Callable[[str, int], Document | None] | None = None,
     ) -> Answer:
+        if (listed := self.register_answer(info, chunk_at)) is not None:
+            return listed
         cites = CitationBuilder(chunk_at)
-        ask = read_register_question(analyze(info), self.today()) if self.register is not None else None
-        if ask is not None and self.register is not None:  # a list across documents, not one passage
-            listed = answer_from_register(ask, self.register, cites, self.today())
-            if listed is not None:
-                return listed
         if not chunks:
             return _abstain(cites, chunks, "no evidence retrieved", {})
         if reads_as_document(docs.get(str(chunks[0].metadata["doc_id"]))):

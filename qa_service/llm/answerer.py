@@ -86,6 +86,11 @@ class LLMAnswerer:
         return Prepared(messages, chunks, passages, sources, LeakDetector(system, public), hits)
 
     # --- answering --------------------------------------------------------------------------------
+    def register_answer(self, info: QuestionInfo, chunk_at: ChunkAt | None = None) -> Answer | None:
+        """A list of tasks from the register (the extractive fallback knows it), never written by the model."""
+        ask = getattr(self.fallback, "register_answer", None)
+        return ask(info, chunk_at) if ask is not None else None
+
     def answer(
         self,
         info: QuestionInfo,
@@ -94,6 +99,8 @@ class LLMAnswerer:
         docs: Any,
         chunk_at: ChunkAt | None = None,
     ) -> Answer:
+        if (listed := self.register_answer(info, chunk_at)) is not None:
+            return listed
         if not chunks:
             return self._fallback(info, chunks, facts, docs, chunk_at, "no passages retrieved", {})
         prep = self.prepare(info.text, chunks)

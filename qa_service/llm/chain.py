@@ -32,7 +32,8 @@ def make_llm_chain(
     policy: Policy = DEFAULT_POLICY,
 ) -> QAChain:
     chain = QAChain(store, retriever, LLMAnswerer(model, name=name, policy=policy), top_k=top_k)
-    chain.answerer = LLMAnswerer(model, name=name, policy=policy, fallback=ExtractiveAnswerer(library=chain))
+    fallback = ExtractiveAnswerer(library=chain, register=chain.tasks)
+    chain.answerer = LLMAnswerer(model, name=name, policy=policy, fallback=fallback)
     chain.condenser = LLMCondenser(model)
     return chain
 
@@ -55,6 +56,15 @@ def stream_chat(service: QAService, request: ChatRequest, timeout: float | None 
     deadline = time.monotonic() + timeout if timeout else None
     state: ChainState = chain.retrieve_step(chain.condense_step(service.prepare(request)))
     assert state.info is not None
+    listed = answerer.register_answer(state.info, chain.chunk_at)
+    if listed is not None:  # a list from the task register: nothing for the model to write
+        state.answer = listed
+        yield StreamEvent("citations", listed.citations.citations)
+        yield StreamEvent("delta", listed.text)
+        response = to_response(state)
+        service.remember(request, response)
+        yield StreamEvent("done", response)
+        return
     yield StreamEvent("citations", [Citation.from_chunk(i, c) for i, c in enumerate(state.chunks, 1)])
     ids = [c.metadata["chunk_id"] for c in state.chunks]
     facts = chain.store.registry.facts(chunk_ids=ids)
