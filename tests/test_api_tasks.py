@@ -55,6 +55,8 @@ def test_filters_over_http(api: TestClient) -> None:
     assert _tasks(api, actor="Sở GD&ĐT")["total"] == 2
     assert _tasks(api, actor="Sở KH&CN", role="support")["total"] == 1
     assert _tasks(api, actor="Sở KH&CN", role="lead")["total"] == 0
+    counts = _tasks(api, actor="Sở GD&ĐT", status="upcoming")["by_status"]
+    assert counts == {"overdue": 0, "due_soon": 1, "upcoming": 1, "no_deadline": 0}  # the status filter aside
     soon = _tasks(api, status="due_soon")["tasks"]
     assert {t["deadline"]["next_due"] for t in soon} == {"2025-12-15", "2025-12-31"}
     assert len(soon) == 3  # with "báo cáo … hằng quý", due by the quarter's end

@@ -57,6 +57,7 @@ class TaskQuery:
 class TaskPage:
     tasks: list[TaskRecord]
     total: int
+    by_status: dict[str, int] = field(default_factory=dict)  # every filter but the status one applied
 
 
 @dataclass
@@ -137,6 +138,7 @@ class TaskRegister:
         key = canonical_key(query.actor) if query.actor and query.actor.strip() else None
         words = query_tokens(query.q) if query.q and query.q.strip() else set()
         hits = []
+        by_status: Counter[str] = Counter()
         for task in self.all():
             if query.doc_id and task.doc_id != query.doc_id:
                 continue
@@ -144,15 +146,18 @@ class TaskRegister:
                 continue
             if query.recurring is not None and bool(task.deadline and task.deadline.recurrence) != query.recurring:
                 continue
-            if query.status and task.status(query.as_of) != query.status:
-                continue
             if (query.due_from or query.due_to) and not _in_range(task, query.due_from, query.due_to):
                 continue
             if words and not words <= task.search_tokens:
                 continue
+            status = task.status(query.as_of)
+            by_status[status] += 1
+            if query.status and status != query.status:
+                continue
             hits.append(task)
         hits.sort(key=self._sort_key(query))
-        return TaskPage(tasks=hits[query.offset : query.offset + query.limit], total=len(hits))
+        return TaskPage(tasks=hits[query.offset : query.offset + query.limit], total=len(hits),
+                        by_status={s: by_status[s] for s in STATUSES})
 
     @staticmethod
     def _sort_key(query: TaskQuery):  # type: ignore[no-untyped-def]

@@ -63,6 +63,7 @@ class TaskList(BaseModel):
     tasks: list[TaskOut]
     total: int
     as_of: str
+    by_status: dict[str, int] = Field(description="Số nhiệm vụ theo trạng thái, với mọi bộ lọc trừ `status`")
 
 
 class ActorCountOut(BaseModel):
@@ -114,7 +115,7 @@ def list_tasks(query: Filters, service: ServiceDep, _: ChatAuth) -> dict[str, An
     khoảng hạn, trạng thái, định kỳ, từ khoá; mỗi nhiệm vụ kèm đoạn văn gốc (`start`, `end`, `snippet`)."""
     page = service.tasks.search(query)
     return {"tasks": [t.as_json(query.as_of) for t in page.tasks], "total": page.total,
-            "as_of": query.as_of.isoformat()}
+            "as_of": query.as_of.isoformat(), "by_status": page.by_status}
 
 
 def _export(service: Any, query: TaskQuery) -> list[Any]:
