@@ -123,7 +123,7 @@ def _export(service: Any, query: TaskQuery) -> list[Any]:
     return service.tasks.search(query).tasks  # type: ignore[no-any-return]
 
 
-@router.get("/tasks.csv", responses={**_ERRORS, 200: {"content": {"text/csv": {}}}}, summary="Xuất CSV (Excel)")
+@router.get("/tasks.csv", responses={**_ERRORS, 200: {"content": {"text/csv": {}}}}, summary="Tải danh sách nhiệm vụ dạng CSV (Excel)")
 def tasks_csv(query: Filters, service: ServiceDep, _: ChatAuth) -> Response:
     """Cùng bộ lọc như `/v1/tasks`, tối đa 10.000 dòng; UTF-8 có BOM để Excel hiển thị đúng tiếng Việt."""
     body = to_csv(_export(service, query), query.as_of)
