@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from qa_service.eval.register import DATED_GOLD, score
-from qa_service.eval.tasks import CORPUS, GOLD
+from qa_service.eval.register import DATED_GOLD, DATED_GOLD_2, score
+from qa_service.eval.tasks import BULK_CORPUS, CORPUS, GOLD
 
 MIN_RECALL = 0.93  # eval/gold/official_tasks.jsonl (33 dated tasks)
 # eval/gold/official_dated_tasks.jsonl (108 dated tasks annotated independently of the extractor)
@@ -19,7 +19,7 @@ MIN_DATED_CHECK_RECALL = 0.43  # its check half, never looked at
 
 @pytest.mark.skipif(not (CORPUS.is_dir() and Path(GOLD).is_file()), reason="../shared/corpus-official is not here")
 def test_dated_gold_tasks_are_listed_with_their_date_and_actor() -> None:
-    scores = score(GOLD, CORPUS)
+    scores = score(GOLD)
     print(scores.summary())
     assert sum(scores.dated.values()) >= 30
     assert scores.recall() >= MIN_RECALL
@@ -27,8 +27,25 @@ def test_dated_gold_tasks_are_listed_with_their_date_and_actor() -> None:
 
 @pytest.mark.skipif(not (CORPUS.is_dir() and DATED_GOLD.is_file()), reason="../shared/corpus-official is not here")
 def test_independent_dated_gold_is_listed() -> None:
-    scores = score(DATED_GOLD, CORPUS)
+    scores = score(DATED_GOLD)
     print(scores.summary())
     assert sum(scores.dated.values()) >= 100
     assert scores.recall() >= MIN_DATED_RECALL
     assert scores.recall("check") >= MIN_DATED_CHECK_RECALL
+
+
+# eval/gold/official_dated_tasks_2.jsonl: 106 dated tasks on 11 documents no other gold uses (91 from
+# corpus-bulk), annotated from the text alone; first measured before any of its misses were read.
+MIN_DATED_2_RECALL = 0.80
+MIN_DATED_2_CHECK_RECALL = 0.70
+
+
+@pytest.mark.skipif(
+    not (CORPUS.is_dir() and BULK_CORPUS.is_dir() and DATED_GOLD_2.is_file()), reason="../shared corpora are not here"
+)
+def test_second_independent_dated_gold_is_listed() -> None:
+    scores = score(DATED_GOLD_2)
+    print(scores.summary())
+    assert sum(scores.dated.values()) >= 100
+    assert scores.recall() >= MIN_DATED_2_RECALL
+    assert scores.recall("check") >= MIN_DATED_2_CHECK_RECALL
