@@ -5,16 +5,22 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qa_service.eval.cli import eval_command
-from qa_service.settings import get_settings
+from qa_service.settings import Settings, get_settings
 from vectorstore.errors import QAError
+
+if TYPE_CHECKING:
+    from ingestion.pipeline import IngestSummary
+    from vectorstore.backend import WriterLock
 
 app = typer.Typer(help="Hỏi đáp văn bản tiếng Việt — Vietnamese document QA.", no_args_is_help=True)
 app.command("eval", help="Run a JSONL test set in process or against --url; write reports.")(eval_command)
@@ -26,26 +32,47 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+# A second writer is refused after this long; the server's own writes hold the lock for seconds at most.
+EARLY_LOCK_TIMEOUT = 1.0
+
+
+@contextmanager
+def writing(settings: Settings) -> Iterator[WriterLock]:
+    """The index's writer lock, taken before the model, Chroma and the ingestion pipeline are loaded
+    (seconds on a busy machine): a second writer is refused at once, and the store reuses this lock."""
+    from vectorstore.backend import WriterLock
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with WriterLock(settings.data_dir / "writer.lock", timeout=EARLY_LOCK_TIMEOUT) as lock:
+        yield lock
+
+
+def _ingest(settings: Settings, lock: WriterLock, paths: list[Path], json_out: bool) -> IngestSummary:
+    from ingestion.pipeline import ingest_paths
+    from qa_service.service import build_store
+
+    store = build_store(settings, writer_lock=lock)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True, disable=json_out or not sys.stderr.isatty()) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=f"ingesting {name[:40]}")
+
+        return ingest_paths(store, paths, progress=progress)
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders (recursive).")],
     json_out: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest files; unchanged files do no work, changed files replace their old chunks."""
-    from ingestion.pipeline import ingest_paths
-    from qa_service.service import build_store
-
     missing = [str(p) for p in paths if not p.exists()]
+    settings = get_settings()
     try:
-        store = build_store(get_settings())
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True, disable=json_out or not sys.stderr.isatty()) as bar:
-            task = bar.add_task("ingesting", total=None)
-
-            def progress(done: int, total: int, name: str) -> None:
-                bar.update(task, completed=done, total=total, description=f"ingesting {name[:40]}")
-
-            summary = ingest_paths(store, paths, progress=progress)
+        with writing(settings) as lock:
+            summary = _ingest(settings, lock, paths, json_out)
     except QAError as exc:
         _fail(exc.message)
         return
@@ -68,11 +95,13 @@ def ingest(
 @app.command()
 def remove(target: Annotated[str, typer.Argument(help="Document id or the path it was ingested from.")]) -> None:
     """Delete a document everywhere (vectors, lexical index, registry)."""
-    from ingestion.pipeline import remove as remove_doc
-    from qa_service.service import build_store
-
+    settings = get_settings()
     try:
-        outcome = remove_doc(build_store(get_settings()), target)
+        with writing(settings) as lock:
+            from ingestion.pipeline import remove as remove_doc
+            from qa_service.service import build_store
+
+            outcome = remove_doc(build_store(settings, writer_lock=lock), target)
     except QAError as exc:
         _fail(exc.message)
         return

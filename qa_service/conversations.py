@@ -2,6 +2,10 @@
 
 A portal may send only the new message with a `conversation_id`; the service keeps the turns,
 bounded to the last `max_turns` so a long chat never grows the prompt or the table without end.
+
+Each conversation has an owner (`conversations.owner`): the hash id of the API key that created it,
+or the hash of a public client's conversation token; never a key or a token itself. Conversations
+written without one (`qa ask`, rows from before owners existed) get the empty owner: admin only.
 """
 
 from __future__ import annotations
@@ -20,6 +24,11 @@ CREATE TABLE IF NOT EXISTS messages (
     created REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS messages_conv ON messages(conversation_id, created);
+CREATE TABLE IF NOT EXISTS conversations (
+    conversation_id TEXT PRIMARY KEY, owner TEXT NOT NULL, created REAL NOT NULL
+);
+INSERT OR IGNORE INTO conversations
+    SELECT conversation_id, '', MIN(created) FROM messages GROUP BY conversation_id;
 CREATE TABLE IF NOT EXISTS feedback (
     conversation_id TEXT, message_id TEXT, rating TEXT NOT NULL, comment TEXT, created REAL NOT NULL
 );
@@ -49,10 +58,38 @@ class ConversationStore:
         ).fetchall()
         return [{"message_id": m, "role": r, "content": c, "created": t} for m, r, c, t in rows]
 
+    def claim(self, conversation_id: str, owner: str) -> bool:
+        """Bind an unused id to `owner`; True when the conversation is (now) `owner`'s. Atomic, so two
+        callers racing for a new id cannot both get it."""
+        conn = self._conn()
+        conn.execute("INSERT OR IGNORE INTO conversations VALUES (?,?,?)", (conversation_id, owner, time.time()))
+        return self.owner(conversation_id) == owner
+
+    def owner(self, conversation_id: str) -> str | None:
+        row = self._conn().execute(
+            "SELECT owner FROM conversations WHERE conversation_id=?", (conversation_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def listing(self, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+        """Conversations with at least one message, most recently active first (for admins)."""
+        conn = self._conn()
+        total = int(conn.execute("SELECT COUNT(DISTINCT conversation_id) FROM messages").fetchone()[0])
+        rows = conn.execute(
+            "SELECT m.conversation_id, COALESCE(c.owner, ''), COUNT(*), MIN(m.created), MAX(m.created) "
+            "FROM messages m LEFT JOIN conversations c USING (conversation_id) "
+            "GROUP BY m.conversation_id ORDER BY MAX(m.created) DESC, m.conversation_id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        keys = ("conversation_id", "owner", "messages", "created", "updated")
+        return [dict(zip(keys, r, strict=True)) for r in rows], total
+
     def append(self, conversation_id: str, question: str, message_id: str, answer: str) -> None:
         now = time.time()
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
+        # A caller that did not claim the id (the CLI) leaves it ownerless: admin only.
+        conn.execute("INSERT OR IGNORE INTO conversations VALUES (?,'',?)", (conversation_id, now))
         conn.executemany(
             "INSERT INTO messages VALUES (?,?,?,?,?)",
             [(conversation_id, message_id + "-q", "user", question, now),
@@ -67,6 +104,7 @@ class ConversationStore:
         conn.execute("COMMIT")
 
     def delete(self, conversation_id: str) -> int:
+        """Forget the turns; the owner row stays, so the id cannot be taken over by another caller."""
         cur = self._conn().execute("DELETE FROM messages WHERE conversation_id=?", (conversation_id,))
         return cur.rowcount
 

@@ -94,3 +94,8 @@ class ChatResponse(BaseModel):
     standalone_question: str | None = None
     answerer: str = "extractive"
     verification: dict[str, Any] | None = None
+    conversation_token: str | None = Field(
+        default=None,
+        description="Chỉ khi hỏi không có khoá API: mã bí mật của hội thoại; gửi lại trong header "
+        "X-Conversation-Token để hỏi tiếp, xem hoặc xoá hội thoại",
+    )

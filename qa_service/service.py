@@ -12,7 +12,7 @@ from qa_service.schemas import ChatRequest, ChatResponse
 from qa_service.settings import Settings
 from vectorstore.embeddings import make_embeddings
 from vectorstore.retriever import HybridRetriever
-from vectorstore.store import IndexStore
+from vectorstore.store import IndexStore, WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,13 @@ class QAService:
         self.store.close()
 
 
-def build_store(settings: Settings, allow_model_change: bool = False) -> IndexStore:
+def build_store(
+    settings: Settings, allow_model_change: bool = False, writer_lock: WriterLock | None = None
+) -> IndexStore:
     embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
     return IndexStore(
-        settings.data_dir, embeddings, chroma_url=settings.chroma_url, allow_model_change=allow_model_change
+        settings.data_dir, embeddings, chroma_url=settings.chroma_url, allow_model_change=allow_model_change,
+        writer_lock=writer_lock,
     )
 
 

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     api_keys: str | None = None  # "key1:chat,key2:admin"
     public_chat: bool = False  # chat routes open without a key (trusted intranet widget)
     cors_origins: str = ""  # comma-separated allowlist
+    # Metrics reveal traffic, abstention rates and document counts: with keys configured they need the
+    # admin key unless the scrape is kept private by other means (e.g. a loopback-only listener).
+    metrics_public: bool = False
+    api_docs: bool | None = None  # /docs, /redoc, /openapi.json; unset = served only when no keys are configured
     max_upload_mb: int = 20
     max_body_kb: int = 64  # JSON request bodies
     rate_limit_per_minute: int = 60
@@ -56,6 +60,9 @@ class Settings(BaseSettings):
             if "admin" in scopes:
                 scopes.add("chat")
         return keys
+
+    def serve_api_docs(self) -> bool:
+        return self.api_docs if self.api_docs is not None else not self.api_key_scopes()
 
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]

@@ -61,8 +61,13 @@ def test_invalid_feedback_is_422(client: TestClient, payload: dict[str, object])
 
 # --- conversations ------------------------------------------------------------------------------------
 def test_conversation_history_is_kept_read_and_deleted(client: TestClient) -> None:
-    first = client.post("/v1/chat", json={"message": QUESTION, "conversation_id": "hoi-thoai-1"}).json()
+    res = client.post("/v1/chat", json={"message": QUESTION, "conversation_id": "hoi-thoai-1"})
+    first = res.json()
     assert first["conversation_id"] == "hoi-thoai-1"
+    # An open server has no keys: the conversation belongs to the token handed out with its first answer.
+    token = first["conversation_token"]
+    assert res.headers["X-Conversation-Token"] == token and len(token) >= 32
+    client.headers["X-Conversation-Token"] = token
     client.post("/v1/chat", json={"message": "Còn Kế hoạch 108-KH/TU thì sao?", "conversation_id": "hoi-thoai-1"})
     body = client.get("/v1/conversations/hoi-thoai-1").json()
     assert [m["role"] for m in body["messages"]] == ["user", "assistant", "user", "assistant"]

@@ -116,3 +116,33 @@ def test_reader_keeps_answering_while_another_process_ingests(tmp_path: Path) ->
             os.kill(writer.pid, 9)
             writer.wait()
         service.close()
+
+
+SPIN = "import time\nend = time.monotonic() + 120\nwhile time.monotonic() < end: pass\n"
+
+
+def test_second_cli_writer_is_refused_before_loading_anything_on_a_busy_machine(tmp_path: Path) -> None:
+    """`qa ingest` / `qa remove` take the lock before the model, Chroma and the pipeline load, so on a
+    machine kept busy by two spinning processes the refusal comes < 2 s after the CLI's own start-up
+    (measured as `import qa_service.cli` in the same run, the work done before the lock can be looked at)."""
+    data_dir = tmp_path / "index"
+    holder = hold_lock(data_dir)
+    load = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(2)]
+
+    def timed(args: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+        started = time.monotonic()
+        proc = subprocess.run(args, env=env_for(data_dir), cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        return time.monotonic() - started, proc
+
+    try:
+        startup = min(timed([sys.executable, "-c", "import qa_service.cli"])[0] for _ in range(2))
+        docs = Path(__file__).resolve().parent.parent / "data" / "sample"
+        for command in (["ingest", str(docs)], ["remove", "khong-co"]):
+            took, proc = timed([str(QA), *command])
+            assert proc.returncode != 0
+            assert f"Another process (pid {holder.pid}) is writing to the index" in " ".join(proc.stderr.split())
+            assert took - startup < 2.0, (command, took, startup)
+    finally:
+        for proc in (*load, holder):
+            proc.kill()
+            proc.wait()

@@ -7,24 +7,33 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from pathlib import Path
-
-import chromadb
-from chromadb.config import Settings as ChromaSettings
+from typing import TYPE_CHECKING
 
 from vectorstore.errors import IndexLockedError
 
+if TYPE_CHECKING:  # chromadb takes ~1 s to import: `qa ingest` takes the lock before paying for it
+    import chromadb
+
 
 class WriterLock:
-    """An advisory file lock: one writing process per index, refused within `timeout` seconds."""
+    """An advisory file lock: one writing process per index, refused within `timeout` seconds.
+    Re-entrant in the thread holding it, so `qa ingest` can take it before loading anything and the
+    store's own `with writer_lock:` then nests inside (a second flock from this process would wait)."""
 
     def __init__(self, path: Path, timeout: float = 5.0) -> None:
         self.path = path
         self.timeout = timeout
         self._fd: int | None = None
+        self._holder: int | None = None  # the thread holding the lock
+        self._depth = 0
 
     def acquire(self) -> None:
+        if self._fd is not None and self._holder == threading.get_ident():
+            self._depth += 1
+            return
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout
         while True:
@@ -43,8 +52,15 @@ class WriterLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
+        self._holder = threading.get_ident()
+        self._depth = 1
 
     def release(self) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return
+        self._depth = 0
+        self._holder = None
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
@@ -59,6 +75,9 @@ class WriterLock:
 
 
 def make_chroma_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
     settings = ChromaSettings(anonymized_telemetry=False)
     if chroma_url:
         from urllib.parse import urlparse

@@ -65,6 +65,7 @@ class IndexStore:
         chroma_url: str | None = None,
         lock_timeout: float = 5.0,
         allow_model_change: bool = False,
+        writer_lock: WriterLock | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -80,7 +81,8 @@ class IndexStore:
             client=self.client,
             collection_metadata={"hnsw:space": "cosine"},
         )
-        self.writer_lock = WriterLock(self.data_dir / "writer.lock", timeout=lock_timeout)
+        # A lock the caller already holds (the CLI takes it before loading the model and Chroma).
+        self.writer_lock = writer_lock or WriterLock(self.data_dir / "writer.lock", timeout=lock_timeout)
         self._lexical_dir = self.data_dir / "lexical"
         self._set_lexical(LexicalIndex.load(self._lexical_dir) or LexicalIndex())
         self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})

@@ -7,14 +7,16 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException
+from fastapi import Depends, FastAPI, HTTPException
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qa_service.api.deps import metrics_access
 from qa_service.api.errors import error_response, install_error_handlers
+from qa_service.api.ownership import TOKEN_HEADER
 from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat, tasks
 from qa_service.api.security import RateLimiter, RateLimitMiddleware
 from qa_service.logging_setup import setup_logging
@@ -105,8 +107,13 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
         if service is None:
             app.state.service.close()
 
+    # The API's own documentation maps every route for a visitor: served when asked for, and by
+    # default only on an open server (no keys), where there is nothing to hide behind them anyway.
+    docs = settings.serve_api_docs()
     app = FastAPI(
-        title="Hỏi đáp văn bản (Vietnamese document QA)", version="1.0.0", description=DESCRIPTION, lifespan=lifespan
+        title="Hỏi đáp văn bản (Vietnamese document QA)", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+        openapi_url="/openapi.json" if docs else None, docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.settings = settings
     app.state.service = None
@@ -121,8 +128,8 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
     if origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"], max_age=600,
-            expose_headers=["Retry-After", "X-Request-ID"],  # the widget on another origin reads them
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID", TOKEN_HEADER], max_age=600,
+            expose_headers=["Retry-After", "X-Request-ID", TOKEN_HEADER],  # the widget on another origin reads them
         )
     app.include_router(health.router)
     app.include_router(chat.router)
@@ -132,5 +139,7 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
     app.include_router(feedback.router)
     app.include_router(tasks.router)
     mount_web(app, connect_src=origins)
-    Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(app, include_in_schema=False)
+    Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(
+        app, include_in_schema=False, dependencies=[Depends(metrics_access)]
+    )
     return app

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
+from qa_service.api.ownership import TOKEN_HEADER, TOKEN_PATTERN, Caller, caller_for
 from qa_service.api.security import Principal, authenticate
 from qa_service.service import QAService
 from qa_service.settings import Settings
@@ -37,7 +38,31 @@ def admin_principal(request: Request) -> Principal:
     return _principal(request, "admin")
 
 
+def metrics_access(request: Request) -> None:
+    """`/metrics` needs the admin key when keys are configured, unless `QA_METRICS_PUBLIC`."""
+    settings: Settings = request.app.state.settings
+    if settings.api_key_scopes() and not settings.metrics_public:
+        _principal(request, "admin")
+
+
+ChatAuth = Annotated[Principal, Depends(chat_principal)]
+
+
+def conversation_caller(
+    principal: ChatAuth,
+    token: Annotated[
+        str | None,
+        Header(
+            alias=TOKEN_HEADER,
+            pattern=TOKEN_PATTERN,
+            description="Không dùng khoá API: mã `conversation_token` máy chủ đã trả về cho hội thoại",
+        ),
+    ] = None,
+) -> Caller:
+    return caller_for(principal, token)
+
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 ServiceDep = Annotated[QAService, Depends(get_service)]
-ChatAuth = Annotated[Principal, Depends(chat_principal)]
 AdminAuth = Annotated[Principal, Depends(admin_principal)]
+CallerDep = Annotated[Caller, Depends(conversation_caller)]

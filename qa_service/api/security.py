@@ -22,6 +22,11 @@ class Principal:
     key_id: str  # a hash prefix: keys themselves are never logged or stored
     scopes: frozenset[str]
 
+    @property
+    def keyed(self) -> bool:
+        """Identified by a configured key (not an open server's or public chat's client address)."""
+        return self.key_id.startswith("key:")
+
 
 def _key_from(request: Request) -> str | None:
     auth = request.headers.get("authorization", "")

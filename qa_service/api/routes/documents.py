@@ -7,9 +7,12 @@ An uploaded file is keyed by its name: uploading a changed file with the same na
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Annotated, Any
@@ -28,6 +31,7 @@ from vectorstore.registry import DocumentRecord
 from vectorstore.store import IndexStore
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
+log = logging.getLogger(__name__)
 
 MAX_FILES = 100
 # WriterLock guards against other processes; this guards its single file descriptor against our own threads.
@@ -113,7 +117,7 @@ class SectionInfo(BaseModel):
 
 
 class DocumentDetail(DocumentSummary):
-    path: str
+    # No `path`: the server's file system is not the caller's business (it is logged for operators).
     author: str | None = None
     source_domain: str | None = None
     kind: str | None = Field(default=None, description="Định dạng tệp: txt, html, pdf, docx, md")
@@ -183,6 +187,18 @@ def _supported(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in SUPPORTED
 
 
+@contextmanager
+def _writer_errors() -> Iterator[None]:
+    """Another process's lock, told without the index's path or the holder's pid (those go to the log)."""
+    try:
+        yield
+    except IndexLockedError as exc:
+        log.warning("index write refused: %s", exc.message)
+        raise IndexLockedError(
+            "Chỉ mục đang được một tiến trình khác cập nhật (ví dụ qa ingest); vui lòng thử lại sau."
+        ) from exc
+
+
 def ingest_uploads(store: IndexStore, uploads: list[tuple[str, bytes]]) -> IngestSummary:
     """Write every file under the writer lock; a failure mid-file is reconciled before the lock goes."""
     started = time.perf_counter()
@@ -190,7 +206,7 @@ def ingest_uploads(store: IndexStore, uploads: list[tuple[str, bytes]]) -> Inges
     if not _WRITE_GUARD.acquire(timeout=_GUARD_WAIT):
         raise IndexLockedError("Chỉ mục đang được cập nhật bởi một yêu cầu khác; vui lòng thử lại sau.")
     try:
-        with store.writer_lock:
+        with _writer_errors(), store.writer_lock:
             store.open_for_writing()
             try:
                 for name, data in uploads:
@@ -262,10 +278,10 @@ def get_document(doc_id: DocId, service: ServiceDep, _: AdminAuth) -> DocumentDe
     """Siêu dữ liệu (tác giả, số hiệu văn bản được nhắc tới, ngày) và các dữ kiện trích xuất: ai, làm gì,
     thời hạn."""
     rec = _record(service.store, doc_id)
+    log.info("document %s is %s", doc_id, rec.path)
     meta = rec.metadata
     return DocumentDetail(
         **DocumentSummary.from_record(rec).model_dump(),
-        path=rec.path,
         author=meta.get("author"),
         source_domain=meta.get("source_domain"),
         kind=meta.get("kind"),
@@ -296,7 +312,8 @@ def delete_document(doc_id: DocId, service: ServiceDep, _: AdminAuth) -> Removed
     if not _WRITE_GUARD.acquire(timeout=_GUARD_WAIT):
         raise IndexLockedError("Chỉ mục đang được cập nhật bởi một yêu cầu khác; vui lòng thử lại sau.")
     try:
-        outcome = remove(service.store, doc_id)
+        with _writer_errors():
+            outcome = remove(service.store, doc_id)
     finally:
         _WRITE_GUARD.release()
     return Removed(doc_id=doc_id, status=outcome.status, chunks=outcome.chunks)

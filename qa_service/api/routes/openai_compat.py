@@ -10,34 +10,33 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import iterate_in_threadpool
 
-from qa_service.api.deps import ChatAuth, ServiceDep, SettingsDep
+from qa_service.api.deps import CallerDep, ChatAuth, ServiceDep, SettingsDep
 from qa_service.api.errors import error_body
-from qa_service.api.routes.chat import answer_pieces, answer_with_deadline
+from qa_service.api.openai_schema import (
+    MODEL_CREATED,
+    MODEL_ID,
+    NEAREST_HEADER,
+    SOURCES_HEADER,
+    CompletionRequest,
+)
+from qa_service.api.ownership import Caller, stamp, token_headers
+from qa_service.api.routes.chat import answer_pieces, answer_with_deadline, bind_conversation
 from qa_service.llm.chain import can_stream, stream_chat
 from qa_service.metrics import record_answer
-from qa_service.schemas import MAX_HISTORY_TURNS, ChatRequest, ChatResponse, Citation, HistoryMessage
+from qa_service.schemas import ChatRequest, ChatResponse, Citation
 from vectorstore.errors import QAError
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 log = logging.getLogger(__name__)
-
-MODEL_ID = "vi-doc-qa"
-_CREATED = 1_735_689_600  # 2025-01-01: a fixed "created" for the model card
-SOURCES_HEADER = "Nguồn:"
-NEAREST_HEADER = "Các đoạn gần nhất để bạn kiểm tra:"
-# Where an earlier assistant turn's appended source list starts: history must not carry it back in.
-_SOURCES_TAIL = re.compile(r"\n\n(?:" + re.escape(SOURCES_HEADER) + "|" + re.escape(NEAREST_HEADER) + r")\n.*\Z", re.S)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Thiếu hoặc sai khoá API"},
@@ -47,89 +46,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     429: {"description": "Vượt giới hạn tần suất"},
     504: {"description": "Quá thời gian xử lý"},
 }
-
-
-class ContentPart(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    type: str
-    text: str | None = None
-
-
-class OpenAIMessage(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
-    content: str | list[ContentPart] | None = None
-
-    def text(self) -> str:
-        if isinstance(self.content, list):
-            return "".join(p.text or "" for p in self.content if p.type == "text")
-        return self.content or ""
-
-
-class StreamOptions(BaseModel):
-    include_usage: bool = False
-
-
-class CompletionRequest(BaseModel):
-    """The OpenAI request; sampling options (temperature, max_tokens, …) are accepted and ignored."""
-
-    model_config = ConfigDict(
-        extra="ignore",
-        json_schema_extra={
-            "examples": [
-                {
-                    "model": MODEL_ID,
-                    "messages": [{"role": "user", "content": "Chỉ thị 12-CT/TW ban hành ngày nào?"}],
-                },
-                {
-                    "model": MODEL_ID,
-                    "stream": True,
-                    "messages": [
-                        {"role": "system", "content": "Trả lời ngắn gọn bằng tiếng Việt."},
-                        {"role": "user", "content": "Chỉ thị 12-CT/TW ban hành ngày nào?"},
-                        {"role": "assistant", "content": "Chỉ thị số 12-CT/TW ban hành ngày 05/01/2022 [1]."},
-                        {"role": "user", "content": "Ai có trách nhiệm xây dựng Chương trình hành động?"},
-                    ],
-                },
-            ]
-        },
-    )
-
-    model: str = MODEL_ID
-    messages: list[OpenAIMessage] = Field(min_length=1, max_length=200)
-    stream: bool = False
-    stream_options: StreamOptions | None = None
-    conversation_id: str | None = Field(
-        default=None, max_length=128, description="Phần mở rộng: hội thoại phía máy chủ"
-    )
-    top_k: int | None = Field(default=None, ge=1, le=20, description="Phần mở rộng: số đoạn trích tối đa")
-
-    def to_chat_request(self) -> ChatRequest:
-        """The last user message is the question; earlier user/assistant turns are the history."""
-        last = next((i for i in range(len(self.messages) - 1, -1, -1) if self.messages[i].role == "user"), None)
-        if last is None:
-            raise QAError("Cần ít nhất một tin nhắn có role 'user'.", code="invalid_request", status_code=422)
-        try:
-            history = [
-                HistoryMessage.model_validate({"role": m.role, "content": _strip_sources(m.text())})
-                for m in self.messages[:last]
-                if m.role in ("user", "assistant") and m.text().strip()
-            ][-MAX_HISTORY_TURNS * 2 :]
-            return ChatRequest(
-                message=self.messages[last].text(),
-                history=history,
-                conversation_id=self.conversation_id,
-                top_k=self.top_k,
-            )
-        except ValidationError as exc:
-            detail = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:3])
-            raise QAError(f"Yêu cầu không hợp lệ — {detail}", code="invalid_request", status_code=422) from exc
-
-
-def _strip_sources(text: str) -> str:
-    return _SOURCES_TAIL.sub("", text).strip()
 
 
 def source_list(citations: list[Citation], abstained: bool) -> str:
@@ -155,11 +71,14 @@ def _usage(request: ChatRequest, text: str) -> dict[str, int]:
 
 
 def _extras(response: ChatResponse) -> dict[str, Any]:
-    return {
+    extras = {
         "citations": [c.model_dump() for c in response.citations],
         "abstained": response.abstained,
         "conversation_id": response.conversation_id,
     }
+    if response.conversation_token:  # public clients only: the token to continue this conversation
+        extras["conversation_token"] = response.conversation_token
+    return extras
 
 
 def completion_body(model: str, request: ChatRequest, response: ChatResponse) -> dict[str, Any]:
@@ -192,7 +111,7 @@ def list_models(_: ChatAuth) -> dict[str, Any]:
     """Một mô hình duy nhất: hỏi đáp có trích dẫn trên các văn bản đã nạp."""
     return {
         "object": "list",
-        "data": [{"id": MODEL_ID, "object": "model", "created": _CREATED, "owned_by": "qa_service"}],
+        "data": [{"id": MODEL_ID, "object": "model", "created": MODEL_CREATED, "owned_by": "qa_service"}],
     }
 
 
@@ -200,22 +119,28 @@ def list_models(_: ChatAuth) -> dict[str, Any]:
     "/chat/completions", response_model=None, responses=_ERRORS, summary="Hỏi đáp kiểu OpenAI Chat Completions"
 )
 async def chat_completions(
-    body: CompletionRequest, request: Request, service: ServiceDep, settings: SettingsDep, _: ChatAuth
+    body: CompletionRequest,
+    request: Request,
+    response: Response,
+    service: ServiceDep,
+    settings: SettingsDep,
+    caller: CallerDep,
 ) -> dict[str, Any] | StreamingResponse:
     """Tin nhắn `user` cuối cùng là câu hỏi, các lượt trước là lịch sử. Nội dung trả lời có `[n]` và danh
     sách "Nguồn:"; trường mở rộng `citations`, `abstained`. `stream: true` trả về SSE kiểu OpenAI kết thúc
     bằng `data: [DONE]`."""
     _check_model(body.model)
-    chat_request = body.to_chat_request()
+    chat_request = await bind_conversation(service, caller, body.to_chat_request())
     if not body.stream:
-        response = await answer_with_deadline(service, chat_request, settings.request_timeout)
-        record_answer(response)
-        return completion_body(body.model, chat_request, response)
+        answer = await answer_with_deadline(service, chat_request, settings.request_timeout)
+        record_answer(answer)
+        response.headers.update(token_headers(caller))
+        return completion_body(body.model, chat_request, stamp(answer, caller))
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
     return StreamingResponse(
-        _stream(body.model, chat_request, request, service, settings.request_timeout, include_usage),
+        _stream(body.model, chat_request, request, service, settings.request_timeout, include_usage, caller),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **token_headers(caller)},
     )
 
 
@@ -231,10 +156,11 @@ async def _stream(
     service: ServiceDep,
     timeout: float,
     include_usage: bool,
+    caller: Caller,
 ) -> AsyncIterator[str]:
     """Role chunk, content chunks, a `stop` chunk (each carrying the citations), optional usage, `[DONE]`."""
     if can_stream(service):
-        async for line in _stream_llm(model, chat_request, request, service, include_usage):
+        async for line in _stream_llm(model, chat_request, request, service, include_usage, caller):
             yield line
         return
     try:
@@ -249,6 +175,7 @@ async def _stream(
         yield _sse("[DONE]")
         return
     record_answer(response)
+    response = stamp(response, caller)
     base = {
         "id": f"chatcmpl-{response.message_id or response.conversation_id}",
         "object": "chat.completion.chunk",
@@ -274,7 +201,7 @@ async def _stream(
 
 
 async def _stream_llm(
-    model: str, chat_request: ChatRequest, request: Request, service: ServiceDep, include_usage: bool
+    model: str, chat_request: ChatRequest, request: Request, service: ServiceDep, include_usage: bool, caller: Caller
 ) -> AsyncIterator[str]:
     """The model's tokens as they arrive; the final chunk carries the *verified* answer
     (`verified_answer`), its citations and the "Nguồn:" list, since OpenAI clients cannot retract
@@ -300,6 +227,7 @@ async def _stream_llm(
             elif ev.kind == "done":
                 response: ChatResponse = ev.data
                 record_answer(response)
+                response = stamp(response, caller)
                 tail = answer_text(response)[len(response.answer) :]
                 if tail:
                     yield chunk({"content": tail})

@@ -1,0 +1,150 @@
+"""Security over HTTP: conversations belong to the key (or public token) that created them, `/metrics`
+and the API documentation are not open on a keyed server, and document records carry no server path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+QUESTION = "Liên hiệp các tổ chức hữu nghị thành phố phải làm gì?"
+FOLLOW_UP = "Còn Kế hoạch 108-KH/TU thì sao?"
+C1, C2, ADMIN = ({"X-API-Key": k} for k in ("c1", "c2", "a1"))
+
+
+@pytest.fixture
+def keyed(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client(api_keys="c1:chat,c2:chat,a1:admin")
+
+
+def roles(client: TestClient, conversation_id: str, headers: dict[str, str]) -> list[str]:
+    res = client.get(f"/v1/conversations/{conversation_id}", headers=headers)
+    assert res.status_code == 200, res.text
+    return [m["role"] for m in res.json()["messages"]]
+
+
+# --- conversations bound to keys --------------------------------------------------------------------
+def test_another_key_sees_a_conversation_as_unknown(keyed: TestClient) -> None:
+    first = keyed.post("/v1/chat", json={"message": QUESTION}, headers=C1).json()
+    cid = first["conversation_id"]
+    assert first.get("conversation_token") is None  # a key owns the conversation: no token needed
+    assert roles(keyed, cid, C1) == ["user", "assistant"]
+    unknown = keyed.get("/v1/conversations/khong-co-hoi-thoai-nay", headers=C2)
+    for method in ("GET", "DELETE"):
+        res = keyed.request(method, f"/v1/conversations/{cid}", headers=C2)
+        # exactly what an unknown id gets, apart from the id itself: existence does not leak
+        assert res.status_code == 404 == unknown.status_code
+        assert res.json()["error"]["code"] == unknown.json()["error"]["code"] == "not_found"
+    assert roles(keyed, cid, C1) == ["user", "assistant"]  # the refused DELETE deleted nothing
+
+
+def test_continuing_another_keys_conversation_starts_a_new_one(keyed: TestClient) -> None:
+    cid = keyed.post("/v1/chat", json={"message": QUESTION}, headers=C1).json()["conversation_id"]
+    for path, body in (
+        ("/v1/chat", {"message": FOLLOW_UP, "conversation_id": cid}),
+        ("/v1/chat/completions", {"model": "vi-doc-qa", "messages": [{"role": "user", "content": FOLLOW_UP}],
+                                  "conversation_id": cid}),
+    ):
+        res = keyed.post(path, json=body, headers=C2)
+        assert res.status_code == 200, res.text
+        other = res.json()["conversation_id"]
+        assert other != cid
+        assert roles(keyed, other, C2) == ["user", "assistant"]
+    res = keyed.post("/v1/chat/stream", json={"message": FOLLOW_UP, "conversation_id": cid}, headers=C2)
+    assert res.status_code == 200
+    done = [json.loads(line[5:]) for line in res.text.splitlines() if line.startswith("data:") and '"answer"' in line]
+    assert len(done) == 1 and done[0]["conversation_id"] not in (None, cid)
+    assert roles(keyed, cid, C1) == ["user", "assistant"]  # C1's history was neither read nor extended
+    # the owner still continues it
+    keyed.post("/v1/chat", json={"message": FOLLOW_UP, "conversation_id": cid}, headers=C1)
+    assert roles(keyed, cid, C1) == ["user", "assistant"] * 2
+
+
+def test_admin_lists_reads_and_deletes_any_conversation(keyed: TestClient) -> None:
+    cid = keyed.post("/v1/chat", json={"message": QUESTION}, headers=C1).json()["conversation_id"]
+    keyed.post("/v1/chat", json={"message": QUESTION}, headers=C2)
+    assert keyed.get("/v1/conversations", headers=C1).status_code == 403
+    listing = keyed.get("/v1/conversations", headers=ADMIN).json()
+    assert listing["total"] == 2
+    mine = next(c for c in listing["conversations"] if c["conversation_id"] == cid)
+    assert mine["owner"].startswith("key:") and mine["messages"] == 2 and "c1" not in mine["owner"]
+    assert roles(keyed, cid, ADMIN) == ["user", "assistant"]
+    assert keyed.delete(f"/v1/conversations/{cid}", headers=ADMIN).json()["deleted"] == 2
+    assert keyed.get(f"/v1/conversations/{cid}", headers=C1).status_code == 404
+    # the emptied id stays C1's: another key cannot take it over
+    other = keyed.post("/v1/chat", json={"message": QUESTION, "conversation_id": cid}, headers=C2).json()
+    assert other["conversation_id"] != cid
+
+
+def test_an_open_server_lists_no_conversations(client: TestClient) -> None:
+    client.post("/v1/chat", json={"message": QUESTION})
+    assert client.get("/v1/conversations").status_code == 403
+
+
+# --- public chat: an unguessable token per conversation ---------------------------------------------------
+@pytest.fixture
+def public(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client(api_keys="a1:admin", public_chat=True)
+
+
+def test_public_conversations_belong_to_their_token(public: TestClient) -> None:
+    res = public.post("/v1/chat", json={"message": QUESTION})
+    body = res.json()
+    cid, token = body["conversation_id"], body["conversation_token"]
+    assert res.headers["X-Conversation-Token"] == token and len(token) >= 32
+    mine = {"X-Conversation-Token": token}
+    public.post("/v1/chat", json={"message": FOLLOW_UP, "conversation_id": cid}, headers=mine)
+    assert roles(public, cid, mine) == ["user", "assistant"] * 2
+    # without the token, or with another client's, the conversation is unknown
+    stranger_token = public.post("/v1/chat", json={"message": QUESTION}).json()["conversation_token"]
+    assert stranger_token != token
+    for headers in ({}, {"X-Conversation-Token": stranger_token}):
+        assert public.get(f"/v1/conversations/{cid}", headers=headers).status_code == 404
+        assert public.delete(f"/v1/conversations/{cid}", headers=headers).status_code == 404
+        res = public.post("/v1/chat", json={"message": FOLLOW_UP, "conversation_id": cid}, headers=headers)
+        assert res.json()["conversation_id"] != cid
+    bad = public.get(f"/v1/conversations/{cid}", headers={"X-Conversation-Token": "short"})
+    assert bad.status_code == 422
+    assert roles(public, cid, ADMIN) == ["user", "assistant"] * 2  # admin reads any
+    assert public.delete(f"/v1/conversations/{cid}", headers=mine).json()["deleted"] == 4
+
+
+def test_the_token_is_never_stored(public: TestClient) -> None:
+    token = public.post("/v1/chat", json={"message": QUESTION}).json()["conversation_token"]
+    service = public.app.state.service  # type: ignore[attr-defined]
+    rows = service.conversations._conn().execute("SELECT owner FROM conversations").fetchall()
+    assert rows and all(token not in owner for (owner,) in rows)
+
+
+# --- operational endpoints ------------------------------------------------------------------------------
+def test_metrics_need_the_admin_key_when_keys_are_configured(keyed: TestClient) -> None:
+    assert keyed.get("/metrics").status_code == 401
+    assert keyed.get("/metrics", headers=C1).status_code == 403
+    res = keyed.get("/metrics", headers={"Authorization": "Bearer a1"})
+    assert res.status_code == 200 and "qa_" in res.text
+
+
+def test_metrics_open_by_setting_or_on_an_open_server(make_client: Callable[..., TestClient]) -> None:
+    assert make_client(api_keys="a1:admin", metrics_public=True).get("/metrics").status_code == 200
+    assert make_client().get("/metrics").status_code == 200
+
+
+def test_api_docs_closed_on_a_keyed_server_unless_asked(make_client: Callable[..., TestClient]) -> None:
+    closed = make_client(api_keys="a1:admin")
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert closed.get(path).status_code == 404, path
+    opened = make_client(api_keys="a1:admin", api_docs=True)
+    assert opened.get("/openapi.json").status_code == 200 and opened.get("/docs").status_code == 200
+    assert make_client().get("/openapi.json").status_code == 200
+
+
+def test_document_records_carry_no_server_path(keyed: TestClient) -> None:
+    docs = keyed.get("/v1/documents", headers=ADMIN).json()["documents"]
+    assert docs
+    for doc in docs:
+        detail = keyed.get(f"/v1/documents/{doc['doc_id']}", headers=ADMIN)
+        assert detail.status_code == 200
+        assert "path" not in detail.json()
+        assert "/" not in detail.json()["source"] and "/tmp" not in detail.text and "/work" not in detail.text
