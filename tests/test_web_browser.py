@@ -19,6 +19,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -141,13 +142,42 @@ class PortalPage(BaseHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def serve_app(settings: Any, files: list[tuple[str, tuple[str, bytes, str]]], headers: dict[str, str]) -> Iterator[str]:
+    """The real app under uvicorn on a free loopback port, in a background thread, with `files`
+    uploaded through `POST /v1/documents` (sent with `headers`); yields its base URL."""
+    import uvicorn
+
+    from qa_service.api.app import create_app
+
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"web-test-uvicorn-{port}", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}"
+        res = httpx.post(f"{url}/v1/documents", files=files, headers=headers, timeout=120)
+        assert res.status_code < 300, res.text
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def sample_files() -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(SAMPLE_DIR.glob("*.txt"))]
+
+
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """(api, portal) URLs: the real app under uvicorn with the sample corpus plus an HTML-laden
     document, and the portal page server, each in a background thread."""
-    import uvicorn
-
-    from qa_service.api.app import create_app
     from tests.conftest import api_settings
 
     portal = Portal(("127.0.0.1", 0), PortalPage)
@@ -160,28 +190,23 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
         public_chat=True,
         cors_origins=portal_url,
     )
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="web-test-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    url = portal.api_url = f"http://127.0.0.1:{port}"
-    files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in sorted(SAMPLE_DIR.glob("*.txt"))]
-    files.append(("files", ("kiem-thu-hien-thi.txt", XSS_DOC.encode(), "text/plain")))
-    res = httpx.post(f"{url}/v1/documents", files=files, headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=120)
-    assert res.status_code < 300, res.text
+    files = [*sample_files(), ("files", ("kiem-thu-hien-thi.txt", XSS_DOC.encode(), "text/plain"))]
     try:
-        yield url, portal_url
+        with serve_app(settings, files, {"Authorization": f"Bearer {ADMIN_KEY}"}) as url:
+            portal.api_url = url
+            yield url, portal_url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         portal.shutdown()
         portal.server_close()
+
+
+@pytest.fixture(scope="module")
+def open_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app with no API keys at all (an open server), on the sample corpus."""
+    from tests.conftest import api_settings
+
+    with serve_app(api_settings(tmp_path_factory.mktemp("web-open-index")), sample_files(), {}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -495,3 +520,50 @@ def test_error_event_mid_stream_and_unsafe_source(page: Any, base_url: str) -> N
     assert "20/05/2022" in meta.inner_text()
     assert meta.locator("a").count() == 0  # a javascript: source is never a link
     shot(page, "13-mid-stream-error-and-source")
+
+
+# ---- a client without a key: the conversation token ---------------------------------------------
+
+
+@pytest.mark.parametrize("server", ["open", "public_chat"])
+def test_follow_up_without_a_key_stays_in_one_conversation(
+    request: pytest.FixtureRequest, page: Any, server: str
+) -> None:
+    """Without a key the server binds the conversation to the token it returns with the first answer;
+    the widget sends it back, so the follow-up lands in the same conversation, which only the token's
+    holder can read. A new chat forgets both the conversation and its token."""
+    url = request.getfixturevalue("open_url" if server == "open" else "base_url")
+    sent: list[dict[str, str]] = []
+    on_stream(page, "request", lambda r: sent.append(r.all_headers() | {"body": r.post_data or ""}))
+    returned: list[Any] = []
+    on_stream(page, "response", returned.append)
+    page.goto(f"{url}/")
+
+    first = ask(page, QUESTION)
+    second = ask(page, FOLLOW_UP)
+    assert first.get_attribute("data-state") == second.get_attribute("data-state") == "done"
+    assert len(sent) == len(returned) == 2
+    token = returned[0].headers.get("x-conversation-token")
+    assert token and re.fullmatch(r"[A-Za-z0-9_-]{32,128}", token), token
+    assert "x-conversation-token" not in sent[0]  # nothing to send before the first answer
+    assert sent[1].get("x-conversation-token") == token
+    assert returned[1].headers.get("x-conversation-token") == token  # the same conversation, the same token
+    conversation_id = json.loads(sent[1]["body"])["conversation_id"]
+    assert conversation_id
+
+    held = httpx.get(f"{url}/v1/conversations/{conversation_id}", headers={"X-Conversation-Token": token})
+    assert held.status_code == 200, held.text
+    messages = held.json()["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"], messages
+    assert [m["content"] for m in messages[::2]] == [QUESTION, FOLLOW_UP]
+    assert messages[3]["content"] == second.locator(".text").inner_text()
+    assert httpx.get(f"{url}/v1/conversations/{conversation_id}").status_code == 404
+    other = {"X-Conversation-Token": "x" * 43}  # well-formed, but not this conversation's
+    assert httpx.get(f"{url}/v1/conversations/{conversation_id}", headers=other).status_code == 404
+
+    page.get_by_label("Cuộc trò chuyện mới").click()
+    ask(page, QUESTION)
+    assert len(sent) == 3
+    assert "x-conversation-token" not in sent[2] and "conversation_id" not in json.loads(sent[2]["body"])
+    assert returned[2].headers.get("x-conversation-token") not in (None, token)
+    assert page.errors.errors == []

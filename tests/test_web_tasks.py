@@ -2,8 +2,10 @@
 
 The service runs with API keys (no public chat), as in production: most tests put the chat key in
 sessionStorage the way the chat page's key prompt does, and one test goes through the prompt itself.
-The index holds the Hà Tĩnh plan fixture and a hand-made plan whose tasks carry HTML. Statuses are
-computed at a fixed `as_of` passed in the page URL, so the tests do not depend on today's date.
+The index holds the Hà Tĩnh plan fixture and a hand-made plan whose tasks carry HTML. A second server,
+open (no keys), holds only a plan with markup in every field the page shows (action, body, document
+title, section, source). Statuses are computed at a fixed `as_of` passed in the page URL, so the
+tests do not depend on today's date.
 
 Chromium comes from the system (`scripts/ensure_chromium.sh`); screenshots land in artifacts/screenshots/.
 """
@@ -13,8 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
-from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, PageErrors, _free_port, _skip_or_fail
+from tests.test_web_browser import CHROMIUM, CHROMIUM_ARGS, SHOTS, PageErrors, _skip_or_fail, serve_app
 
 try:
     from playwright.sync_api import expect
@@ -58,6 +58,54 @@ I. TỔ CHỨC THỰC HIỆN
 2. Sở Y tế phối hợp với Sở Nội vụ kiểm tra <b onmouseover="window.__xss=1">nội dung</b> và
 <script>window.__xss=1</script>, báo cáo Ủy ban nhân dân tỉnh trước ngày 15/01/2026.
 """
+# A plan whose task action, lead body (a task table's cell no body pattern knows is taken whole),
+# trích yếu (the document title), section heading and file name (the task's source) all carry markup.
+XSS_SCRIPT = "<script>window.__xss=2</script>"
+XSS_SVG = '"><svg onload=window.__xss=3>'
+XSS_JS_URL = "javascript:window.__xss=4"
+XSS_SOURCE = "javascript:window.__xss=5;document.txt"
+XSS_ACTOR = f"Tổ công tác {XSS_IMG}"
+XSS_PLAN = f"""ỦY BAN NHÂN DÂN
+TỈNH KIỂM THỬ
+-------
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+---------------
+Số: 98/KH-UBND
+Kiểm Thử, ngày 02 tháng 10 năm 2025
+
+KẾ HOẠCH
+
+Về kiểm thử sổ nhiệm vụ {XSS_SCRIPT} {XSS_SVG}
+
+I. TỔ CHỨC THỰC HIỆN {XSS_SVG}
+
+1. Sở Nội vụ chủ trì lập danh mục {XSS_IMG} tại {XSS_JS_URL}, hoàn thành trước ngày 31/12/2025.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+Nguyễn Văn Mẫu
+
+PHỤ LỤC
+
+DANH MỤC NHIỆM VỤ
+
+STT
+Nội dung nhiệm vụ
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian hoàn thành
+1
+Rà soát, chuẩn hóa các biểu mẫu báo cáo định kỳ của các cơ quan, đơn vị trên địa bàn tỉnh và
+công bố danh mục biểu mẫu đã rà soát trên Cổng thông tin điện tử của tỉnh để người dân theo dõi,
+kèm {XSS_SCRIPT}.
+{XSS_ACTOR}
+Tháng 12/2026
+"""
 # Task actions (substrings) in the two documents, as the register extracts them.
 KHO_HOC_LIEU = "xây dựng kho học liệu số"
 KINH_PHI = "bố trí kinh phí thực hiện Kế hoạch"
@@ -70,34 +118,25 @@ Y_TE = "kiểm tra <b onmouseover"
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real app under uvicorn (keys required, fake embeddings), with the two plans ingested."""
-    import uvicorn
-
-    from qa_service.api.app import create_app
     from tests.conftest import api_settings
 
     settings = api_settings(tmp_path_factory.mktemp("tasks-index"), api_keys=f"{CHAT_KEY}:chat,{ADMIN_KEY}:admin")
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="tasks-test-uvicorn", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
     files = [
         ("files", (FIXTURE.name, FIXTURE.read_bytes(), "text/plain")),
         ("files", ("kiem-thu-so-nhiem-vu.txt", XSS_DOC.encode(), "text/plain")),
     ]
-    res = httpx.post(f"{url}/v1/documents", files=files, headers={"Authorization": f"Bearer {ADMIN_KEY}"}, timeout=120)
-    assert res.status_code < 300, res.text
-    try:
+    with serve_app(settings, files, {"Authorization": f"Bearer {ADMIN_KEY}"}) as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def xss_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An open server (no keys) holding only the plan whose every shown field carries markup."""
+    from tests.conftest import api_settings
+
+    files = [("files", (XSS_SOURCE, XSS_PLAN.encode(), "text/plain"))]
+    with serve_app(api_settings(tmp_path_factory.mktemp("tasks-xss-index")), files, {}) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -440,6 +479,80 @@ def test_document_html_is_shown_as_text_never_run(page: Any, base_url: str) -> N
     # Nothing was built from document text: no image, script or <b> anywhere in the list or panel.
     assert page.locator("#results img, #results script, #results b, #panel img, #panel script, #panel b").count() == 0
     assert page.errors.errors == []
+
+
+def test_markup_in_every_field_stays_text(browser: Any, xss_url: str) -> None:
+    """Action, body name, document title, section and source all carry markup; the page shows it as
+    text. The page's CSP would stop an inline handler even if one got in, so the test also looks for
+    the elements and attributes themselves, not only for `window.__xss`."""
+    res = httpx.get(f"{xss_url}/v1/tasks", params={"as_of": AS_OF})
+    assert res.status_code == 200, res.text
+    tasks = res.json()["tasks"]
+    prose = next(t for t in tasks if XSS_JS_URL in t["action"])
+    table = next(t for t in tasks if any(a["name"] == XSS_ACTOR for a in t["actors"]))
+    assert XSS_IMG in prose["action"] and XSS_SVG in prose["section"]
+    assert XSS_SCRIPT in table["action"]
+    for task in (prose, table):  # the payloads reach the register: the test cannot pass vacuously
+        assert XSS_SCRIPT in task["title"] and XSS_SVG in task["title"], task["title"]
+        assert task["source"] == XSS_SOURCE
+    actors = httpx.get(f"{xss_url}/v1/actors").json()["actors"]
+    assert XSS_ACTOR in [a["name"] for a in actors]
+
+    pg = new_page(browser, key=None)  # an open server: no key to give
+    try:
+        rows = open_tasks(pg, xss_url)
+        expect(rows).to_have_count(len(tasks))
+        prose_row, table_row = row(pg, XSS_JS_URL), row(pg, "Rà soát, chuẩn hóa")
+        expect(prose_row.locator(".action")).to_contain_text(f"{XSS_IMG} tại {XSS_JS_URL}")
+        expect(prose_row.locator(".doc-title")).to_have_text(prose["title"])
+        expect(table_row.locator(".action")).to_contain_text(XSS_SCRIPT)
+        expect(table_row.locator(".actor-name")).to_have_text(XSS_ACTOR)
+        assert XSS_ACTOR in [o.get_attribute("value") for o in pg.locator("#actor-options option").all()]
+
+        prose_row.click()
+        panel = pg.get_by_role("dialog")
+        meta = panel.locator(".panel-meta")
+        expect(panel.locator(".panel-action")).to_have_text(prose["action"])
+        expect(meta).to_contain_text(f"I. TỔ CHỨC THỰC HIỆN {XSS_SVG}")  # the section
+        expect(meta).to_contain_text(XSS_SCRIPT)  # the title
+        expect(meta).to_contain_text(XSS_SOURCE)
+        expect(panel.locator(".snippet")).to_contain_text(f"{XSS_IMG} tại {XSS_JS_URL}")
+        table_row.click()
+        expect(meta).to_contain_text(f"{XSS_ACTOR} (chủ trì)")
+        expect(panel.locator(".snippet")).to_contain_text(XSS_SCRIPT)
+        table_row.hover()
+        shot(pg, "tasks-xss-every-field")
+
+        # The body's name (markup and all) as a filter, the way the picker offers it.
+        actor = pg.get_by_label("Cơ quan")
+        actor.fill(XSS_ACTOR)
+        actor.press("Enter")
+        wait_rows(pg, 1)
+        expect(row(pg, "Rà soát, chuẩn hóa")).to_have_count(1)
+        assert query_of(pg)["actor"] == [XSS_ACTOR]
+
+        assert pg.evaluate("typeof window.__xss") == "undefined"
+        built = "#results img, #results svg, #results script, #panel-body img, #panel-body svg, #panel-body script"
+        assert pg.locator(built).count() == 0
+        handlers = pg.evaluate(
+            """() => [...document.querySelectorAll('*')]
+                  .filter(e => [...e.attributes].some(a => a.name.toLowerCase().startsWith('on')))
+                  .map(e => e.outerHTML)"""
+        )
+        assert handlers == []
+        scripts = pg.evaluate("() => [...document.scripts].map(s => s.getAttribute('src'))")
+        assert scripts == ["static/tasks.js"], scripts  # the page's own, nothing inline
+        js_links = pg.evaluate(
+            """() => [...document.querySelectorAll('[href], [src], [action], [formaction]')]
+                  .filter(e => ['href', 'src', 'action', 'formaction']
+                      .some(n => /^\\s*javascript:/i.test(e.getAttribute(n) || '')))
+                  .map(e => e.outerHTML)"""
+        )
+        assert js_links == []
+        assert pg.locator("#panel-body a").count() == 0  # a javascript: source is no link
+        assert pg.errors.errors == []
+    finally:
+        pg.context.close()
 
 
 # ---- phone, keyboard, keys, the chat page's link ------------------------------------------------

@@ -30,6 +30,10 @@
     cssUrl: new URL("static/chat.css", scriptUrl).href,
   };
   const KEY_STORE = "qa-widget-api-key";
+  // Without an API key the server binds a conversation to the token it hands out with the first
+  // answer; it is sent back in this header. Kept in memory only, like the conversation id.
+  const TOKEN_HEADER = "X-Conversation-Token";
+  const TOKEN_RE = /^[A-Za-z0-9_-]{32,128}$/;
   const MAX_HISTORY = 40; // the API accepts 20 turns (user + assistant)
   const IDLE_TIMEOUT_MS = 120000;
 
@@ -223,6 +227,7 @@
     const h = { "Content-Type": "application/json" };
     const key = apiKey();
     if (key) h.Authorization = "Bearer " + key;
+    if (state.conversationToken) h[TOKEN_HEADER] = state.conversationToken;
     return h;
   }
 
@@ -338,7 +343,7 @@
 
   // ---- widget -------------------------------------------------------------------------------
 
-  const state = { conversationId: null, history: [], controller: null, blockedUntil: 0 };
+  const state = { conversationId: null, conversationToken: null, history: [], controller: null, blockedUntil: 0 };
   let ui = null;
 
   function mount() {
@@ -516,6 +521,7 @@
   function newChat() {
     if (state.controller) state.controller.abort("user");
     state.conversationId = null;
+    state.conversationToken = null;
     state.history = [];
     closeCite(false);
     ui.log.replaceChildren();
@@ -655,7 +661,12 @@
     msg.notice.hidden = !resp.abstained;
     renderAnswer(msg.text, answer, citations);
     renderSources(msg.sources, citations, !!resp.abstained);
-    if (resp.conversation_id) state.conversationId = resp.conversation_id;
+    if (resp.conversation_id) {
+      state.conversationId = resp.conversation_id;
+      // No token (an API key owns the conversation) or a malformed one: send none with the next turn.
+      const token = resp.conversation_token;
+      state.conversationToken = typeof token === "string" && TOKEN_RE.test(token) ? token : null;
+    }
     state.history.push({ role: "user", content: question }, { role: "assistant", content: answer });
     if (resp.message_id) msg.actions.append(buildFeedback(resp));
     ui.status.textContent = resp.abstained ? T.abstainTitle : T.answered;
