@@ -34,6 +34,7 @@ _NON_TASK_SECTION = re.compile(lex.NON_TASK_SECTIONS)
 _CLOSING = re.compile(lex.CLOSING_FORMULAS)
 _DESCRIPTIVE = re.compile(lex.DESCRIPTIVE_SECTIONS)
 _LEADS_ITSELF = re.compile(lex.LEADS_ITSELF)
+_HONORIFIC = re.compile(lex.HONORIFIC_REQUEST)
 _VERBS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lex.ACTION_VERBS) + r")\b")
 _DEADLINE_PREFERENCE = {"before": 0, "within": 1, "time": 2, "recurring": 3, "on": 4, "period": 5}
 
@@ -150,9 +151,16 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, pr
     actors: list[dict[str, Any]] = []
     for p in group:
         actors = _add(actors, p.actors)
+    honorific = _HONORIFIC.search(folded) if ctx.addressees else None
+    if honorific:  # bodies named after "Quý Ủy ban gửi …" are where things go, not who does them
+        cut = start + honorific.start()
+        actors = _add(list(ctx.addressees), [a for a in actors if a["start"] < cut or a["role"] == "support"])
     doers = [a for a in actors if a["role"] in ("lead", "assignee")]
     marker = _MARKER.match(body)
-    action_from = max(a["end"] for a in doers) - start if doers else (marker.end() if marker else 0)
+    if honorific:
+        action_from = honorific.end()
+    else:
+        action_from = max(a["end"] for a in doers) - start if doers else (marker.end() if marker else 0)
     block = ctx.blocks.get(para_start) if group[0].start == para_start else None
     inherited = not doers
     heading_deadlines: list[Deadline] = []

@@ -62,6 +62,7 @@ _DOC_KINDS = re.compile(lx.DOC_KINDS)
 _CLAUSE_BREAK = re.compile(lx.CLAUSE_BREAK)
 _ISSUE_LINE = re.compile(lx.ISSUE_LINE)
 _DOC_NAMED = re.compile(lx.DOC_NAMED)
+_SPAN_CELL_LEAD = re.compile(lx.SPAN_CELL_LEAD)
 
 
 def _squash(text: str) -> str:
@@ -163,7 +164,20 @@ def _horizon(m: re.Match[str], doc: _Doc) -> _Norm | None:
 
 
 def _span(m: re.Match[str], doc: _Doc) -> _Norm | None:
-    return "period", None, None, False
+    """A span of years is the task's time limit, due at its last day, when written as the time to finish
+    in ("trong giai đoạn 2026 - 2027") or alone in a time cell ("Giai đoạn 2026 - 2030"); not when
+    it runs on ("… và những năm tiếp theo") or had begun before the document (a review of past years)."""
+    first, last = (int(y) for y in re.findall(r"\d{4}", m.group(0))[:2])
+    # Alone in its text (a time cell), and not a capitals title ("GIAI ĐOẠN 05 NĂM 2026 – 2028").
+    cell = (
+        _SPAN_CELL_LEAD.fullmatch(doc.folded[: m.start()]) is not None
+        and not doc.folded[m.end() :].strip(" .,;:\n")
+        and any(c.islower() for c in doc.text)
+    )
+    begun = doc.ref is not None and first < doc.ref.year
+    if m["open"] or begun or not (m["trig"] or cell):
+        return "period", None, None, False
+    return ("within" if m["trig"] else "period"), _day(last, 12, 31), None, False
 
 
 def _period_bounds(piece: str, year: int | None) -> tuple[dt.date, dt.date] | None:

@@ -255,6 +255,11 @@ FIXES = [
     ("Trường hợp các cơ quan phối\nhợp thẩm định có ý kiến khác nhau", ["các cơ quan phối\nhợp thẩm định"]),
     ("Trường hợp cần cơ quan\nchuyên môn khác phối hợp", ["cơ quan\nchuyên môn khác"]),
     ("phối hợp với cơ quan có thẩm quyền trình Thủ tướng Chính phủ", ["cơ quan có thẩm quyền", "Thủ tướng Chính phủ"]),
+    (  # a body described by its role in the plan, not "các cơ quan, đơn vị" that then "chủ trì"
+        "các cơ quan, đơn vị chủ trì thực hiện các nhiệm\nvụ được giao gửi báo cáo",
+        ["các cơ quan, đơn vị chủ trì thực hiện các nhiệm\nvụ được giao"],
+    ),
+    ("Các cơ quan, đơn vị chủ trì, phối hợp thực hiện", ["Các cơ quan, đơn vị"]),
     (  # kehoach-141: titles in lower case
         "Đề nghị người đứng đầu cấp ủy;\nthủ trưởng cơ quan, đơn vị, địa phương trực tiếp chỉ đạo",
         ["người đứng đầu cấp ủy", "thủ trưởng cơ quan, đơn vị, địa phương"],

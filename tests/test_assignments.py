@@ -269,3 +269,21 @@ def test_a_letter_asks_its_addressees_when_a_dated_duty_names_nobody() -> None:
         [("Các cơ sở đào tạo trực thuộc Bộ", "assignee")]]
     assert text[dated[0]["actors"][0]["start"] : dated[0]["actors"][0]["end"]] == "Các cơ sở đào tạo trực thuộc Bộ"
     assert not any("tiết kiệm" in t["action"] for t in tasks)  # undated and doerless: not assigned to anyone
+
+
+def test_a_letter_asking_quy_uy_ban_assigns_its_addressees() -> None:
+    """"đề nghị Quý Ủy ban gửi báo cáo về Bộ Tài chính (Cục Thống kê)": the addressees do it; the bodies
+    after the honorific are where the report goes. The closing thanks assigns nothing."""
+    text = (
+        "BỘ TÀI CHÍNH\nSố: 17809/BTC-CTK\nHà Nội, ngày 14 tháng 11 năm 2025\n"
+        "V/v báo cáo số liệu GRDP\n\nKính gửi: Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương\n\n"
+        "Để đảm bảo thời gian tổng hợp số liệu,\nđề nghị Quý Ủy ban gửi báo cáo về Bộ Tài chính (Cục\n"
+        "Thống kê) chậm nhất ngày 22/11/2025.\n"
+        "Bộ Tài chính trân trọng cảm ơn sự phối hợp của Quý Ủy\nban./.\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+    )
+    tasks = _tasks_of(text)
+    assert len(tasks) == 1, [t["action"] for t in tasks]
+    (task,) = tasks
+    assert [(a["name"], a["role"]) for a in task["actors"]] == [
+        ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", "assignee")]
+    assert task["action"].startswith("gửi báo cáo về Bộ Tài chính") and task["deadline"]["date"] == "2025-11-22"

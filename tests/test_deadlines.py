@@ -222,7 +222,7 @@ def test_line_breaks_and_spaces_inside_dates() -> None:
         ("tháng 12/2025", "within", "2025-12-31"),
         ("6 tháng đầu năm 2026", "within", "2026-06-30"),
         ("trước quý IV/2025", "before", "2025-09-30"),
-        ("giai đoạn 2026-2030", "period", None),
+        ("giai đoạn 2026-2030", "period", "2030-12-31"),  # alone, as in a time cell: due at its end
         ("31/02/2025", "on", None),  # no such day: text kept, no date
         ("trước ngày 15/12/2150", "before", None),  # outside 1900-2100
     ],
@@ -230,6 +230,26 @@ def test_line_breaks_and_spaces_inside_dates() -> None:
 def test_normalisation(text: str, kind: str, date: str | None) -> None:
     (d,) = find_deadlines(text)
     assert (d.text, d.kind, d.date) == (text, kind, date)
+
+
+@pytest.mark.parametrize(
+    ("text", "want", "kind", "date"),
+    [
+        ("Hoàn thành trong giai đoạn 2026 - 2027.", "Hoàn thành trong giai đoạn 2026 - 2027", "within", "2027-12-31"),
+        ("- Thí điểm trong giai đoạn 2026 - 2028", "trong giai đoạn 2026 - 2028", "within", "2028-12-31"),
+        ("Giai đoạn 2026-2030 và những năm tiếp theo", "Giai đoạn 2026-2030 và những năm tiếp theo", "period", None),
+        ("kết quả thực hiện trong giai đoạn 2021-2025 cho thấy", "trong giai đoạn 2021-2025", "period", None),
+        ("Kế hoạch thực hiện Chiến lược giai đoạn 2026-2030, tỉnh", "giai đoạn 2026-2030", "period", None),
+        ("KẾ HOẠCH GIAI ĐOẠN 2026 - 2030", "GIAI ĐOẠN 2026 - 2030", "period", None),
+    ],
+)
+def test_a_span_of_years_is_due_at_its_end_only_as_the_time_to_finish(
+    text: str, want: str, kind: str, date: str | None
+) -> None:
+    """The gold conventions: a closed span given as the completion time is due on its last day; a span
+    in running prose, a title, an open-ended or an already begun one names no day (issued 24/11/2025)."""
+    (d,) = find_deadlines(text, reference=dt.date(2025, 11, 24))
+    assert (d.text, d.kind, d.date) == (want, kind, date)
 
 
 def test_decomposed_input_keeps_offsets() -> None:

@@ -36,7 +36,7 @@ def test_independent_dated_gold_is_listed() -> None:
 
 # eval/gold/official_dated_tasks_2.jsonl: 106 dated tasks on 11 documents no other gold uses (91 from
 # corpus-bulk), annotated from the text alone; first measured before any of its misses were read.
-MIN_DATED_2_RECALL = 0.80
+MIN_DATED_2_RECALL = 0.85  # 0.802 before its tuning half was read, 0.858 after
 MIN_DATED_2_CHECK_RECALL = 0.70
 
 

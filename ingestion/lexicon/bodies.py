@@ -172,6 +172,7 @@ DESCRIBED_BODIES: tuple[str, ...] = (
     r"cơ quan chủ trì giải quyết thủ tục(?: đầu tư)?(?: dự án)?",
     r"cơ quan phối hợp(?= (?:có trách nhiệm|phải|có ý kiến|chưa có|chịu trách nhiệm))",  # not "Cơ quan phối hợp:"
     r"cơ quan được phân công chủ trì(?: thực hiện nhiệm vụ(?: theo kế hoạch này)?)?",
+    r"cơ quan, đơn vị (?:được giao chủ trì|chủ trì thực hiện(?: các)? nhiệm vụ)(?: được giao)?",
     r"chính quyền (?:địa phương|cơ sở)(?: (?:các cấp|cấp xã|cấp tỉnh))?", r"cấp ủy(?: đảng)?(?: các cấp)?",
     r"lực lượng (?:kiểm lâm|chức năng|vũ trang|quân đội)", r"(?:đơn vị )?chủ rừng(?: là tổ chức)?",
     r"doanh nghiệp (?:viễn thông|bưu chính|điện lực|bảo hiểm)",

@@ -101,6 +101,11 @@ PERIOD_QUALIFIERS: tuple[tuple[str, str, str | None], ...] = (
 )
 PERIOD_QUALIFIER = "(?:" + "|".join(p.replace(" ", r"\s+") for p, _, _ in PERIOD_QUALIFIERS if p) + ")"
 
+# Words before a span of years that make it the time to finish in ("hoàn thành trong giai đoạn 2026 - 2027").
+SPAN_TRIGGER = r"(?:hoan\s+thanh\s+)?trong|hoan\s+thanh"
+# What may precede a span of years alone at the start of a time cell or line ("- Giai đoạn 2026 - 2030").
+SPAN_CELL_LEAD = r"[\s\-–•+*]*"
+
 # --- Rules -----------------------------------------------------------------------------------------------------
 # (name, resolver, fixed recurrence, pattern). All rules run; overlapping matches are settled longest first,
 # then in this order. Resolvers are functions in `ingestion.deadlines`; the named groups they read:
@@ -138,10 +143,14 @@ RULES: tuple[tuple[str, str, str | None, str], ...] = (
     # Horizons: "đến năm 2030", "đến hết năm 2030", "tầm nhìn đến năm 2045": a period ending with that year.
     ("horizon", "horizon", None, r"(?<![\w])den\s+(?:het\s+)?nam\s+(?P<yr>\d{4})(?!\d)"),
     # Spans of years: "giai đoạn 2026 - 2030", "giai đoạn 05 năm 2026 – 2030", "nhiệm kỳ 2025 – 2030",
-    # "từ năm 2026 đến năm 2030": a period, not a deadline, so no date.
+    # "từ năm 2026 đến năm 2030": a period. It is a deadline (its last day) only when written as the time to
+    # finish in ("hoàn thành trong giai đoạn 2026 - 2027", or alone in a time cell); `open` marks one that
+    # runs on ("… và những năm tiếp theo"). See `ingestion.deadlines._span`.
     ("span", "span", None,
+     rf"(?:(?<![\w])(?P<trig>{SPAN_TRIGGER})\s+)?"
      rf"(?<![\w])(?:(?:giai\s+doan|nhiem\s+ky|thoi\s+ky)\s+(?:\d{{1,2}}\s+nam\s+)?(?:tu\s+)?(?:nam\s+)?\d{{4}}"
-     rf"|tu\s+nam\s+\d{{4}})\s*(?:{_DASH}|den(?:\s+het)?)\s*(?:nam\s+)?\d{{4}}(?!\d)"),
+     rf"|tu\s+nam\s+\d{{4}})\s*(?:{_DASH}|den(?:\s+het)?)\s*(?:nam\s+)?\d{{4}}(?!\d)"
+     r"(?P<open>\s*,?\s*va\s+(?:nhung|cac)\s+nam\s+(?:tiep\s+theo|sau))?"),
     # Periods as deadlines: "trong tháng 12/2025", "tháng 12/2025", "quý I/2026", "trong Quý I năm 2026",
     # "6 tháng đầu năm 2026", "trong năm 2026", "cuối năm 2025", "trước quý IV/2025", "Quý IV/2025- Quý II/2026".
     ("period", "period", None,

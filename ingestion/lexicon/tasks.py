@@ -19,6 +19,12 @@ LEAD_AFTER = (
 LEAD_BEFORE = r"(?:\bgiao(?: cho)?|\bgiao nhiem vu cho|\bphan cong(?: cho)?|\buy quyen(?: cho)?)\s*(?:cac\s+)?$"
 # Right before a body: the task is addressed by request only ("Đề nghị X …", "Yêu cầu X …"); the
 # gold convention calls such a body an assignee unless the text says it leads ("chủ trì").
+# A letter asking its own addressees by the honorific "Quý" ("đề nghị Quý Ủy ban gửi báo cáo …", "rất mong
+# Quý cơ quan"): the "Kính gửi:" bodies do it (folded text).
+HONORIFIC_REQUEST = (
+    r"\b(?:de nghi|yeu cau|kinh mong|rat mong|mong)\s+quy\s+"
+    r"(?:uy\s+ban|co\s+quan|don\s+vi|bo|so|to\s+chuc|doanh\s+nghiep|dia\s+phuong|ban)\b"
+)
 ASSIGNEE_BEFORE = r"(?:\bde nghi|\byeu cau|\bkien nghi)\s*(?:cac\s+)?$"
 # Right before a body: it supports. "phối hợp (chặt chẽ) (với)", "cùng (với)", "với sự phối hợp
 # của", "hỗ trợ"; one unrecognised item may stand in the list before it ("phối hợp các lực lượng
@@ -112,4 +118,7 @@ HEADING_REQUEST = r"^\s*(?:[-+*•]|(?:[ivxlc]+|\d{1,3}(?:\.\d{1,2})*|[a-zd])[.)
 LEADS_ITSELF = r"^\s*(?:chu tri|la co quan thuong truc|thuc hien vai tro)\b"
 # Closing formulas that name bodies but assign nothing ("Văn phòng Chính phủ thông báo để các cơ
 # quan liên quan biết, thực hiện./.", "Trên đây là Chỉ thị về …"). Folded, anywhere in the paragraph.
-CLOSING_FORMULAS = r"\bthong bao (?:de|cho) .{0,80}\bbiet\b|^\s*tren day la\b|\bde (?:cac .{0,40})?biet,? (?:thuc hien|phoi hop)"
+CLOSING_FORMULAS = (
+    r"\bthong bao (?:de|cho) .{0,80}\bbiet\b|^\s*tren day la\b|\bde (?:cac .{0,40})?biet,? (?:thuc hien|phoi hop)"
+    r"|\btran trong cam on\b"  # "Bộ Tài chính trân trọng cảm ơn sự phối hợp của Quý Ủy ban"
+)
