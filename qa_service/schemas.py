@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Literal
 
 from langchain_core.documents import Document
@@ -43,7 +44,8 @@ class ChatRequest(BaseModel):
     @field_validator("message")
     @classmethod
     def _not_blank(cls, value: str) -> str:
-        if not value.strip():
+        # Control, format (zero-width) and separator characters carry no question: only them is blank too.
+        if not any(unicodedata.category(ch)[0] not in "CZ" for ch in value):
             raise ValueError("Câu hỏi không được để trống (message must not be blank)")
         return value
 

@@ -4,6 +4,7 @@ and the API documentation are not open on a keyed server, and document records c
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -148,3 +149,54 @@ def test_document_records_carry_no_server_path(keyed: TestClient) -> None:
         assert detail.status_code == 200
         assert "path" not in detail.json()
         assert "/" not in detail.json()["source"] and "/tmp" not in detail.text and "/work" not in detail.text
+
+
+# --- bounded by what a client sends --------------------------------------------------------------------
+def test_metrics_stay_flat_under_distinct_unknown_paths(client: TestClient) -> None:
+    """Unknown paths, with or without a trailing slash, share one label: /metrics cannot be grown by a client."""
+    for i in range(3):  # the labels every unknown path shares now exist
+        client.get(f"/v1/documents/x{i}/")
+        client.get(f"/khong-co/{i}")
+    before = len(client.get("/metrics").text)
+    for i in range(3, 600):
+        assert client.get(f"/v1/documents/x{i}/").status_code == 404
+        assert client.get(f"/khong-co/{i}").status_code == 404
+    text = client.get("/metrics").text
+    assert "x599" not in text and "khong-co" not in text
+    assert len(text) - before < 200  # counters' digits only
+
+
+def test_request_ids_are_echoed_only_when_well_formed(client: TestClient) -> None:
+    assert client.get("/healthz", headers={"X-Request-ID": "portal-42.a:b"}).headers["x-request-id"] == "portal-42.a:b"
+    for sent in ("x" * 129, "có dấu".encode(), "a b", "<script>"):
+        got = client.get("/healthz", headers={"X-Request-ID": sent}).headers["x-request-id"]
+        assert got.encode() != (sent if isinstance(sent, bytes) else sent.encode()) and 1 <= len(got) <= 32
+
+
+@pytest.mark.parametrize("message", ["\x00", "\u200b\u200c\u200d", "\ufeff \x00\t", "\u2028"])
+def test_a_question_of_invisible_characters_is_blank(client: TestClient, message: str) -> None:
+    res = client.post("/v1/chat", json={"message": message})
+    assert res.status_code == 422 and res.json()["error"]["code"] == "invalid_request"
+
+
+def test_framework_errors_speak_vietnamese(client: TestClient) -> None:
+    for method, path, status in (("GET", "/khong-co", 404), ("GET", "/static/khong.js", 404), ("PUT", "/v1/chat", 405)):
+        res = client.request(method, path)
+        assert res.status_code == status
+        message = res.json()["error"]["message"]
+        assert message not in ("Not Found", "Method Not Allowed") and any(ord(c) > 127 for c in message)
+
+
+def test_swagger_ui_is_served_from_the_package_and_the_spec_declares_auth(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(api_keys="a1:admin", api_docs=True)
+    page = client.get("/docs").text
+    assert "cdn" not in page.lower() and "https://" not in page  # works on an intranet with no way out
+    for asset in re.findall(r'(?:src|href)="(/docs-static/[^"]+)"', page) or ["missing"]:
+        assert client.get(asset).status_code == 200, asset
+    assert "/docs-static/swagger-ui-bundle.js" in page
+    spec = client.get("/openapi.json").json()
+    assert set(spec["components"]["securitySchemes"]) == {"bearer", "apiKey"}
+    assert spec["paths"]["/v1/chat"]["post"]["security"] == [{"bearer": []}, {"apiKey": []}]
+    assert "security" not in spec["paths"]["/healthz"]["get"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,6 +16,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qa_service.api.deps import metrics_access
+from qa_service.api.docs import install_docs
 from qa_service.api.errors import error_response, install_error_handlers
 from qa_service.api.ownership import TOKEN_HEADER
 from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat, tasks
@@ -25,6 +27,7 @@ from qa_service.settings import Settings, get_settings
 from qa_service.web import mount_web
 
 log = logging.getLogger("qa_service.api")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 DESCRIPTION = """
 Dịch vụ hỏi đáp văn bản tiếng Việt: trả lời **chỉ** từ các chỉ thị, kế hoạch, bài viết đã nạp,
@@ -65,7 +68,9 @@ class BodyLimitMiddleware:
             if int(declared) > limit:
                 await error_response(413, "too_large", message)(scope, receive, send)
                 return
-        request_id = headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        # A client's id is echoed (and logged) only when it looks like one: bounded, no odd characters.
+        sent = headers.get("x-request-id", "")
+        request_id = sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex[:16]
         scope.setdefault("state", {})["request_id"] = request_id
         received = 0
         started = False
@@ -112,10 +117,14 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
     docs = settings.serve_api_docs()
     app = FastAPI(
         title="Hỏi đáp văn bản (Vietnamese document QA)", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-        openapi_url="/openapi.json" if docs else None, docs_url="/docs" if docs else None,
-        redoc_url="/redoc" if docs else None,
+        # Swagger UI from the installed package (`install_docs`); ReDoc would load from a CDN.
+        openapi_url="/openapi.json" if docs else None, docs_url=None, redoc_url=None,
+        # No 307 to the slash-less path: the metrics library labels such requests by their raw path,
+        # so distinct "/v1/documents/x{i}/" would each grow /metrics. Unknown paths are one 404 label.
+        redirect_slashes=False,
     )
     app.state.settings = settings
+    install_docs(app, serve_ui=docs)
     app.state.service = None
     app.state.rate_limiter = RateLimiter(settings.rate_limit_per_minute)
     install_error_handlers(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +18,11 @@ _HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     408: "timeout", 413: "too_large", 415: "unsupported_type", 422: "invalid_request", 429: "rate_limited",
     500: "internal_error", 503: "unavailable", 504: "timeout",
+}
+# The framework's own errors carry only the English reason phrase: users see these instead.
+_HTTP_MESSAGES = {
+    404: "Không có đường dẫn này.",
+    405: "Đường dẫn này không nhận phương thức đó.",
 }
 
 
@@ -50,7 +56,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+        message = str(exc.detail)
+        if message == HTTPStatus(exc.status_code).phrase:
+            message = _HTTP_MESSAGES.get(exc.status_code, message)
+        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
