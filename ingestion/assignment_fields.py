@@ -218,3 +218,23 @@ def heading_actors(
         lead = [actor_dict(a, "support" if roles.get(a.start) == "support" else "lead") for a in named]
         return lead, request, (sec.start, sec.start + len(line))
     return [], False, None
+
+
+# Which of a task's time expressions is its deadline: the most binding kind, then the first.
+_DEADLINE_PREFERENCE = {"before": 0, "within": 1, "time": 2, "recurring": 3, "on": 4, "period": 5}
+_REPORT_TO = [re.compile(p) for p in lex.REPORT_TO]
+
+
+def pick_deadline(found: list[Deadline]) -> Deadline | None:
+    usable = [d for d in found if d.kind in _DEADLINE_PREFERENCE]
+    return min(usable, key=lambda d: (_DEADLINE_PREFERENCE[d.kind], d.start)) if usable else None
+
+
+def report_recipient(sentence: str, base: int) -> str | None:
+    folded = fold_aligned(sentence)
+    for pattern in _REPORT_TO:
+        for m in pattern.finditer(folded):
+            after = [a for a in find_actors(sentence[m.end() :], base + m.end()) if a.start - base - m.end() <= 6]
+            if after:
+                return after[0].name
+    return None

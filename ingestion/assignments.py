@@ -16,9 +16,16 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from ingestion.actors import find_actors
 from ingestion.assignment_fields import MARKER as _MARKER
-from ingestion.assignment_fields import FieldBlock, actors_of, field_line, fold_aligned, heading_actors
+from ingestion.assignment_fields import (
+    FieldBlock,
+    actors_of,
+    field_line,
+    fold_aligned,
+    heading_actors,
+    pick_deadline,
+    report_recipient,
+)
 from ingestion.deadlines import Deadline, find_deadlines
 from ingestion.lexicon import tasks as lex
 from ingestion.sections import Section, SectionIndex
@@ -27,7 +34,6 @@ from vectorstore.analyzer import fold
 
 __all__ = ["Task", "extract_tasks", "fold_aligned", "paragraph_tasks", "pick_deadline", "report_recipient"]
 
-_REPORT_TO = [re.compile(p) for p in lex.REPORT_TO]
 _PAST = re.compile(r"^\s*(?:da|dang|vua)\b")
 _REPORT_DUTY = re.compile(lex.REPORT_DUTY)
 _NON_TASK_SECTION = re.compile(lex.NON_TASK_SECTIONS)
@@ -36,7 +42,6 @@ _DESCRIPTIVE = re.compile(lex.DESCRIPTIVE_SECTIONS)
 _LEADS_ITSELF = re.compile(lex.LEADS_ITSELF)
 _HONORIFIC = re.compile(lex.HONORIFIC_REQUEST)
 _VERBS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lex.ACTION_VERBS) + r")\b")
-_DEADLINE_PREFERENCE = {"before": 0, "within": 1, "time": 2, "recurring": 3, "on": 4, "period": 5}
 
 
 @dataclass
@@ -125,21 +130,6 @@ class Context:
 def _add(actors: list[dict[str, Any]], more: list[dict[str, Any]]) -> list[dict[str, Any]]:
     keys = {a["key"] for a in actors}
     return actors + [a for a in more if a["key"] not in keys and not keys.add(a["key"])]  # type: ignore[func-returns-value]
-
-
-def pick_deadline(found: list[Deadline]) -> Deadline | None:
-    usable = [d for d in found if d.kind in _DEADLINE_PREFERENCE]
-    return min(usable, key=lambda d: (_DEADLINE_PREFERENCE[d.kind], d.start)) if usable else None
-
-
-def report_recipient(sentence: str, base: int) -> str | None:
-    folded = fold_aligned(sentence)
-    for pattern in _REPORT_TO:
-        for m in pattern.finditer(folded):
-            after = [a for a in find_actors(sentence[m.end() :], base + m.end()) if a.start - base - m.end() <= 6]
-            if after:
-                return after[0].name
-    return None
 
 
 def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, prior: Task | None) -> Task | None:

@@ -14,39 +14,14 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from ingestion.deadline_text import Deadline, Doc, Norm, calendar_day, folded_text, next_on_or_after, squash
 from ingestion.lexicon import deadlines as lx
 from vectorstore.analyzer import DOC_NUMBER_RE, fold
 
+__all__ = ["Deadline", "find_deadlines"]
 
-@dataclass(frozen=True)
-class Deadline:
-    text: str  # exactly as written: input[start - offset:end - offset] == text
-    start: int
-    end: int
-    kind: str  # before | within | on | period | recurring | time
-    date: str | None  # ISO date when one calendar day is determined
-    recurrence: str | None  # daily | weekly | monthly | quarterly | semiannual | annual
-    relative: bool = False  # counted from an event ("trong 10 ngày làm việc"): no date
-
-
-@dataclass(frozen=True)
-class _Doc:
-    """The text being searched: original, folded, where folded characters come from, and its issue date."""
-
-    text: str
-    folded: str
-    where: list[int] | None
-    ref: dt.date | None
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        return (start, end) if self.where is None else (self.where[start], self.where[end])
-
-
-# kind, date, recurrence, relative; kind "" marks a citation date: it shadows shorter matches, then goes.
-_Norm = tuple[str, dt.date | None, str | None, bool]
-_Resolver = Callable[[re.Match[str], _Doc], _Norm | None]
+_Resolver = Callable[[re.Match[str], Doc], Norm | None]
 _SHADOW = ""
 
 _RULES = [(name, resolver, rec, re.compile(pattern)) for name, resolver, rec, pattern in lx.RULES]
@@ -65,54 +40,19 @@ _DOC_NAMED = re.compile(lx.DOC_NAMED)
 _SPAN_CELL_LEAD = re.compile(lx.SPAN_CELL_LEAD)
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _folded(text: str) -> tuple[str, list[int] | None]:
-    """The folded text, and where each of its characters comes from (None when one for one)."""
-    folded = fold(text)
-    if len(folded) == len(text) and not any(unicodedata.combining(ch) for ch in text):
-        return folded, None
-    chars: list[str] = []
-    where: list[int] = []
-    for i, ch in enumerate(text):  # decomposed input: a combining mark folds to nothing
-        for c in fold(ch):
-            chars.append(c)
-            where.append(i)
-    where.append(len(text))
-    return "".join(chars), where
-
-
-def _day(year: int, month: int, day: int) -> dt.date | None:
-    """A calendar day, or None for 31/02 and years outside 1900-2100."""
-    try:
-        return dt.date(year, month, day) if 1900 <= year <= 2100 else None
-    except ValueError:
-        return None
-
-
-def _next_on_or_after(month: int, day: int, ref: dt.date | None) -> dt.date | None:
-    """A yearless day: its first occurrence on or after the reference date."""
-    if ref is None:
-        return None
-    this_year = _day(ref.year, month, day)
-    return this_year if this_year is not None and this_year >= ref else _day(ref.year + 1, month, day)
-
-
 def _next_day_of_month(piece: str, ref: dt.date | None) -> dt.date | None:
     """ "ngày 20 hằng tháng" from 25/11/2025 → 20/12/2025; a quarter's day ("10 tháng đầu hàng quý") has none."""
     day = re.match(r"\D*(\d{1,2})", piece)
     if ref is None or day is None or "quy" in fold(piece):
         return None
-    this_month = _day(ref.year, ref.month, int(day[1]))
+    this_month = calendar_day(ref.year, ref.month, int(day[1]))
     if this_month is not None and this_month >= ref:
         return this_month
     following = ref.replace(day=1) + dt.timedelta(days=32)
-    return _day(following.year, following.month, int(day[1]))
+    return calendar_day(following.year, following.month, int(day[1]))
 
 
-def _recurrence(m: re.Match[str], doc: _Doc) -> str | None:
+def _recurrence(m: re.Match[str], doc: Doc) -> str | None:
     """The repetition written in the match, else one named just before its parenthesis ("hằng năm (trước ...")."""
     found = next((rec for pattern, rec in _RECURRENCE if pattern.search(m.group(0))), None)
     before = doc.folded[max(0, m.start() - 30) : m.start()]
@@ -123,7 +63,7 @@ def _trigger_kind(m: re.Match[str], default: str) -> str:
     trig = m.group("trig")
     if not trig:
         return default
-    trig = _squash(trig)
+    trig = squash(trig)
     return next((kind for pattern, kind in _TRIGGER_KINDS if pattern.fullmatch(trig)), default)
 
 
@@ -136,34 +76,34 @@ def _date(piece: str | None, ref: dt.date | None) -> dt.date | None:
         return _next_day_of_month(piece, ref)
     day, month = int(m["d"]), int(m["m"])
     if m["y"]:
-        return _day(int(m["y"]), month, day)
-    return _next_on_or_after(month, day, ref)
+        return calendar_day(int(m["y"]), month, day)
+    return next_on_or_after(month, day, ref)
 
 
-def _dated(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _dated(m: re.Match[str], doc: Doc) -> Norm | None:
     return _trigger_kind(m, "before"), _date(m["date"], doc.ref), _recurrence(m, doc), False
 
 
-def _range(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _range(m: re.Match[str], doc: Doc) -> Norm | None:
     return "on", _date(m["date"], doc.ref), _recurrence(m, doc), False
 
 
-def _relative(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _relative(m: re.Match[str], doc: Doc) -> Norm | None:
     return _trigger_kind(m, "within"), None, None, True
 
 
-def _time(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _time(m: re.Match[str], doc: Doc) -> Norm | None:
     if not (m["trig"] or m["date"] or m["rec"]):
         return None  # a bare "12 h" in a table or a dosage
     kind = _trigger_kind(m, "on") if m["date"] else "time"  # a clock time on a given day is a dated limit
     return kind, _date(m["date"], doc.ref), _recurrence(m, doc), False
 
 
-def _horizon(m: re.Match[str], doc: _Doc) -> _Norm | None:
-    return "period", _day(int(m["yr"]), 12, 31), None, False
+def _horizon(m: re.Match[str], doc: Doc) -> Norm | None:
+    return "period", calendar_day(int(m["yr"]), 12, 31), None, False
 
 
-def _span(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _span(m: re.Match[str], doc: Doc) -> Norm | None:
     """A span of years is the task's time limit, due at its last day, when written as the time to finish
     in ("trong giai đoạn 2026 - 2027") or alone in a time cell ("Giai đoạn 2026 - 2030"); not when
     it runs on ("… và những năm tiếp theo") or had begun before the document (a review of past years)."""
@@ -177,12 +117,12 @@ def _span(m: re.Match[str], doc: _Doc) -> _Norm | None:
     begun = doc.ref is not None and first < doc.ref.year
     if m["open"] or begun or not (m["trig"] or cell):
         return "period", None, None, False
-    return ("within" if m["trig"] else "period"), _day(last, 12, 31), None, False
+    return ("within" if m["trig"] else "period"), calendar_day(last, 12, 31), None, False
 
 
 def _period_bounds(piece: str, year: int | None) -> tuple[dt.date, dt.date] | None:
     """First and last day of a captured period; `year` when it does not write one."""
-    text = _squash(piece)
+    text = squash(piece)
     m = next((m for _, p in _PERIOD_PARSERS if (m := p.fullmatch(text))), None)
     y = int(m["y"]) if m and m["y"] else year
     if m is None or y is None or not 1900 <= y <= 2100:
@@ -211,8 +151,8 @@ def _period_in(piece: str, ref: dt.date | None) -> tuple[dt.date, dt.date] | Non
     return _period_bounds(piece, ref.year + 1) if bounds is not None and bounds[1] < ref else bounds
 
 
-def _period(m: re.Match[str], doc: _Doc) -> _Norm | None:
-    trig = _squash(m["trig"] or "")
+def _period(m: re.Match[str], doc: Doc) -> Norm | None:
+    trig = squash(m["trig"] or "")
     kind, mode = next((k, md) for pattern, k, md in _QUALIFIERS if pattern.fullmatch(trig))
     wrote_year = bool(re.search(r"\d{4}", m["per"] + (m["per2"] or "")))
     if not trig and (not wrote_year or m["per"].startswith("nam")):
@@ -227,7 +167,7 @@ def _period(m: re.Match[str], doc: _Doc) -> _Norm | None:
     return kind, date, rec, False
 
 
-def _recurring(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _recurring(m: re.Match[str], doc: Doc) -> Norm | None:
     return "recurring", None, _recurrence(m, doc), False
 
 
@@ -235,16 +175,16 @@ def _count(text: str) -> int:
     return int(text) if text.isdigit() else lx.NUMBER_WORDS.get(text, 0)
 
 
-def _every(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _every(m: re.Match[str], doc: Doc) -> Norm | None:
     n, unit = (m["n"], m["unit"]) if m["n"] else (m["n2"], m["unit2"])
     return "recurring", None, lx.EVERY.get((_count(n), unit.split()[0])), False
 
 
-def _per_unit(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _per_unit(m: re.Match[str], doc: Doc) -> Norm | None:
     return "recurring", None, lx.TIMES_PER.get((_count(m["n"]), m["unit"])), False
 
 
-def _issue_line(doc: _Doc, start: int) -> bool:
+def _issue_line(doc: Doc, start: int) -> bool:
     """True when the date at `start` follows "Hà Nội, " at the start of a line: this document's own date."""
     line = doc.folded.rfind("\n", 0, start) + 1
     m = _ISSUE_LINE.fullmatch(doc.folded, line, start)
@@ -254,7 +194,7 @@ def _issue_line(doc: _Doc, start: int) -> bool:
     return all(w[0].isupper() or fold(w) in lx.PLACE_LOWER_WORDS for w in place.split())
 
 
-def _cites_document(doc: _Doc, start: int, triggered: bool) -> bool:
+def _cites_document(doc: Doc, start: int, triggered: bool) -> bool:
     """True when the date at `start` is the issue date of a document named just before it, or of this one."""
     if not triggered and _issue_line(doc, start):
         return True
@@ -272,7 +212,7 @@ def _cites_document(doc: _Doc, start: int, triggered: bool) -> bool:
     return citation is not None and _DOC_KINDS.search(clause, citation.end()) is not None
 
 
-def _plain(m: re.Match[str], doc: _Doc) -> _Norm | None:
+def _plain(m: re.Match[str], doc: Doc) -> Norm | None:
     if _cites_document(doc, m.start(), bool(m["trig"])):
         return _SHADOW, None, None, False
     rec = _recurrence(m, doc)
@@ -286,21 +226,21 @@ _RESOLVERS: dict[str, _Resolver] = {
 }
 
 
-def _written_as_folded(m: re.Match[str], doc: _Doc) -> bool:
+def _written_as_folded(m: re.Match[str], doc: Doc) -> bool:
     """False when the trigger only looks right once folded ("đầu tư năm 2025" is not "từ năm 2025")."""
     if "trig" not in m.re.groupindex or not m["trig"]:
         return True
-    allowed = lx.WRITTEN_AS.get(_squash(m["trig"]))
+    allowed = lx.WRITTEN_AS.get(squash(m["trig"]))
     if allowed is None:
         return True
     start, end = doc.span(*m.span("trig"))
-    return _squash(unicodedata.normalize("NFC", doc.text[start:end]).lower()) in allowed
+    return squash(unicodedata.normalize("NFC", doc.text[start:end]).lower()) in allowed
 
 
 def find_deadlines(text: str, offset: int = 0, reference: dt.date | None = None) -> list[Deadline]:
     """All deadline/time expressions in `text`, non-overlapping, sorted by start."""
-    doc = _Doc(text, *_folded(text), reference)
-    candidates: list[tuple[int, int, int, _Norm]] = []
+    doc = Doc(text, *folded_text(text), reference)
+    candidates: list[tuple[int, int, int, Norm]] = []
     for order, (_name, resolver, fixed_rec, pattern) in enumerate(_RULES):
         for m in pattern.finditer(doc.folded):
             norm = _RESOLVERS[resolver](m, doc) if _written_as_folded(m, doc) else None
@@ -311,7 +251,7 @@ def find_deadlines(text: str, offset: int = 0, reference: dt.date | None = None)
             start, end = m.span("span") if "span" in pattern.groupindex and m["span"] else m.span()
             candidates.append((start, end, order, norm))
     candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))  # longest first, then rule order
-    taken: list[tuple[int, int, _Norm]] = []
+    taken: list[tuple[int, int, Norm]] = []
     for start, end, _order, norm in candidates:
         if all(end <= s or e <= start for s, e, _ in taken):
             taken.append((start, end, norm))

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingestion.limits import Budget
 from vectorstore.analyzer import to_nfc
 from vectorstore.errors import InvalidDocumentError, UnsupportedFileError
 
@@ -40,7 +41,9 @@ def load_file(path: Path) -> LoadedFile:
     return load_bytes(path.name, path.read_bytes(), str(path))
 
 
-def load_bytes(name: str, data: bytes, path: str | None = None) -> LoadedFile:
+def load_bytes(name: str, data: bytes, path: str | None = None, budget: Budget | None = None) -> LoadedFile:
+    """`budget` bounds the work (pages, characters, time): over it, `LimitExceededError`."""
+    budget = budget or Budget()
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED:
         raise UnsupportedFileError(
@@ -56,9 +59,10 @@ def load_bytes(name: str, data: bytes, path: str | None = None) -> LoadedFile:
         case "html":
             _load_html(decode_text(data, loaded.notes), loaded)
         case "pdf":
-            _load_pdf(data, loaded)
+            _load_pdf(data, loaded, budget)
         case "docx":
             _load_docx(data, loaded)
+    budget.check(len(loaded.text))
     loaded.text = to_nfc(loaded.text).replace("\r\n", "\n").replace("\r", "\n")
     if not loaded.text.strip():
         raise InvalidDocumentError("no text could be extracted")
@@ -114,13 +118,19 @@ def _load_html(html: str, loaded: LoadedFile) -> None:
             loaded.meta[key] = str(value)
 
 
-def _load_pdf(data: bytes, loaded: LoadedFile) -> None:
+def _load_pdf(data: bytes, loaded: LoadedFile, budget: Budget) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        budget.pages(len(reader.pages))  # the page tree alone: refused before any text is extracted
+        pages: list[str] = []
+        chars = 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1])
+            budget.check(chars)
         title = reader.metadata.title if reader.metadata else None
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise InvalidDocumentError(f"unreadable PDF: {exc}") from exc

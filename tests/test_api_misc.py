@@ -136,6 +136,25 @@ def test_metrics_expose_requests_latency_answers_and_feedback(served: str) -> No
         assert metric(http, "qa_feedback_total", rating="up") == 1
 
 
+def test_an_upload_the_client_abandons_is_no_server_error(served: str) -> None:
+    """A client that closes the connection halfway through its upload is "499 client closed request":
+    counted apart from server errors (no false alert)."""
+    body = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"x.txt\"\r\n\r\n" + b"x" * 5000
+    head = (f"POST /v1/documents HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+            f"Content-Length: {len(body) + 100_000}\r\n\r\n").encode()  # fmt: skip
+    host, port = served.removeprefix("http://").split(":")
+    for _ in range(3):
+        with socket.create_connection((host, int(port))) as sock:
+            sock.sendall(head + body)
+            time.sleep(0.3)  # the server is reading the body when the client goes
+    with httpx.Client(base_url=served, timeout=30) as http:
+        deadline = time.monotonic() + 10
+        while metric(http, "http_requests_total", handler="/v1/documents", status="4xx") < 3:
+            assert time.monotonic() < deadline, [x for x in http.get("/metrics").text.splitlines() if "requests_total{" in x]
+            time.sleep(0.2)
+        assert metric(http, "http_requests_total", handler="/v1/documents", status="5xx") == 0
+
+
 # --- keys, scopes, limits -----------------------------------------------------------------------------
 @pytest.fixture
 def keyed(make_client: Callable[..., TestClient]) -> TestClient:

@@ -505,8 +505,11 @@ def test_error_event_mid_stream_and_unsafe_source(page: Any, base_url: str) -> N
     assert "Mô hình không phản hồi" in msg.inner_text()
     page.unroute("**/v1/chat/stream")
 
+    # A file name that parses as a URL ("https:evil…") is no link either; the section path is shown.
+    named = cit | {"index": 2, "chunk_id": "d1:1", "source": "https:evil.example.docx",
+                   "section": "III. Tổ chức thực hiện › 2. Sở Tài chính"}  # fmt: skip
     done = {"conversation_id": "c1", "message_id": "m1", "answer": "Không tìm thấy thông tin trong tài liệu.",
-            "abstained": True, "citations": [cit], "answerer": "extractive"}  # fmt: skip
+            "abstained": True, "citations": [cit, named], "answerer": "extractive"}  # fmt: skip
     page.route(
         "**/v1/chat/stream",
         lambda r: r.fulfill(status=200, content_type="text/event-stream", body=sse(("done", done))),
@@ -519,6 +522,11 @@ def test_error_event_mid_stream_and_unsafe_source(page: Any, base_url: str) -> N
     meta = page.locator(".cite-meta")
     assert "20/05/2022" in meta.inner_text()
     assert meta.locator("a").count() == 0  # a javascript: source is never a link
+    assert "Mục" not in meta.inner_text()  # no section, no row
+    page.keyboard.press("Escape")  # the open panel covers the other sources
+    msg.locator("button.source").nth(1).click()
+    expect(meta).to_contain_text("III. Tổ chức thực hiện › 2. Sở Tài chính")
+    assert "https:evil.example.docx" in meta.inner_text() and meta.locator("a").count() == 0
     shot(page, "13-mid-stream-error-and-source")
 
 

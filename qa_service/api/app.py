@@ -15,12 +15,14 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qa_service.api.aborts import AbortedRequestMiddleware
 from qa_service.api.deps import metrics_access
 from qa_service.api.docs import install_docs
 from qa_service.api.errors import error_response, install_error_handlers
 from qa_service.api.ownership import TOKEN_HEADER
 from qa_service.api.routes import chat, conversations, documents, feedback, health, openai_compat, tasks
 from qa_service.api.security import RateLimiter, RateLimitMiddleware
+from qa_service.api.writer import WriteQueue
 from qa_service.logging_setup import setup_logging
 from qa_service.service import QAService, build_service
 from qa_service.settings import Settings, get_settings
@@ -108,7 +110,9 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
         else:
             app.state.service = await run_in_threadpool(build_service, settings)
         log.info("ready: %d chunks", app.state.service.store.chunk_count())
+        app.state.writer = WriteQueue(settings.write_queue, settings.write_wait)  # uploads, deletes: one thread
         yield
+        await run_in_threadpool(app.state.writer.close)  # the running write finishes (it is bounded)
         if service is None:
             app.state.service.close()
 
@@ -148,6 +152,7 @@ def create_app(settings: Settings | None = None, service: QAService | None = Non
     app.include_router(feedback.router)
     app.include_router(tasks.router)
     mount_web(app, connect_src=origins)
+    app.add_middleware(AbortedRequestMiddleware)  # inside the instrumentator: it sees 499, not 500
     Instrumentator(excluded_handlers=["/metrics"]).instrument(app).expose(
         app, include_in_schema=False, dependencies=[Depends(metrics_access)]
     )

@@ -103,6 +103,8 @@
   }
 
   function safeHttpUrl(value) {
+    // Written out as a web address: a file name such as "https:evil.example.docx" parses as a URL too.
+    if (!/^https?:\/\//i.test(value || "")) return null;
     try {
       const url = new URL(value);
       return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;

@@ -65,6 +65,7 @@
     closeCite: "Đóng trích dẫn",
     published: "Ngày đăng",
     source: "Nguồn",
+    section: "Mục",
     untitled: "(Không có tiêu đề)",
     up: "Câu trả lời hữu ích",
     down: "Câu trả lời chưa tốt",
@@ -144,6 +145,8 @@
 
   /** Only http(s) sources become links: a `javascript:` or `data:` source stays plain text. */
   function safeHttpUrl(value) {
+    // Written out as a web address: a file name such as "https:evil.example.docx" parses as a URL too.
+    if (!/^https?:\/\//i.test(value || "")) return null;
     try {
       const url = new URL(value);
       return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
@@ -774,6 +777,7 @@
     c.title.textContent = cit.title || T.untitled;
     const meta = [];
     if (cit.published) meta.push(el("dt", { text: T.published }), el("dd", { text: formatDate(cit.published) }));
+    if (cit.section) meta.push(el("dt", { text: T.section }), el("dd", { text: cit.section }));
     if (cit.source) {
       const href = safeHttpUrl(cit.source);
       const value = href
