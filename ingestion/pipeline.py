@@ -190,8 +190,13 @@ class BatchWriter:
         if not batch:
             return []
         budgets = [b for _, _, b in batch]
+
+        def check() -> None:
+            for budget in budgets:
+                budget.time()
+
         try:
-            results = self.store.upsert_documents([doc for _, doc, _ in batch], lambda: [b.time() for b in budgets])
+            results = self.store.upsert_documents([doc for _, doc, _ in batch], check)
             return [_outcome(path, r, doc) for (path, doc, _), r in zip(batch, results, strict=True)]
         except Exception as exc:
             if not isinstance(exc, QAError):
@@ -200,6 +205,7 @@ class BatchWriter:
         outcomes = []
         for path, doc, budget in batch:
             try:
+                budget.time()  # out of time already: skipped before the index is marked mid-write again
                 r = self.store.upsert_documents([doc], budget.time)[0]
                 outcomes.append(_outcome(path, r, doc))
             except QAError as exc:  # a limit: the person can act on the reason as given

@@ -14,8 +14,8 @@ import unicodedata
 from pathlib import PurePosixPath
 
 from ingestion.limits import UNLIMITED, Limits
-from ingestion.pipeline import BatchWriter, content_hash, make_doc_id
 from ingestion.outcomes import FileOutcome
+from ingestion.pipeline import BatchWriter, content_hash, make_doc_id
 from vectorstore.store import IndexStore
 
 log = logging.getLogger(__name__)

@@ -40,6 +40,15 @@ class Settings(BaseSettings):
     metrics_public: bool = False
     api_docs: bool | None = None  # /docs, /redoc, /openapi.json; unset = served only when no keys are configured
     max_upload_mb: int = 20
+    # Work one uploaded file may cost; over it the file is skipped whole with a reason (pages are
+    # counted before any text is extracted). `qa ingest` is an operator's own run: unbounded.
+    max_pages: int = Field(default=1000, ge=1)
+    max_chars: int = Field(default=2_000_000, ge=1)
+    ingest_seconds: float = Field(default=120.0, gt=0)
+    # Uploads and deletes queue for one writer thread: beyond this many, 503 with Retry-After; a
+    # write that cannot start within `write_wait` seconds is withdrawn (503) rather than hang.
+    write_queue: int = Field(default=8, ge=1)
+    write_wait: float = Field(default=30.0, gt=0)
     max_body_kb: int = 64  # JSON request bodies
     rate_limit_per_minute: int = 60
     request_timeout: float = 30.0

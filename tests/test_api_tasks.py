@@ -103,7 +103,10 @@ def test_csv_and_ics_honour_the_filters(api: TestClient) -> None:
 
 def test_tasks_follow_document_updates_and_deletes(api: TestClient) -> None:
     changed = PLAN.read_text(encoding="utf-8").replace("trước ngày 30/6/2026", "trước ngày 31/7/2026")
+    # A new version under the same name replaces the document only when asked (else 409).
     res = api.post("/v1/documents", headers=ADMIN, files=[("files", (PLAN.name, changed.encode()))])
+    assert res.status_code == 409 and res.json()["error"]["code"] == "conflict"
+    res = api.post("/v1/documents?replace=true", headers=ADMIN, files=[("files", (PLAN.name, changed.encode()))])
     assert res.json()["updated"] == 1
     dates = {t["deadline"]["date"] for t in _tasks(api)["tasks"] if t["deadline"]}
     assert "2026-07-31" in dates and "2026-06-30" not in dates

@@ -47,3 +47,32 @@ class IndexConfigError(QAError):
 class IndexLockedError(QAError):
     status_code = 503
     code = "index_locked"
+
+
+class ConflictError(QAError):
+    """The name is taken by another document: replacing it must be asked for (`replace=true`)."""
+
+    status_code = 409
+    code = "conflict"
+
+    def __init__(self, message: str, *, details: dict[str, object] | None = None):
+        super().__init__(message)
+        self.details = details or {}  # merged into the error object (e.g. the existing doc_id)
+
+
+class LimitExceededError(QAError):
+    """One file would cost more work than allowed (pages, characters, seconds): it is skipped whole."""
+
+    status_code = 422
+    code = "limit_exceeded"
+
+
+class WriterBusyError(QAError):
+    """Too many writes already wait for the single writer: come back later rather than queue forever."""
+
+    status_code = 503
+    code = "busy"
+
+    def __init__(self, message: str, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after

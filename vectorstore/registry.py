@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE TABLE IF NOT EXISTS chunks (
     chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ord INTEGER NOT NULL,
     start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL, header TEXT NOT NULL,
@@ -136,6 +137,20 @@ class Registry:
             "SELECT d.*, 0 FROM documents d WHERE path=? OR source=? LIMIT 1", (path, path)
         ).fetchone()
         return None if row is None else _doc(row)
+
+    def find_by_source(self, source: str) -> list[tuple[str, str]]:
+        """(doc id, content hash) of every document ingested under this file name, oldest first."""
+        rows = self._conn().execute(
+            "SELECT doc_id, content_hash FROM documents WHERE source=? ORDER BY ingested_at, doc_id", (source,)
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def counts(self) -> tuple[int, int]:
+        """(documents, chunks): cheap enough for a readiness probe."""
+        row = self._conn().execute(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks)"
+        ).fetchone()
+        return int(row[0]), int(row[1])
 
     def list_documents(self, offset: int = 0, limit: int = 100) -> tuple[list[DocumentRecord], int]:
         conn = self._conn()

@@ -57,16 +57,9 @@ class WriteResult:
 
 
 class IndexStore:
-    def __init__(
-        self,
-        data_dir: Path,
-        embeddings: Embeddings,
-        *,
-        chroma_url: str | None = None,
-        lock_timeout: float = 5.0,
-        allow_model_change: bool = False,
-        writer_lock: WriterLock | None = None,
-    ) -> None:
+    def __init__(self, data_dir: Path, embeddings: Embeddings, *, chroma_url: str | None = None,
+                 lock_timeout: float = 5.0, allow_model_change: bool = False,
+                 writer_lock: WriterLock | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.embeddings = embeddings
@@ -75,12 +68,7 @@ class IndexStore:
         if not allow_model_change:
             self._check_embeddings()
         self.client = make_chroma_client(self.data_dir, chroma_url)
-        self.vectorstore = Chroma(
-            collection_name=COLLECTION,
-            embedding_function=embeddings,
-            client=self.client,
-            collection_metadata={"hnsw:space": "cosine"},
-        )
+        self.vectorstore = self._chroma()
         # A lock the caller already holds (the CLI takes it before loading the model and Chroma).
         self.writer_lock = writer_lock or WriterLock(self.data_dir / "writer.lock", timeout=lock_timeout)
         self._lexical_dir = self.data_dir / "lexical"
@@ -88,6 +76,10 @@ class IndexStore:
         self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
         self._count_cache: tuple[int, int] = (-1, 0)
         self._refresh_lock = threading.Lock()
+
+    def _chroma(self) -> Chroma:
+        return Chroma(collection_name=COLLECTION, embedding_function=self.embeddings, client=self.client,
+                      collection_metadata={"hnsw:space": "cosine"})
 
     @property
     def collection(self) -> chromadb.Collection:
@@ -111,9 +103,12 @@ class IndexStore:
         """Write one document (caller holds the writer lock). Unchanged content does no work."""
         return self.upsert_documents([doc])[0]
 
-    def upsert_documents(self, docs: list[PreparedDocument]) -> list[WriteResult]:
-        """Write a batch of documents in the crash-safe order of the module docstring, with one
-        Chroma upsert for the whole batch (each Chroma call costs tens of milliseconds)."""
+    def upsert_documents(
+        self, docs: list[PreparedDocument], check: Callable[[], None] | None = None
+    ) -> list[WriteResult]:
+        """Write a batch in the crash-safe order of the module docstring, one Chroma upsert for the whole
+        batch (each Chroma call costs tens of ms). `check` may raise between embedding batches (a time
+        budget): nothing is committed then, and the vectors embedded so far stay cached for a retry."""
         results: dict[str, WriteResult] = {}
         todo: list[tuple[PreparedDocument, list[str], bool]] = []
         for doc in docs:
@@ -127,7 +122,7 @@ class IndexStore:
                 todo.append((doc, old_ids, existing is not None))
         if todo:
             self.registry.set_meta("dirty", "1")
-            embedded = self._upsert_vectors([(d.record, d.chunks) for d, _, _ in todo])
+            embedded = self._upsert_vectors([(d.record, d.chunks) for d, _, _ in todo], check)
             stale: set[str] = set()
             for doc, old_ids, existed in todo:
                 self.registry.commit_document(doc.record, doc.chunks, doc.facts)
@@ -151,7 +146,9 @@ class IndexStore:
     def _embed_key(self, text: str) -> str:
         return hashlib.sha1(f"{self.embeddings_id}\x00{text}".encode()).hexdigest()
 
-    def _upsert_vectors(self, batch: list[tuple[DocumentRecord, list[ChunkRecord]]]) -> dict[str, int]:
+    def _upsert_vectors(
+        self, batch: list[tuple[DocumentRecord, list[ChunkRecord]]], check: Callable[[], None] | None = None
+    ) -> dict[str, int]:
         """Embed only content never embedded before (cache by content hash, across documents),
         then one Chroma upsert for the batch. Returns how many chunks each document embedded."""
         pairs = [(rec, c) for rec, chunks in batch for c in chunks]
@@ -169,6 +166,8 @@ class IndexStore:
         for i in missing:
             embedded[pairs[i][0].doc_id] = embedded.get(pairs[i][0].doc_id, 0) + 1
         for start in range(0, len(missing), EMBED_BATCH):
+            if check is not None:
+                check()
             part = missing[start : start + EMBED_BATCH]
             vectors = self.embeddings.embed_documents([texts[i] for i in part])
             fresh = {keys[i]: v for i, v in zip(part, vectors, strict=True)}
@@ -212,10 +211,7 @@ class IndexStore:
     def reembed(self) -> int:
         """Re-embed every chunk with the current model (after a model change)."""
         self.client.delete_collection(COLLECTION)
-        self.vectorstore = Chroma(
-            collection_name=COLLECTION, embedding_function=self.embeddings, client=self.client,
-            collection_metadata={"hnsw:space": "cosine"},
-        )
+        self.vectorstore = self._chroma()
         self.registry.set_meta("embeddings_id", self.embeddings_id)
         self.registry.set_meta("dirty", "1")
         return self.reconcile()["restored"]

@@ -1,18 +1,13 @@
 """Admin document routes: upload (the same per-file rules as `qa ingest`), list, inspect, delete.
 
-Uploads are read with a byte budget while they arrive (a missing or false Content-Length must not
-let a client fill the disk), then written under the index's writer lock in a worker thread.
-An uploaded file is keyed by its name: uploading a changed file with the same name replaces it.
+Uploads and deletes run on the app's single writer thread (`api.writer`), never in the request
+thread pool: health checks, chat and reads do not wait behind them. An uploaded file is known by its
+normalised name: a name taken by other content is a `conflict` unless `replace=true` is sent.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-import unicodedata
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Annotated, Any
@@ -20,54 +15,25 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
-from starlette.datastructures import UploadFile
-from starlette.types import Message
 
 from ingestion.load import SUPPORTED
-from ingestion.pipeline import FileOutcome, IngestSummary, ingest_bytes, remove
+from ingestion.pipeline import remove
 from qa_service.api.deps import AdminAuth, ServiceDep, SettingsDep
-from vectorstore.errors import IndexLockedError, NotFoundError, QAError, UnsupportedFileError
+from qa_service.api.uploads import UPLOAD_BODY, ingest_uploads, read_uploads, upload_limits, writer_errors
+from qa_service.api.writer import WriteQueue
+from vectorstore.errors import ConflictError, NotFoundError, UnsupportedFileError
 from vectorstore.registry import DocumentRecord
 from vectorstore.store import IndexStore
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 log = logging.getLogger(__name__)
 
-MAX_FILES = 100
-# WriterLock guards against other processes; this guards its single file descriptor against our own threads.
-_WRITE_GUARD = threading.Lock()
-_GUARD_WAIT = 300.0
-
 DocId = Annotated[str, Path(max_length=200, description="Mã văn bản", examples=["000-bcc9d3f070f74c9b-e341ba9cc0"])]
 _AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Thiếu hoặc sai khoá API"},
     403: {"description": "Khoá API không có quyền 'admin'"},
 }
-_UPLOAD_BODY = {
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["files"],
-                "properties": {
-                    "files": {
-                        "type": "array",
-                        "items": {"type": "string", "format": "binary"},
-                        "description": "Một hoặc nhiều tệp .txt .md .html .pdf .docx",
-                    }
-                },
-            },
-            "examples": {
-                "mot_tep": {"summary": "Một tệp văn bản", "value": {"files": ["chi-thi-12-CT-TW.txt"]}},
-                "nhieu_tep": {
-                    "summary": "Nhiều tệp cùng lúc",
-                    "value": {"files": ["ke-hoach-108-KH-TU.pdf", "bai-viet-doi-ngoai-nhan-dan.html"]},
-                },
-            },
-        }
-    },
-}
+_BUSY: dict[int | str, dict[str, Any]] = {503: {"description": "Quá nhiều yêu cầu ghi đang chờ, hoặc chỉ mục đang bận (xem Retry-After)"}}
 
 
 class Outcome(BaseModel):
@@ -84,6 +50,7 @@ class UploadResult(BaseModel):
     updated: int
     unchanged: int
     skipped: int
+    conflicts: int = Field(default=0, description="Tệp trùng tên văn bản đã có, không gửi replace=true")
     chunks: int
     seconds: float
     outcomes: list[Outcome]
@@ -142,110 +109,54 @@ class Removed(BaseModel):
 
 
 # --- upload ---------------------------------------------------------------------------------------
-def clean_name(filename: str | None) -> str:
-    """The bare file name (browsers may send a full Windows path), NFC like the text itself."""
-    name = PurePosixPath((filename or "").replace("\\", "/")).name
-    return unicodedata.normalize("NFC", name).strip()
-
-
-async def read_uploads(request: Request, limit: int) -> list[tuple[str, bytes]]:
-    """Parse the multipart body, counting bytes as they arrive; 413 as soon as `limit` is passed."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise QAError("Gửi tệp dạng multipart/form-data, trường 'files'.", code="unsupported_type", status_code=415)
-    received = 0
-    too_large = QAError(f"Tệp tải lên quá lớn (tối đa {limit // 2**20} MB).", code="too_large", status_code=413)
-
-    async def receive() -> Message:
-        nonlocal received
-        message = await request.receive()
-        if message["type"] == "http.request":
-            received += len(message.get("body", b""))
-            if received > limit:
-                raise too_large
-        return message
-
-    form = await Request(request.scope, receive).form(max_files=MAX_FILES, max_fields=MAX_FILES)
-    try:
-        parts = form.getlist("files")
-        if not parts:
-            raise QAError("Thiếu trường 'files' (một hoặc nhiều tệp).", code="invalid_request", status_code=422)
-        uploads = []
-        for part in parts:
-            if not isinstance(part, UploadFile):
-                raise QAError(
-                    "Trường 'files' phải là tệp, không phải văn bản.", code="invalid_request", status_code=422
-                )
-            if part.size is not None and part.size > limit:
-                raise too_large
-            uploads.append((clean_name(part.filename), await part.read()))
-        return uploads
-    finally:
-        await form.close()
-
-
 def _supported(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in SUPPORTED
 
 
-@contextmanager
-def _writer_errors() -> Iterator[None]:
-    """Another process's lock, told without the index's path or the holder's pid (those go to the log)."""
-    try:
-        yield
-    except IndexLockedError as exc:
-        log.warning("index write refused: %s", exc.message)
-        raise IndexLockedError(
-            "Chỉ mục đang được một tiến trình khác cập nhật (ví dụ qa ingest); vui lòng thử lại sau."
-        ) from exc
-
-
-def ingest_uploads(store: IndexStore, uploads: list[tuple[str, bytes]]) -> IngestSummary:
-    """Write every file under the writer lock; a failure mid-file is reconciled before the lock goes."""
-    started = time.perf_counter()
-    summary = IngestSummary()
-    if not _WRITE_GUARD.acquire(timeout=_GUARD_WAIT):
-        raise IndexLockedError("Chỉ mục đang được cập nhật bởi một yêu cầu khác; vui lòng thử lại sau.")
-    try:
-        with _writer_errors(), store.writer_lock:
-            store.open_for_writing()
-            try:
-                for name, data in uploads:
-                    if not name:
-                        summary.outcomes.append(FileOutcome("", "skipped", reason="missing file name"))
-                        continue
-                    summary.outcomes.append(ingest_bytes(store, name, data, name))
-            finally:
-                store.open_for_writing()  # drops vectors of a document whose commit did not happen
-                store.refresh(persist=True)
-    finally:
-        _WRITE_GUARD.release()
-    summary.seconds = time.perf_counter() - started
-    return summary
+def writer_of(request: Request) -> WriteQueue:
+    return request.app.state.writer  # type: ignore[no-any-return]
 
 
 @router.post(
     "",
     response_model=UploadResult,
     summary="Tải lên và nạp văn bản",
-    openapi_extra={"requestBody": _UPLOAD_BODY},
+    openapi_extra={"requestBody": UPLOAD_BODY},
     responses={
         **_AUTH_ERRORS,
+        409: {"description": "Mọi tệp đều trùng tên văn bản đã có (gửi replace=true để thay thế)"},
         413: {"description": "Tệp quá lớn"},
         415: {"description": "Không có tệp nào thuộc định dạng hỗ trợ"},
+        **_BUSY,
     },
 )
 async def upload_documents(
-    request: Request, service: ServiceDep, settings: SettingsDep, _: AdminAuth
+    request: Request,
+    service: ServiceDep,
+    settings: SettingsDep,
+    _: AdminAuth,
+    replace: Annotated[bool, Query(description="Thay thế văn bản đã có cùng tên tệp")] = False,
 ) -> dict[str, object]:
-    """Nạp một hoặc nhiều tệp (trường `files`) theo đúng quy tắc của `qa ingest`: tệp không đổi thì bỏ qua,
-    tệp đổi nội dung thì thay thế; tệp rỗng, nhị phân hoặc không giải mã được được liệt kê là `skipped`
-    kèm lý do, các tệp tốt trong cùng lô vẫn được nạp."""
+    """Nạp một hoặc nhiều tệp (trường `files`) theo đúng quy tắc của `qa ingest`: tệp không đổi thì bỏ qua;
+    tệp trùng tên một văn bản đã có nhưng khác nội dung là `conflict` (kèm mã văn bản đó), trừ khi gửi
+    `replace=true` thì thay thế (`updated`); tệp rỗng, nhị phân, không giải mã được hoặc vượt giới hạn
+    trang/ký tự/thời gian được liệt kê là `skipped` kèm lý do; các tệp tốt trong cùng lô vẫn được nạp.
+    409 khi mọi tệp đều trùng tên."""
+    writer_of(request).check_room()
     uploads = await read_uploads(request, settings.max_upload_mb * 2**20)
     if not any(_supported(name) for name, _ in uploads):
         kinds = ", ".join(sorted({PurePosixPath(n).suffix or n or "?" for n, _ in uploads}))
         raise UnsupportedFileError(f"Định dạng không được hỗ trợ ({kinds}); chấp nhận: {', '.join(sorted(SUPPORTED))}.")
-    summary = await run_in_threadpool(ingest_uploads, service.store, uploads)
-    return summary.as_dict()
+    job = (ingest_uploads, service.store, uploads, replace, upload_limits(settings))
+    summary = await writer_of(request).run(request, *job)
+    conflicts = [o for o in summary.outcomes if o.status == "conflict"]
+    if conflicts and len(conflicts) == len(summary.outcomes):  # nothing else happened: the request as a whole conflicts
+        first = conflicts[0]
+        raise ConflictError(first.reason or "", details={
+            "doc_id": first.doc_id, "source": first.path,
+            "conflicts": [{"path": o.path, "doc_id": o.doc_id} for o in conflicts],
+        })
+    return {**summary.as_dict(), "conflicts": len(conflicts)}
 
 
 # --- read and delete ------------------------------------------------------------------------------
@@ -303,17 +214,18 @@ def get_document(doc_id: DocId, service: ServiceDep, _: AdminAuth) -> DocumentDe
 @router.delete(
     "/{doc_id}",
     response_model=Removed,
-    responses={**_AUTH_ERRORS, 404: {"description": "Không có"}},
+    responses={**_AUTH_ERRORS, 404: {"description": "Không có"}, **_BUSY},
     summary="Xoá một văn bản khỏi chỉ mục",
 )
-def delete_document(doc_id: DocId, service: ServiceDep, _: AdminAuth) -> Removed:
+async def delete_document(request: Request, doc_id: DocId, service: ServiceDep, _: AdminAuth) -> Removed:
     """Xoá văn bản ở mọi nơi (vector, chỉ mục từ vựng, sổ đăng ký); câu trả lời sau đó không còn trích dẫn nó."""
-    _record(service.store, doc_id)
-    if not _WRITE_GUARD.acquire(timeout=_GUARD_WAIT):
-        raise IndexLockedError("Chỉ mục đang được cập nhật bởi một yêu cầu khác; vui lòng thử lại sau.")
-    try:
-        with _writer_errors():
-            outcome = remove(service.store, doc_id)
-    finally:
-        _WRITE_GUARD.release()
+    await run_in_threadpool(_record, service.store, doc_id)  # an unknown id is told at once, not after the queue
+    return await writer_of(request).run(request, _remove, service.store, doc_id)
+
+
+def _remove(store: IndexStore, doc_id: str) -> Removed:
+    """Runs on the writer thread."""
+    _record(store, doc_id)  # deleted by a write queued before this one?
+    with writer_errors():
+        outcome = remove(store, doc_id)
     return Removed(doc_id=doc_id, status=outcome.status, chunks=outcome.chunks)

@@ -1,4 +1,8 @@
-"""Liveness and readiness."""
+"""Liveness and readiness.
+
+Both are `async`: they run on the event loop and never need a request-pool thread, so a pool busy
+with slow work cannot make a probe fail (and a liveness probe restart the service mid-ingest).
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,15 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz", summary="Tiến trình đang chạy")
-def healthz() -> dict[str, str]:
+async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
 @router.get("/readyz", summary="Chỉ mục và mô hình đã sẵn sàng")
-def readyz(request: Request) -> JSONResponse:
+async def readyz(request: Request) -> JSONResponse:
     service = getattr(request.app.state, "service", None)
     if service is None or not service.ready.is_set():
         return JSONResponse({"status": "loading"}, status_code=503)
-    return JSONResponse({"status": "ready", "chunks": service.store.chunk_count(),
-                         "documents": len(service.store.documents())})
+    # Two indexed COUNTs in the registry (WAL: never blocked by a writer), not a lexical reload.
+    documents, chunks = service.store.registry.counts()
+    return JSONResponse({"status": "ready", "chunks": chunks, "documents": documents})
