@@ -181,7 +181,7 @@ def test_the_time_limit_stops_embedding_and_nothing_is_half_written(tmp_path: Pa
             out = upload(client, ("dai.txt", long_text.encode()))["outcomes"][0]
             assert out["status"] == "skipped" and "QA_INGEST_SECONDS" in out["reason"]
             assert client.get("/v1/documents").json()["total"] == 0
-        assert store.registry.get_meta("dirty") == "0"
+        assert store.registry.get_meta("dirty") in (None, "0")  # never begun (a busy machine) or finished clean
         assert store.collection.get(include=[])["ids"] == [] and store.registry.chunk_ids() == []
     finally:
         store.close()
