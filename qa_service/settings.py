@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     write_queue: int = Field(default=8, ge=1)
     write_wait: float = Field(default=30.0, gt=0)
     max_body_kb: int = 64  # JSON request bodies
+    max_header_kb: int = 32  # a request line and headers together (`qa serve`)
     rate_limit_per_minute: int = 60
     request_timeout: float = 30.0
     conversation_max_turns: int = 20

@@ -98,3 +98,23 @@ def test_abstains_when_the_document_does_not_state_a_signer(service: QAService) 
 def test_news_pages_still_answered(service: QAService) -> None:
     answer, abstained, _ = ask(service, "Kế hoạch số 108-KH/TU ban hành ngày nào?")
     assert not abstained and "20/5/2022" in answer
+
+
+@pytest.mark.parametrize(
+    ("question", "deadline"),
+    [  # no document named: the body's own dated task answers (table row and bullet under a body heading)
+        ("Sở Công Thương phải xây dựng Bộ tiêu chí đánh giá mức độ chuyển đổi số doanh nghiệp trước ngày nào?",
+         "Quí IV-2025"),
+        ("Hạn Sở Tài chính tham mưu bố trí kinh phí thực hiện Kế hoạch là khi nào?", "tháng 12/2025"),
+    ],
+)
+def test_a_bodys_dated_task_answers_without_a_named_document(service: QAService, question: str, deadline: str) -> None:
+    answer, abstained, cites = ask(service, question)
+    assert not abstained and deadline in answer, answer
+    assert any(deadline in c.snippet or deadline.split()[-1] in c.snippet for c in cites)
+
+
+def test_the_same_task_asked_of_another_body_is_refused(service: QAService) -> None:
+    """Sở Y tế is assigned nothing like it: the rule needs the asked body among the task's doers."""
+    answer, abstained, _ = ask(service, "Sở Y tế phải xây dựng Bộ tiêu chí đánh giá mức độ chuyển đổi số doanh nghiệp trước ngày nào?")
+    assert abstained, answer

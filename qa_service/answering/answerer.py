@@ -18,7 +18,13 @@ from langchain_core.documents import Document
 from qa_service.answering.analysis import Analysis, analyze
 from qa_service.answering.candidates import Candidate, Library, collect
 from qa_service.answering.compose import Composer
-from qa_service.answering.lexicon import ABSTAIN_TEXT, METADATA_TYPES
+from qa_service.answering.lexicon import (
+    ABSTAIN_TEXT,
+    ASSIGNED_TASK_COVERAGE,
+    ASSIGNED_TASK_ROLES,
+    ASSIGNED_TASK_TYPES,
+    METADATA_TYPES,
+)
 from qa_service.answering.news import NewsAnswerer
 from qa_service.answering.register import answer_from_register, read_register_question
 from qa_service.answering.result import Answer
@@ -88,7 +94,11 @@ class OfficialAnswerer:
                 return _abstain(cites, chunks, "the document does not state it", debug)
         other = [t for t in analysis.types if t not in METADATA_TYPES]
         always = other == ["summary"] and bool(focus)  # a named document's main points are in it
-        if other and not always and (p < (self.weights or load_weights()).threshold or not cands):
+        assigned = assigned_task(analysis, cands)
+        if assigned is not None:  # the asked body's own task, dated: answer from it first
+            debug["assigned_task"] = assigned.start
+            cands = [assigned] + [c for c in cands if c is not assigned]
+        elif other and not always and (p < (self.weights or load_weights()).threshold or not cands):
             if not parts:
                 return _abstain(cites, chunks, f"not answerable (p={p:.2f})", debug)
             other = []
@@ -130,6 +140,24 @@ class OfficialAnswerer:
                     case _:
                         parts.append(composer.quote(cand) + ".")
         return _dedupe(parts)
+
+
+def assigned_task(analysis: Analysis, cands: list[Candidate]) -> Candidate | None:
+    """The best-scored sentence holding a dated task whose doers include a body the question names, and
+    saying most of the question: typed evidence that needs no named document."""
+    if not analysis.body_keys or not ASSIGNED_TASK_TYPES & set(analysis.types):
+        return None
+    asked = [f" {k} " for k in analysis.body_keys]
+    for cand in cands:
+        said = max(cand.features.get("coverage", 0.0), cand.features.get("context", 0.0))  # headings count
+        if said < ASSIGNED_TASK_COVERAGE:
+            continue
+        for task in cand.tasks:
+            # "Bộ trưởng" is the body in "Đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ"
+            named = [f" {a.get('key', '')} " for a in task.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
+            if (task.get("deadline") or {}).get("text") and any(q in n or n in q for q in asked for n in named):
+                return cand
+    return None
 
 
 def _best_typed(cands: list[Candidate], answer_type: str, used: set[int]) -> Candidate | None:

@@ -107,3 +107,9 @@ REGISTER_NOT_A_DOCUMENT_KIND = frozenset({
     "Thông báo", "Báo cáo", "Hướng dẫn", "Lịch", "Kết luận", "Chương trình", "Quy định", "Danh mục", "Phụ lục",
     "Lệnh", "Tờ trình", "Giấy mời", "Biên bản", "Chiến lược", "Quy hoạch", "Quy chế",
 })
+
+# A dated task record naming the asked body, in a sentence that (with its headings) says this share of the
+# question (IDF-weighted), answers "Sở X phải … trước ngày nào?" even when the question names no document.
+ASSIGNED_TASK_COVERAGE = 0.6
+ASSIGNED_TASK_TYPES = frozenset({"deadline", "recurrence"})
+ASSIGNED_TASK_ROLES = frozenset({"lead", "assignee"})  # the doers; a supporter's part may differ
