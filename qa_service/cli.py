@@ -154,11 +154,12 @@ def serve(
     """Serve the chat page and the HTTP API."""
     import uvicorn
 
+    from qa_service.api.server_protocol import HeadTimeoutH11Protocol
+
     settings = get_settings()
-    # h11 bounds a request's head (httptools accepted 1 MB of headers); slow clients that never finish
-    # a request are a reverse proxy's job (docs/scaling.md: client_header_timeout).
+    # h11 bounds a request head's size (httptools accepted 1 MB of headers), the protocol its time.
     uvicorn.run("qa_service.api.app:create_app", host=host, port=port, workers=workers, factory=True,
-                log_level=settings.log_level.lower(), timeout_graceful_shutdown=20, http="h11",
+                log_level=settings.log_level.lower(), timeout_graceful_shutdown=20, http=HeadTimeoutH11Protocol,
                 h11_max_incomplete_event_size=settings.max_header_kb * 1024, timeout_keep_alive=5)
 
 

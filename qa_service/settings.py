@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     write_wait: float = Field(default=30.0, gt=0)
     max_body_kb: int = 64  # JSON request bodies
     max_header_kb: int = 32  # a request line and headers together (`qa serve`)
+    header_timeout: float = 10.0  # seconds to send a request's head after connecting or a response
     rate_limit_per_minute: int = 60
     request_timeout: float = 30.0
     conversation_max_turns: int = 20

@@ -164,11 +164,11 @@ def test_metrics_stay_flat_under_distinct_unknown_paths(client: TestClient) -> N
         client.get(f"/v1/documents/x{i}/")
         client.get(f"/khong-co/{i}")
     before = len(client.get("/metrics").text)
-    for i in range(3, 600):
-        assert client.get(f"/v1/documents/x{i}/").status_code == 404
-        assert client.get(f"/khong-co/{i}").status_code == 404
+    for i in range(3, 5003):  # the issue's 5,000 distinct paths, half with a trailing slash
+        path = f"/v1/documents/x{i}/" if i % 2 else f"/khong-co/{i}"
+        assert client.get(path).status_code == 404
     text = client.get("/metrics").text
-    assert "x599" not in text and "khong-co" not in text
+    assert "x4999" not in text and "khong-co" not in text
     assert len(text) - before < 200  # counters' digits only
 
 
@@ -208,15 +208,31 @@ def test_swagger_ui_is_served_from_the_package_and_the_spec_declares_auth(
     assert "security" not in spec["paths"]["/healthz"]["get"]
 
 
-def test_qa_serve_refuses_oversized_request_heads(indexed_dir: Path, tmp_path: Path) -> None:
-    """`qa serve` bounds a request's head (QA_MAX_HEADER_KB): 1 MB of headers is refused, not parsed."""
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    """Whether the server closes the connection within `seconds` (reads until EOF or the time is up)."""
+    sock.settimeout(seconds)
+    try:
+        while sock.recv(4096):
+            pass
+        return True
+    except TimeoutError:
+        return False
+    except OSError:  # reset by the server
+        return True
+
+
+def test_qa_serve_bounds_request_heads_in_size_and_time(indexed_dir: Path, tmp_path: Path) -> None:
+    """`qa serve`: 1 MB of headers is refused (QA_MAX_HEADER_KB), and a client that connects and sends
+    nothing, or sends its head a byte at a time, is closed after QA_HEADER_TIMEOUT; an answered request
+    and an idle keep-alive are not affected."""
     from tests.test_crash_consistency import QA
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env |= {"QA_DATA_DIR": str(indexed_dir), "QA_EMBEDDINGS": "fake", "QA_RATE_LIMIT_PER_MINUTE": "0"}
+    env |= {"QA_DATA_DIR": str(indexed_dir), "QA_EMBEDDINGS": "fake", "QA_RATE_LIMIT_PER_MINUTE": "0",
+            "QA_HEADER_TIMEOUT": "2"}  # fmt: skip
     proc = subprocess.Popen([str(QA), "serve", "--port", str(port)], env=env, cwd=tmp_path,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -235,6 +251,17 @@ def test_qa_serve_refuses_oversized_request_heads(indexed_dir: Path, tmp_path: P
             assert res.status_code >= 400  # refused either way; a 200 fails here
             raise httpx.RemoteProtocolError("refused with a status")
         assert httpx.get(url + "/healthz").status_code == 200  # the server is fine afterwards
+        with socket.create_connection(("127.0.0.1", port)) as silent:
+            assert _closed_within(silent, 6)
+        with socket.create_connection(("127.0.0.1", port)) as slow:
+            for ch in b"GET /healthz HTTP/1.1\r\nHost: x\r\n":  # never finishes its head
+                slow.sendall(bytes([ch]))
+                time.sleep(0.05)
+            assert _closed_within(slow, 6)
+        with socket.create_connection(("127.0.0.1", port)) as fine:  # a quick request is answered
+            fine.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            fine.settimeout(5)
+            assert fine.recv(4096).startswith(b"HTTP/1.1 200")
     finally:
         proc.terminate()
         proc.wait(timeout=20)
