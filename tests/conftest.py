@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from langchain_core.embeddings import Embeddings
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
+UVICORN = [sys.executable, "-m", "uvicorn", "qa_service.api.app:create_app", "--factory", "--host", "127.0.0.1",
+           "--log-level", "warning"]  # fmt: skip
+
+
+@contextmanager
+def running_server(data_dir: Path, cwd: Path, cmd: list[str] | None = None, **env: str) -> Iterator[tuple[str, int]]:
+    """The service in its own process, as deployed (`uvicorn --factory`, or `cmd` + `--port`), on a free
+    loopback port with fake embeddings and no rate limit plus `env`: (url, port) once `/readyz` is 200."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    values = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    values |= {"QA_DATA_DIR": str(data_dir), "QA_EMBEDDINGS": "fake", "QA_RATE_LIMIT_PER_MINUTE": "0", **env}
+    proc = subprocess.Popen([*(cmd or UVICORN), "--port", str(port)], env=values, cwd=cwd,
+                            stdout=subprocess.DEVNULL if cmd else None, stderr=subprocess.DEVNULL if cmd else None)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            try:
+                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield url, port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 def api_settings(data_dir: Path, **overrides: Any) -> Any:

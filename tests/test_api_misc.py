@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,6 +12,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
+
+from tests.conftest import running_server
 
 QUESTION = "Ai có trách nhiệm xây dựng Chương trình hành động thực hiện Chỉ thị 12-CT/TW?"
 
@@ -93,28 +92,8 @@ def test_unknown_conversation_is_404(client: TestClient) -> None:
 def served(indexed_dir: Path, tmp_path: Path) -> Iterator[str]:
     """`uvicorn --factory` in its own process, as deployed: request metrics belong to that one app
     (in a process holding several apps the instrumentator only counts for the first)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env |= {"QA_DATA_DIR": str(indexed_dir), "QA_EMBEDDINGS": "fake", "QA_RATE_LIMIT_PER_MINUTE": "0"}
-    cmd = [sys.executable, "-m", "uvicorn", "qa_service.api.app:create_app", "--factory",
-           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None and time.monotonic() < deadline, "uvicorn did not start"
-            try:
-                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with running_server(indexed_dir, tmp_path) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_metrics_expose_requests_latency_answers_and_feedback(served: str) -> None:

@@ -4,10 +4,8 @@ and the API documentation are not open on a keyed server, and document records c
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+
+from tests.conftest import running_server
 
 QUESTION = "Liên hiệp các tổ chức hữu nghị thành phố phải làm gì?"
 FOLLOW_UP = "Còn Kế hoạch 108-KH/TU thì sao?"
@@ -227,24 +227,7 @@ def test_qa_serve_bounds_request_heads_in_size_and_time(indexed_dir: Path, tmp_p
     and an idle keep-alive are not affected."""
     from tests.test_crash_consistency import QA
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env |= {"QA_DATA_DIR": str(indexed_dir), "QA_EMBEDDINGS": "fake", "QA_RATE_LIMIT_PER_MINUTE": "0",
-            "QA_HEADER_TIMEOUT": "2"}  # fmt: skip
-    proc = subprocess.Popen([str(QA), "serve", "--port", str(port)], env=env, cwd=tmp_path,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None and time.monotonic() < deadline, "qa serve did not start"
-            try:
-                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+    with running_server(indexed_dir, tmp_path, [str(QA), "serve"], QA_HEADER_TIMEOUT="2") as (url, port):
         assert httpx.get(url + "/healthz", headers={"X-Note": "x" * 8_000}).status_code == 200
         with pytest.raises(httpx.TransportError):
             res = httpx.get(url + "/healthz", headers={"X-Big": "x" * 1_000_000}, timeout=10)
@@ -262,6 +245,3 @@ def test_qa_serve_bounds_request_heads_in_size_and_time(indexed_dir: Path, tmp_p
             fine.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             fine.settimeout(5)
             assert fine.recv(4096).startswith(b"HTTP/1.1 200")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +13,7 @@ import httpx
 import pytest
 
 from qa_service.api.writer import WriteQueue
+from tests.conftest import running_server
 from tests.test_api_uploads import many_pages_pdf
 from vectorstore.errors import QAError, WriterBusyError
 
@@ -89,30 +86,9 @@ def test_a_started_write_is_awaited_and_its_errors_are_told() -> None:
 def server(indexed_dir: Path, tmp_path: Path) -> Iterator[str]:
     """`uvicorn --factory` as deployed (its own process, the default 40-thread pool), admin key set;
     the ingest time limit holds one huge upload on the writer for ~4 s."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env |= {"QA_DATA_DIR": str(indexed_dir), "QA_EMBEDDINGS": "fake", "QA_RATE_LIMIT_PER_MINUTE": "0",
-            "QA_API_KEYS": "a1:admin", "QA_MAX_PAGES": "100000", "QA_MAX_CHARS": "100000000",
-            "QA_INGEST_SECONDS": "4"}
-    cmd = [sys.executable, "-m", "uvicorn", "qa_service.api.app:create_app", "--factory",
-           "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]  # fmt: skip
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp_path)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None and time.monotonic() < deadline, "uvicorn did not start"
-            try:
-                if httpx.get(url + "/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    limits = {"QA_MAX_PAGES": "100000", "QA_MAX_CHARS": "100000000", "QA_INGEST_SECONDS": "4"}
+    with running_server(indexed_dir, tmp_path, QA_API_KEYS="a1:admin", **limits) as (url, _):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def test_health_answers_within_a_second_through_a_20000_page_upload_and_40_deletes(server: str) -> None:
