@@ -9,6 +9,7 @@ import pytest
 
 from ingestion.pipeline import ingest_paths
 from qa_service.answering.analysis import answer_types
+from qa_service.answering.compose import written_date
 from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.schemas import ChatRequest
 from qa_service.service import QAService, build_service, build_store
@@ -47,6 +48,9 @@ def ask(service: QAService, q: str) -> tuple[str, bool, list]:  # type: ignore[t
         ("Có bao nhiêu trụ cột đối ngoại?", ["quantity"]),
         ("Tóm tắt nội dung chính của Kế hoạch 624/KH-UBND", ["summary"]),
         ("Ai chủ trì và phải hoàn thành trước ngày nào?", ["actor", "deadline"]),
+        ("Quyết định 77/2025/QĐ-UBND thay thế quyết định nào?", ["reference"]),
+        ("Công điện 96/CĐ-BXD triển khai công điện nào của Thủ tướng?", ["reference"]),
+        ("Theo Kế hoạch 1026/KH-UBND, các sở báo cáo kết quả thực hiện kế hoạch cho cơ quan nào?", ["actor"]),
     ],
 )
 def test_answer_types(question: str, types: list[str]) -> None:
@@ -118,3 +122,43 @@ def test_the_same_task_asked_of_another_body_is_refused(service: QAService) -> N
     """Sở Y tế is assigned nothing like it: the rule needs the asked body among the task's doers."""
     answer, abstained, _ = ask(service, "Sở Y tế phải xây dựng Bộ tiêu chí đánh giá mức độ chuyển đổi số doanh nghiệp trước ngày nào?")
     assert abstained, answer
+
+
+def test_issue_date_keeps_the_documents_own_digits(service: QAService) -> None:
+    # "ngày 05 tháng 12 năm 2025" → "05/12/2025"; "ngày 19 tháng 11" (no padding written) → "19/11/2025"
+    answer, abstained, _ = ask(service, "Quyết định 77/2025/QĐ-UBND được ban hành ngày nào?")
+    assert not abstained and "05/12/2025" in answer
+
+
+@pytest.mark.parametrize(
+    ("iso", "said", "written"),
+    [("2025-09-13", "Hà Nội, ngày 13 tháng 9 năm 2025", "13/9/2025"),
+     ("2025-12-02", "Hà Nội, ngày 02 tháng 12 năm 2025", "02/12/2025"),
+     ("2022-01-05", "ngày 05/01/2022", "05/01/2022"),
+     ("2025-12-02", "", "2/12/2025"),
+     ("2025-12-02", "ngày 03 tháng 12 năm 2025", "2/12/2025")],  # another date is not this one's wording
+)
+def test_written_date(iso: str, said: str, written: str) -> None:
+    assert written_date(iso, said) == written
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "not_expected"),
+    [
+        ("Quyết định 77/2025/QĐ-UBND của tỉnh Quảng Bình thay thế quyết định nào?", "31/2019/QĐ-UBND", "12/CT-TTg"),
+        ("Quyết định 77/2025/QĐ-UBND của tỉnh Quảng Bình thực hiện chỉ thị nào của Thủ tướng?", "12/CT-TTg",
+         "31/2019/QĐ-UBND"),
+    ],
+)
+def test_which_other_document_follows_the_asked_relation(service: QAService, question: str, expected: str,
+                                                         not_expected: str) -> None:
+    answer, abstained, cites = ask(service, question)
+    assert not abstained and expected in answer and not_expected not in answer
+    assert any(expected in c.snippet for c in cites)
+
+
+def test_one_sentence_answering_two_parts_is_quoted_once(service: QAService) -> None:
+    answer, abstained, cites = ask(
+        service, "Quyết định 77/2025/QĐ-UBND của tỉnh Quảng Bình có hiệu lực từ ngày nào và thay thế quyết định nào?")
+    assert not abstained and "15 tháng 12 năm 2025" in answer and "31/2019/QĐ-UBND" in answer
+    assert answer.count("31/2019/QĐ-UBND") == 1 and len(cites) == 1

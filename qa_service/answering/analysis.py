@@ -7,7 +7,14 @@ import re
 from dataclasses import dataclass, field
 
 from ingestion.actors import find_actors
-from qa_service.answering.lexicon import ANSWER_TYPES, ASKED_UNITS, ASKING_QUANTITY, DUTY_TIME_WORDS, ISSUING_WORDS
+from qa_service.answering.lexicon import (
+    ANSWER_TYPES,
+    ASKED_UNITS,
+    ASKING_QUANTITY,
+    DUTY_TIME_WORDS,
+    ISSUING_WORDS,
+    REFERENCE_RELATIONS,
+)
 from qa_service.question import QuestionInfo
 from vectorstore.analyzer import fold
 
@@ -31,6 +38,7 @@ class Analysis:
     body_keys: list[str] = field(default_factory=list)
     doc_refs: list[tuple[str | None, str]] = field(default_factory=list)  # (kind folded, number or digits)
     units: tuple[str, ...] = ()  # the units a quantity answer must carry ("ty" for "bao nhiêu tỷ đồng")
+    relation: tuple[str, ...] = ()  # a reference question's relation words ("thay thế" and its family)
 
     @property
     def folded(self) -> str:
@@ -67,6 +75,12 @@ def _only_shared(folded: str, strong: str, weak: str) -> bool:
     return any(all(not (a < e and s < b) for s, e in strong_spans) for a, b in weak_spans)
 
 
+def asked_relation(folded: str) -> tuple[str, ...]:
+    """The family of relation words of the question's verb ("thay thế nghị định nào" → replace)."""
+    asked = next((m.group(0) for name, ps in _TYPES if name == "reference" for p in ps if (m := p.search(folded))), "")
+    return next((family for family in REFERENCE_RELATIONS for w in family if re.search(rf"\b{w}\b", asked)), ())
+
+
 def analyze(info: QuestionInfo) -> Analysis:
     analysis = Analysis(info=info, types=answer_types(info.folded))
     for actor in find_actors(info.text):
@@ -74,6 +88,7 @@ def analyze(info: QuestionInfo) -> Analysis:
             analysis.bodies.append(actor.name)
             analysis.body_keys.append(actor.key)
     analysis.units = asked_units(info.folded)
+    analysis.relation = asked_relation(info.folded) if "reference" in analysis.types else ()
     analysis.doc_refs = [(None, n) for n in info.doc_numbers]
     analysis.doc_refs += [(m.group(1), m.group(2)) for m in _KIND_NUMBER.finditer(info.folded)
                           if not any(fold(n).startswith(m.group(2)) for n in info.doc_numbers)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -24,11 +25,19 @@ from qa_service.answering.lexicon import (
     ASSIGNED_TASK_ROLES,
     ASSIGNED_TASK_TYPES,
     METADATA_TYPES,
+    SPAN_TYPES,
 )
 from qa_service.answering.news import NewsAnswerer
 from qa_service.answering.register import answer_from_register, read_register_question
 from qa_service.answering.result import Answer
-from qa_service.answering.scoring import Weights, abstain_features, answerable_probability, load_weights, score
+from qa_service.answering.scoring import (
+    Weights,
+    abstain_features,
+    answerable_probability,
+    load_weights,
+    score,
+    typed_spans,
+)
 from qa_service.citations import CitationBuilder
 from qa_service.question import QuestionInfo
 from qa_service.tasks.register import TaskRegister, office_today
@@ -122,12 +131,14 @@ class OfficialAnswerer:
                 if listed:
                     parts.append(listed)
                     continue
-            best = _best_typed(cands, t, used)
+            best = _best_typed(analysis, cands, t, set())
             if best is None:
                 continue
-            chosen = [best]
+            # "có hiệu lực từ ngày nào và thay thế nghị định nào": when one sentence is the best for both
+            # parts, it is quoted once
+            chosen = [] if best.start in used else [best]
             used.add(best.start)
-            runner_up = _best_typed(cands, t, used)
+            runner_up = _best_typed(analysis, cands, t, used)
             if runner_up is not None and runner_up.score >= RUNNER_UP_SHARE * best.score:
                 chosen.append(runner_up)  # a near tie: show both passages rather than guess
                 used.add(runner_up.start)
@@ -138,7 +149,8 @@ class OfficialAnswerer:
                     case "deadline" | "recurrence":
                         parts.append(composer.deadline(cand))
                     case _:
-                        parts.append(composer.quote(cand) + ".")
+                        spans = typed_spans(analysis, cand)  # a long sentence is quoted around its answer
+                        parts.append(composer.quote(cand, spans[0] if spans else None) + ".")
         return _dedupe(parts)
 
 
@@ -160,15 +172,13 @@ def assigned_task(analysis: Analysis, cands: list[Candidate]) -> Candidate | Non
     return None
 
 
-def _best_typed(cands: list[Candidate], answer_type: str, used: set[int]) -> Candidate | None:
-    """The best candidate holding a span of the type (the best one at all for general questions)."""
-    typed = answer_type in ("actor", "deadline", "recurrence", "quantity", "action")
-    for cand in cands[:TOP_CONSIDERED]:
-        if cand.start in used and len(cands) > 1:
-            continue
-        if not typed or cand.features.get("typed", 0.0) >= 1.0:
-            return cand
-    return cands[0] if cands and not typed else None
+def _best_typed(analysis: Analysis, cands: list[Candidate], answer_type: str, used: set[int]) -> Candidate | None:
+    """The best candidate holding a span of this type (the best one at all for general questions)."""
+    if answer_type not in SPAN_TYPES:
+        fresh = [c for c in cands if c.start not in used]
+        return (fresh or cands)[0] if cands else None
+    only = replace(analysis, types=[answer_type])
+    return next((c for c in cands[:TOP_CONSIDERED] if c.start not in used and typed_spans(only, c)), None)
 
 
 TOP_CONSIDERED = 12

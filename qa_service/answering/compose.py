@@ -45,9 +45,19 @@ def doc_label(rec: DocumentRecord) -> str:
     return f"“{rec.title}”"
 
 
-def written_date(iso: str) -> str:
+def written_date(iso: str, said: str = "") -> str:
+    """A date in figures with the document's own digits ("02/12/2025" for "ngày 02 tháng 12 năm 2025",
+    "13/9/2025" for "ngày 13 tháng 9 năm 2025"); unpadded when the document's wording is not at hand."""
     y, m, d = iso.split("-")
-    return f"{d}/{m}/{y}"
+    for found in _WRITTEN_DATE.finditer(said):
+        day, month = found.group("d") or found.group("d2"), found.group("m") or found.group("m2")
+        if int(day) == int(d) and int(month) == int(m):
+            return f"{day}/{month}/{y}"
+    return f"{int(d)}/{int(m)}/{y}"
+
+
+_WRITTEN_DATE = re.compile(r"(?<!\d)(?:(?P<d>\d{1,2})/(?P<m>\d{1,2})/\d{4}|"
+                           r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+\d{4})", re.IGNORECASE)
 
 
 class Composer:
@@ -118,8 +128,10 @@ class Composer:
                 n = self._span_cite(rec, spans.get("issuer") or spans.get("number"))
                 return f"{label} do {meta['issuer']} ban hành{n}."
             case "issue_date" | "published" if rec.published and spans.get("published"):
-                n = self._span_cite(rec, spans.get("published"))
-                return f"{label} được ban hành ngày {written_date(rec.published)}{n}."
+                span = spans["published"]
+                n = self._span_cite(rec, span)
+                said = rec.text[int(span[0]):int(span[1])]
+                return f"{label} được ban hành ngày {written_date(rec.published, said)}{n}."
             case "doc_number" if meta.get("number"):
                 n = self._span_cite(rec, spans.get("number"))
                 return f"Số hiệu của {rec.title}: {meta['number']}{n}."

@@ -19,6 +19,12 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                     r"\bngay ban hanh\b", r"\bngay ky\b", r"\b(ban hanh|ky) ngay\b")),
     ("doc_number", (r"\bso hieu\b", r"\b(la )?(van ban|ke hoach|quyet dinh|chi thi|cong van|nghi quyet|thong bao) so (may|nao|bao nhieu)\b",
                     r"\bky hieu\b", r"\bso may\b")),
+    # "thay thế nghị định nào", "triển khai công điện nào của Thủ tướng": the answer is another document's
+    # number, said after a verb of the same relation (REFERENCE_RELATIONS).
+    ("reference", (r"\b(thay the|bai bo|sua doi|bo sung|trien khai|thuc hien|huong dan|quy dinh chi tiet|can cu( vao)?|"
+                   r"cu the hoa|ban hanh kem theo|kem theo)( \w+){0,3} (nghi dinh|quyet dinh|thong tu|chi thi|cong dien|"
+                   r"cong van|ke hoach|nghi quyet|ket luan|thong bao|luat|van ban|chuong trinh)( cua [^,?]{1,40})? "
+                   r"(nao|gi|so may|so nao|so bao nhieu)\b",)),
     ("author", (r"\btac gia\b", r"\bai (viet|dua tin)\b", r"\bnguoi viet\b", r"\bbut danh\b")),
     ("source", (r"\bnguon\b.{0,20}\b(nao|dau|gi)\b", r"\btrang (web|thong tin|dien tu) nao\b", r"\bwebsite\b", r"\blay tu dau\b",
                 r"\btrich (tu|nguon)\b", r"\bghi nguon\b")),
@@ -42,6 +48,18 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                 r"\bnhung (viec|nhiem vu|noi dung|giai phap|bien phap) (gi|nao)\b", r"\bgi\b", r"\bnao\b")),
 )
 
+# How one document names another: the question's verb finds the document's own wording of the relation
+# ("triển khai công điện nào" ~ "Thực hiện Công điện số 225/CĐ-TTg"). Folded; a number counts when one of
+# its family's words stands in the REFERENCE_REACH characters before it.
+REFERENCE_RELATIONS: tuple[tuple[str, ...], ...] = (
+    ("thay the", "bai bo", "het hieu luc", "sua doi", "bo sung"),
+    ("trien khai", "thuc hien", "cu the hoa", "quan triet"),
+    ("huong dan", "quy dinh chi tiet"),
+    ("can cu",),
+    ("kem theo", "ban hanh kem theo"),
+)
+REFERENCE_REACH = 60
+
 # Cardinal number words ("ba trụ cột", "hai mươi ngày"), with their marks: folded, "sáu" would be
 # "sau" (after) and "năm" (five) would be "năm" (year).
 NUMBER_WORDS: dict[str, int] = {
@@ -54,6 +72,8 @@ UNITS = (
     "ngay", "ngay lam viec", "gio", "thang", "nam", "lan", "nguoi", "ho", "xa", "tinh", "don vi", "co so", "truong",
 )
 # Answer types that only a document's own metadata answers.
+# Answer types answered by a span inside a sentence (a candidate without one cannot answer them).
+SPAN_TYPES = ("deadline", "recurrence", "actor", "quantity", "action", "reference")
 METADATA_TYPES = frozenset({"signer", "issuer", "issue_date", "doc_number", "author", "source", "published"})
 ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
 # "do ai ban hành và vào ngày nào": a time asked about a document's issuing is its issue date,

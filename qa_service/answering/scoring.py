@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from qa_service.answering.analysis import Analysis
 from qa_service.answering.candidates import Candidate, unit_after
+from qa_service.answering.lexicon import REFERENCE_REACH, SPAN_TYPES
 from qa_service.evidence import coverage, sentence_tokens
-from vectorstore.analyzer import fold
+from vectorstore.analyzer import DOC_NUMBER_RE, fold
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 CANDIDATE_FEATURES = ("coverage", "context", "typed", "focus_body", "focus_doc", "retrieval", "rank_inv", "window")
@@ -66,6 +68,12 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
             spans += [(s, e) for s, e, _ in cand.numbers if unit_after(cand, e)] or [(s, e) for s, e, _ in cand.numbers]
     if analysis.asks("action"):
         spans += [(t["start"], t["end"]) for t in cand.tasks]
+    if analysis.asks("reference"):  # another document's number, after a word of the asked relation
+        asked = {fold(n) for n in analysis.info.doc_numbers}
+        for m in DOC_NUMBER_RE.finditer(cand.text):
+            before = fold(cand.text[max(0, m.start() - REFERENCE_REACH) : m.start()])
+            if fold(m.group(0)) not in asked and any(re.search(rf"\b{w}\b", before) for w in analysis.relation):
+                spans.append((cand.start + m.start(), cand.start + m.end()))
     return spans
 
 
@@ -76,7 +84,7 @@ def _carries(cand: Candidate, end: int, units: tuple[str, ...]) -> bool:
 
 def features(analysis: Analysis, cand: Candidate) -> dict[str, float]:
     f = cand.features
-    asked = [t for t in analysis.types if t in ("deadline", "recurrence", "actor", "quantity", "action")]
+    asked = [t for t in analysis.types if t in SPAN_TYPES]
     spans = typed_spans(analysis, cand)
     f["typed"] = (1.0 if spans else 0.0) if asked else 0.5
     if analysis.body_keys:
