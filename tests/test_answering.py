@@ -49,6 +49,9 @@ def ask(service: QAService, q: str) -> tuple[str, bool, list]:  # type: ignore[t
         ("Tóm tắt nội dung chính của Kế hoạch 624/KH-UBND", ["summary"]),
         ("Ai chủ trì và phải hoàn thành trước ngày nào?", ["actor", "deadline"]),
         ("Quyết định 77/2025/QĐ-UBND thay thế quyết định nào?", ["reference"]),
+        ("Kế hoạch 0204/KH-UBND được gửi (kính gửi) tới cơ quan nào?", ["recipients"]),
+        ("UBND xã lập danh sách gửi cơ quan Bảo hiểm xã hội trước ngày nào?", ["deadline"]),
+        ("Báo cáo kết quả thực hiện thì gửi cho ai?", ["actor"]),
         ("Công điện 96/CĐ-BXD triển khai công điện nào của Thủ tướng?", ["reference"]),
         ("Theo Kế hoạch 1026/KH-UBND, các sở báo cáo kết quả thực hiện kế hoạch cho cơ quan nào?", ["actor"]),
     ],
@@ -162,3 +165,14 @@ def test_one_sentence_answering_two_parts_is_quoted_once(service: QAService) -> 
         service, "Quyết định 77/2025/QĐ-UBND của tỉnh Quảng Bình có hiệu lực từ ngày nào và thay thế quyết định nào?")
     assert not abstained and "15 tháng 12 năm 2025" in answer and "31/2019/QĐ-UBND" in answer
     assert answer.count("31/2019/QĐ-UBND") == 1 and len(cites) == 1
+
+
+def test_addressees_of_a_letter(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Công văn 9123/BNV-CQĐP được gửi tới cơ quan nào?")
+    assert not abstained and "Ủy ban nhân dân các tỉnh, thành phố trực thuộc Trung ương" in answer
+    assert len(cites) == 1 and cites[0].snippet.startswith("Kính gửi")
+
+
+def test_a_document_without_addressees_does_not_invent_them(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Kế hoạch 624/KH-UBND được gửi tới cơ quan nào?")
+    assert abstained and answer == ABSTAIN_TEXT

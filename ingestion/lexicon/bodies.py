@@ -43,6 +43,9 @@ HEADS_BY_KIND: dict[str, tuple[str, ...]] = {
         "Chủ tịch", "Bộ trưởng", "Thủ trưởng", "Giám đốc", "Tổng Giám đốc", "Chánh Văn phòng", "Trưởng ban",
         "Chủ nhiệm", "Thường trực", "Người đứng đầu", "Chánh Thanh tra", "Đảng ủy", "Ban Thường vụ",
         "Ban cán sự đảng", "Chi nhánh",
+        # heads named by the body they lead ("Vụ trưởng Vụ Tổ chức cán bộ", "Hiệu trưởng Trường …")
+        "Vụ trưởng", "Cục trưởng", "Tổng cục trưởng", "Chi cục trưởng", "Viện trưởng", "Hiệu trưởng",
+        "Trưởng phòng", "Chánh án", "Tư lệnh",
     ),
 }
 TITLES_ALONE = ("Bộ trưởng",)  # an office that acts by itself ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ")

@@ -132,6 +132,9 @@ class Composer:
                 n = self._span_cite(rec, span)
                 said = rec.text[int(span[0]):int(span[1])]
                 return f"{label} được ban hành ngày {written_date(rec.published, said)}{n}."
+            case "recipients" if meta.get("recipients"):
+                n = self._span_cite(rec, _addressee_span(rec.text, meta["recipients"]))
+                return f"{label} được gửi tới: {'; '.join(meta['recipients'])}{n}."
             case "doc_number" if meta.get("number"):
                 n = self._span_cite(rec, spans.get("number"))
                 return f"Số hiệu của {rec.title}: {meta['number']}{n}."
@@ -259,6 +262,21 @@ class Composer:
 
 
 SUMMARY_LINES = 5
+_ADDRESSED = re.compile(r"Kính\s+gửi\s*:?", re.IGNORECASE)
+
+
+def _addressee_span(text: str, names: list[str]) -> tuple[int, int] | None:
+    """The "Kính gửi:" line and the addressees after it, as the document writes them."""
+    found = _ADDRESSED.search(text)
+    if found is None:
+        return None
+    end = found.end()
+    for name in names:  # names are unwrapped; the text may wrap them, so find their last word
+        last = name.split()[-1] if name.split() else ""
+        at = text.find(last, end) if last else -1
+        if 0 <= at < found.end() + 80 * (len(names) + 2):
+            end = at + len(last)
+    return found.start(), end
 
 
 def _names(actors: list[dict[str, Any]]) -> str:

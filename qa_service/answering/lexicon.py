@@ -25,6 +25,9 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                    r"cu the hoa|ban hanh kem theo|kem theo)( \w+){0,3} (nghi dinh|quyet dinh|thong tu|chi thi|cong dien|"
                    r"cong van|ke hoach|nghi quyet|ket luan|thong bao|luat|van ban|chuong trinh)( cua [^,?]{1,40})? "
                    r"(nao|gi|so may|so nao|so bao nhieu)\b",)),
+    # "được gửi (kính gửi) tới cơ quan nào": the addressees of the "Kính gửi:" line
+    # ("gửi cho ai" / "gửi về đâu" is where a report goes: a duty's field, not the document's addressees)
+    ("recipients", (r"\bkinh gui\b", r"\bgui\b.{0,20}\b(toi|den) (nhung )?(co quan|don vi|ai)( nao)?\b")),
     ("author", (r"\btac gia\b", r"\bai (viet|dua tin)\b", r"\bnguoi viet\b", r"\bbut danh\b")),
     ("source", (r"\bnguon\b.{0,20}\b(nao|dau|gi)\b", r"\btrang (web|thong tin|dien tu) nao\b", r"\bwebsite\b", r"\blay tu dau\b",
                 r"\btrich (tu|nguon)\b", r"\bghi nguon\b")),
@@ -74,7 +77,8 @@ UNITS = (
 # Answer types that only a document's own metadata answers.
 # Answer types answered by a span inside a sentence (a candidate without one cannot answer them).
 SPAN_TYPES = ("deadline", "recurrence", "actor", "quantity", "action", "reference")
-METADATA_TYPES = frozenset({"signer", "issuer", "issue_date", "doc_number", "author", "source", "published"})
+METADATA_TYPES = frozenset({"signer", "issuer", "issue_date", "doc_number", "recipients", "author", "source",
+                            "published"})
 ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."
 # "do ai ban hành và vào ngày nào": a time asked about a document's issuing is its issue date,
 # unless the question also speaks of a duty's deadline.
