@@ -50,6 +50,8 @@ def ask(service: QAService, q: str) -> tuple[str, bool, list]:  # type: ignore[t
         ("Ai chủ trì và phải hoàn thành trước ngày nào?", ["actor", "deadline"]),
         ("Quyết định 77/2025/QĐ-UBND thay thế quyết định nào?", ["reference"]),
         ("Kế hoạch 0204/KH-UBND được gửi (kính gửi) tới cơ quan nào?", ["recipients"]),
+        ("Thông báo 432-TB/VPTW yêu cầu những nhiệm vụ, giải pháp chính nào về chăm sóc trẻ em?", ["summary"]),
+        ("Nghị quyết 57/2025/NQ-HĐND quy định những biện pháp và lộ trình chính nào?", ["summary"]),
         ("UBND xã lập danh sách gửi cơ quan Bảo hiểm xã hội trước ngày nào?", ["deadline"]),
         ("Báo cáo kết quả thực hiện thì gửi cho ai?", ["actor"]),
         ("Công điện 96/CĐ-BXD triển khai công điện nào của Thủ tướng?", ["reference"]),
@@ -176,3 +178,23 @@ def test_addressees_of_a_letter(service: QAService) -> None:
 def test_a_document_without_addressees_does_not_invent_them(service: QAService) -> None:
     answer, abstained, _ = ask(service, "Kế hoạch 624/KH-UBND được gửi tới cơ quan nào?")
     assert abstained and answer == ABSTAIN_TEXT
+
+
+def test_summary_of_a_document_whose_top_level_is_its_points(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Thông báo 501-TB/VPTW yêu cầu những nhiệm vụ, giải pháp chính nào?")
+    assert not abstained
+    for point in ("Mở rộng mạng lưới thư viện cộng đồng", "Số hóa tài liệu địa chí", "Khuyến khích xã hội hóa"):
+        assert point in answer  # not only the "phân công nhiệm vụ" part that the word "nhiệm vụ" names
+    assert len(cites) >= 3
+
+
+def test_summary_of_a_plan_lists_the_part_that_holds_its_substance(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Tóm tắt nội dung chính của Kế hoạch 624/KH-UBND")
+    assert not abstained and "Sở Giáo dục và Đào tạo" in answer and "Sở Tài chính" in answer
+
+
+def test_summary_covers_every_aspect_the_question_names(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Nghị quyết 88/2025/NQ-HĐND quy định những biện pháp và lộ trình chính nào?")
+    assert not abstained
+    assert "xe điện trung chuyển" in answer and "Tam Cốc - Bích Động" in answer  # both Điều 2 and Điều 3
+    assert "Phạm vi điều chỉnh" not in answer

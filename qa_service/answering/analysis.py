@@ -26,7 +26,7 @@ _KIND_NUMBER = re.compile(
 )
 # Question words that only frame the question: the weak "which/what" of the action type.
 _WEAK_ACTION = {r"\bgi\b", r"\bnao\b"}
-_SUBSUMES = {"recipients": {"actor"}, "signer": {"actor"}, "issuer": {"actor"}, "issue_date": {"deadline"}, "summary": {"action"},
+_SUBSUMES = {"recipients": {"actor"}, "signer": {"actor"}, "issuer": {"actor"}, "issue_date": {"deadline"}, "summary": {"action", "deadline"},
              "published": {"deadline"}, "author": {"actor"}}
 
 

@@ -38,6 +38,7 @@ from qa_service.answering.scoring import (
     score,
     typed_spans,
 )
+from qa_service.answering.summary import summarize
 from qa_service.citations import CitationBuilder
 from qa_service.question import QuestionInfo
 from qa_service.tasks.register import TaskRegister, office_today
@@ -123,7 +124,7 @@ class OfficialAnswerer:
         used: set[int] = set()
         for t in types:
             if t == "summary" and rec is not None:
-                parts.append(composer.summary(rec, cands) or "")
+                parts.append(summarize(composer, rec, cands) or "")
                 continue
             if t == "action" and analysis.bodies and rec is not None and self.library is not None:
                 by_start = {c.start: c for c in cands if c.doc_id == rec.doc_id}

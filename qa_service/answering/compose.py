@@ -13,11 +13,9 @@ from typing import Any
 
 from qa_service.answering.analysis import Analysis
 from qa_service.answering.candidates import Candidate
-from qa_service.answering.lexicon import AIMS_HEADINGS, SUBSTANCE_HEADINGS
 from qa_service.answering.scoring import typed_spans
 from qa_service.citations import CitationBuilder
-from qa_service.evidence import Sentence, best_window, coverage, sentence_tokens
-from vectorstore.analyzer import fold
+from qa_service.evidence import Sentence, best_window
 from vectorstore.registry import DocumentRecord
 
 QUOTE_CHARS = 420
@@ -203,32 +201,7 @@ class Composer:
         body = self.analysis.bodies[0]
         return f"Nhiệm vụ của {body} theo {doc_label(rec)}:\n" + "\n".join(f"- {ln}" for ln in lines)
 
-    def summary(self, rec: DocumentRecord, cands: list[Candidate]) -> str | None:
-        """An extractive summary from the section tree: the items of the part that holds the
-        document's substance (its "Nhiệm vụ", "Nội dung" … or the part the question names), each
-        cited; completed by the sentences that best match the question, in document order."""
-        sections = [s for s in rec.metadata.get("sections") or [] if s.get("style") != "attachment"]
-        part = self._substance_part(sections)
-        items = [s for s in sections if part is not None and s["level"] == part["level"] + 1
-                 and part["start"] <= s["start"] < part["end"]]
-        if len(items) < 2:  # a flat document: its numbered paragraphs are its points
-            top = min((s["level"] for s in sections), default=0)
-            items, part = [s for s in sections if s["level"] == top], None
-        lines = [self._item_line(rec, it) for it in items[:SUMMARY_LINES + 1]] if len(items) >= 2 else []
-        aims = next((s for s in sections if s["level"] <= 1 and re.search(AIMS_HEADINGS, fold(s["heading"]))), None)
-        if aims is not None and lines and aims not in items:  # what the document is for, then what it assigns
-            first = next((s for s in sections if s["level"] == aims["level"] + 1
-                          and aims["start"] <= s["start"] < aims["end"]), aims)
-            lines.insert(0, self._item_line(rec, first))
-        if len(lines) < 3:
-            mine = [c for c in cands if c.doc_id == rec.doc_id and not c.text.lstrip().startswith("Căn cứ")]
-            lines += [f"- {self.quote(c)}" for c in sorted(mine[: SUMMARY_LINES - len(lines)], key=lambda c: c.start)]
-        if not lines:
-            return None
-        where = f" ({part['heading']})" if part else ""
-        return f"Nội dung chính của {doc_label(rec)}{where}:\n" + "\n".join(lines)
-
-    def _item_line(self, rec: DocumentRecord, item: dict[str, Any]) -> str:
+    def item_line(self, rec: DocumentRecord, item: dict[str, Any]) -> str:
         """"- heading: its leading sentence [n]" — the item's first line of content, cited."""
         text = rec.text
         line_end = text.find("\n", item["start"])
@@ -248,20 +221,7 @@ class Composer:
         body = _SPACES.sub(" ", text[start:end]).strip()
         return f"- {body}{' [' + str(n) + ']' if n else ''}"
 
-    def _substance_part(self, sections: list[dict[str, Any]]) -> dict[str, Any] | None:
-        """The part whose heading best matches the question, else the first substantive one."""
-        q = self.analysis.info.content_tokens
-        scored = []
-        for s in sections:
-            children = sum(1 for c in sections if c["level"] == s["level"] + 1 and s["start"] <= c["start"] < s["end"])
-            if children < 2:
-                continue
-            substance = 0.5 if re.search(SUBSTANCE_HEADINGS, fold(s["heading"])) else 0.0
-            scored.append((coverage(q, sentence_tokens(s["heading"]), self.analysis.info.idf) + substance, -s["start"], s))
-        return max(scored, key=lambda x: (x[0], x[1]))[2] if scored else None
 
-
-SUMMARY_LINES = 5
 _ADDRESSED = re.compile(r"Kính\s+gửi\s*:?", re.IGNORECASE)
 
 

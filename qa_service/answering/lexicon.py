@@ -33,7 +33,9 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                 r"\btrich (tu|nguon)\b", r"\bghi nguon\b")),
     ("published", (r"\b(duoc dang|dang tai|dang bai|xuat ban|cong bo)\b.*\b(ngay nao|khi nao|luc nao|bao gio)\b", r"\bngay dang\b",
                    r"\bduoc dang\b")),
-    ("summary", (r"\bnoi dung chinh\b", r"\btom tat\b", r"\b(nhung|cac) (nhiem vu|noi dung|giai phap|bien phap|viec)( cong viec)? chinh\b",
+    ("summary", (r"\bnoi dung chinh\b", r"\btom tat\b", r"\b(nhung|cac) (nhiem vu|noi dung|giai phap|bien phap|viec|yeu cau|chi dao|lo trinh|muc tieu)"
+                 r"(( cong viec)?(,| va) (nhiem vu|noi dung|giai phap|bien phap|viec|yeu cau|chi dao|lo trinh|muc tieu))*"
+                 r"( cong viec)? (chinh|trong tam|chu yeu)\b",
                  r"\bgom nhung (nhiem vu|noi dung|phan)\b", r"\bnhung diem chinh\b", r"\bnoi dung (co )?ban\b")),
     ("actor", (r"\bai\b", r"\b(co quan|don vi|to chuc|cap|bo|so|nganh|ben|luc luong|bo phan|phong|cuc|ban|phia) nao\b",
                r"\bnhung (co quan|don vi|ai|to chuc|dia phuong|bo)\b", r"\bchu tri\b", r"\bduoc giao\b", r"\bdau moi\b",
@@ -100,6 +102,9 @@ ASKING_QUANTITY = r"\b(?:bao nhieu|may)\s+((?:[a-z%]+)(?:\s+[a-z]+)?)"
 SUBSTANCE_HEADINGS = r"\b(nhiem vu|giai phap|noi dung|to chuc thuc hien|bien phap|phan cong|lo trinh|trach nhiem)\b"
 # The part that says what a plan is for: a summary starts with its first point.
 AIMS_HEADINGS = r"\b(muc tieu|muc dich)\b"
+# Headings that are a document's frame, not its points: parts, chapters, articles, aims, tasks, organisation.
+STRUCTURAL_HEADINGS = (r"^(?:[ivxlc]+[.)]|chuong\b|phan\b|muc\b|dieu\b)|" + SUBSTANCE_HEADINGS + "|" + AIMS_HEADINGS
+                       + r"|\b(yeu cau|phu luc|hieu luc)\b")
 
 # --- Questions about the task register (across all documents, not one passage) -------------------------------
 # A register question asks for a list of tasks by status or by when they fall due; it is answered from the
