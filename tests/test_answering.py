@@ -54,6 +54,8 @@ def ask(service: QAService, q: str) -> tuple[str, bool, list]:  # type: ignore[t
         ("Nghị quyết 57/2025/NQ-HĐND quy định những biện pháp và lộ trình chính nào?", ["summary"]),
         ("UBND xã lập danh sách gửi cơ quan Bảo hiểm xã hội trước ngày nào?", ["deadline"]),
         ("Báo cáo kết quả thực hiện thì gửi cho ai?", ["actor"]),
+        ("Kết luận 126-KL/TW về tinh gọn bộ máy được ký ngày nào?", ["issue_date"]),
+        ("Nhà máy điện Nhơn Trạch 4 phải hoàn thành mấy hạng mục?", ["quantity"]),
         ("Công điện 96/CĐ-BXD triển khai công điện nào của Thủ tướng?", ["reference"]),
         ("Theo Kế hoạch 1026/KH-UBND, các sở báo cáo kết quả thực hiện kế hoạch cho cơ quan nào?", ["actor"]),
     ],
@@ -198,3 +200,9 @@ def test_summary_covers_every_aspect_the_question_names(service: QAService) -> N
     assert not abstained
     assert "xe điện trung chuyển" in answer and "Tam Cốc - Bích Động" in answer  # both Điều 2 and Điều 3
     assert "Phạm vi điều chỉnh" not in answer
+
+
+def test_a_news_page_states_a_documents_date_and_signer_in_its_prose(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Kết luận số 999-KL/TW được ký ngày nào và ai ký thay mặt Bộ Chính trị?")
+    assert not abstained and "14/2/2025" in answer and "Trần Văn Khải" in answer
+    assert any("Trần Văn Khải" in c.snippet for c in cites)

@@ -25,6 +25,7 @@ from qa_service.answering.lexicon import (
     ASSIGNED_TASK_ROLES,
     ASSIGNED_TASK_TYPES,
     METADATA_TYPES,
+    PROSE_METADATA,
     SPAN_TYPES,
 )
 from qa_service.answering.news import NewsAnswerer
@@ -90,19 +91,29 @@ class OfficialAnswerer:
         cands = self.candidates(analysis, chunks, facts, docs)
         focus = [c.doc_id for c in cands if c.focus_doc]
         missing = missing_entities(analysis, docs)
-        g = abstain_features(cands, len(missing), 1.0 if focus else 0.0)
-        p = answerable_probability(g, self.weights)
-        debug = {"types": analysis.types, "p_answerable": round(p, 3), "features": g, "missing": missing,
-                 "answerer": "extractive"}
+        debug: dict[str, Any] = {"types": analysis.types, "missing": missing, "answerer": "extractive"}
         rec = docs.get(focus[0]) if focus else (docs.get(cands[0].doc_id) if cands else None)
         composer = Composer(analysis, cites, docs)
         parts: list[str] = []
         meta_types = [t for t in analysis.types if t in METADATA_TYPES]
+        unstated: list[str] = []
         if meta_types and rec is not None and not missing:
-            parts += [m for t in meta_types if (m := composer.metadata(t, rec))]
-            if len(parts) < len(meta_types):
+            for t in meta_types:
+                if m := composer.metadata(t, rec):
+                    parts.append(m)
+                else:
+                    unstated.append(t)
+            if unstated and (is_official(rec) or any(t not in PROSE_METADATA for t in unstated)):
                 return _abstain(cites, chunks, "the document does not state it", debug)
         other = [t for t in analysis.types if t not in METADATA_TYPES]
+        if unstated:  # a news page tells a document's date and signer in its prose: read them as spans
+            other += [PROSE_METADATA[t] for t in unstated if PROSE_METADATA[t] not in other]
+            analysis = replace(analysis, types=list(dict.fromkeys([*other, *meta_types])))
+            cands = score(analysis, cands, self.weights)
+            composer = Composer(analysis, cites, docs)
+        g = abstain_features(cands, len(missing), 1.0 if focus else 0.0)
+        p = answerable_probability(g, self.weights)
+        debug |= {"p_answerable": round(p, 3), "features": g}
         always = other == ["summary"] and bool(focus)  # a named document's main points are in it
         assigned = assigned_task(analysis, cands)
         if assigned is not None:  # the asked body's own task, dated: answer from it first

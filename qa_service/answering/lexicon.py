@@ -46,7 +46,7 @@ ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
                   r"\bhieu luc\b", r"\blo trinh\b", r"\bgiai doan nao\b", r"\bhan (hoan thanh|bao cao|nop)\b")),
     ("recurrence", (r"\bbao lau (mot|1) lan\b", r"\bdinh ky\b.{0,20}\b(nao|bao lau|may)\b", r"\bmay lan\b", r"\bbao lau\b",
                     r"\btan suat\b", r"\bhang (ngay|tuan|thang|quy|nam)\b.{0,20}\b(nao|gi|may)\b")),
-    ("quantity", (r"\bbao nhieu\b", r"\bmay\b(?! gio)", r"\bso luong\b", r"\bty le\b", r"\bphan tram\b", r"\bmuc (ho tro|phat|thu)\b",
+    ("quantity", (r"\bbao nhieu\b", r"(?<!bo )(?<!nha )\bmay\b(?! (gio|moc|tinh|bay|chu|lanh|phat|in|anh))", r"\bso luong\b", r"\bty le\b", r"\bphan tram\b", r"\bmuc (ho tro|phat|thu)\b",
                   r"\btoi da\b", r"\btoi thieu\b", r"\bit nhat\b")),
     ("action", (r"\blam gi\b", r"\bnhiem vu (gi|nao)\b", r"\byeu cau (gi|nhung gi)\b", r"\bnhung gi\b", r"\bcai gi\b",
                 r"\bnhu the nao\b", r"\bra sao\b", r"\bbien phap (gi|nao)\b", r"\bde nghi (gi|nhung gi)\b", r"\bviec (gi|nao)\b",
@@ -77,8 +77,16 @@ UNITS = (
     "ngay", "ngay lam viec", "gio", "thang", "nam", "lan", "nguoi", "ho", "xa", "tinh", "don vi", "co so", "truong",
 )
 # Answer types that only a document's own metadata answers.
+# Metadata a page that is not an official document (a news story about one) may state in its prose,
+# answered there by a span of this type ("Ngày 14/2/2025, Bộ Chính trị ban hành …", "T/M Bộ Chính trị …").
+PROSE_METADATA = {"issue_date": "dated", "published": "dated", "signer": "signed_by", "issuer": "actor"}
+# A signer in prose is a person's name (two to four capitalised syllables, not a body) said within
+# SIGNED_REACH characters of "ký".
+PERSON_NAME = r"(?<!\w)(?:[A-ZĐ][a-zà-ỹđ]+\s){1,3}[A-ZĐ][a-zà-ỹđ]+(?!\w)"
+SIGNED = r"\bký\b"
+SIGNED_REACH = 80
 # Answer types answered by a span inside a sentence (a candidate without one cannot answer them).
-SPAN_TYPES = ("deadline", "recurrence", "actor", "quantity", "action", "reference")
+SPAN_TYPES = ("deadline", "recurrence", "actor", "quantity", "action", "reference", "signed_by", "dated")
 METADATA_TYPES = frozenset({"signer", "issuer", "issue_date", "doc_number", "recipients", "author", "source",
                             "published"})
 ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện có."

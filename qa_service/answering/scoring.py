@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qa_service.answering.analysis import Analysis
 from qa_service.answering.candidates import Candidate, unit_after
-from qa_service.answering.lexicon import REFERENCE_REACH, SPAN_TYPES
+from qa_service.answering.lexicon import PERSON_NAME, REFERENCE_REACH, SIGNED, SIGNED_REACH, SPAN_TYPES
 from qa_service.evidence import coverage, sentence_tokens
 from vectorstore.analyzer import DOC_NUMBER_RE, fold
 
@@ -68,6 +68,10 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
             spans += [(s, e) for s, e, _ in cand.numbers if unit_after(cand, e)] or [(s, e) for s, e, _ in cand.numbers]
     if analysis.asks("action"):
         spans += [(t["start"], t["end"]) for t in cand.tasks]
+    if analysis.asks("dated"):  # the day a document was signed, told in prose ("Ngày 14/2/2025, … đã ký")
+        spans += [(d.start, d.end) for d in cand.deadlines if d.kind == "on" and d.date]
+    if analysis.asks("signed_by"):  # a signer read in prose (no signature block at hand)
+        spans += _signers(cand)
     if analysis.asks("reference"):  # another document's number, after a word of the asked relation
         asked = {fold(n) for n in analysis.info.doc_numbers}
         for m in DOC_NUMBER_RE.finditer(cand.text):
@@ -75,6 +79,19 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
             if fold(m.group(0)) not in asked and any(re.search(rf"\b{w}\b", before) for w in analysis.relation):
                 spans.append((cand.start + m.start(), cand.start + m.end()))
     return spans
+
+
+def _signers(cand: Candidate) -> list[tuple[int, int]]:
+    """Person names said next to "ký" ("… đồng chí Trần Cẩm Tú đã ký Kết luận …"), bodies excepted."""
+    bodies = [(a.start - cand.start, a.end - cand.start) for a in cand.actors]
+    signed = [m.start() for m in _SIGNED.finditer(cand.text)]
+    return [(cand.start + m.start(), cand.start + m.end()) for m in _PERSON.finditer(cand.text)
+            if any(abs(m.start() - k) <= SIGNED_REACH for k in signed)
+            and not any(b0 < m.end() and m.start() < b1 for b0, b1 in bodies)]
+
+
+_PERSON = re.compile(PERSON_NAME)
+_SIGNED = re.compile(SIGNED, re.IGNORECASE)
 
 
 def _carries(cand: Candidate, end: int, units: tuple[str, ...]) -> bool:
