@@ -206,3 +206,36 @@ def test_a_news_page_states_a_documents_date_and_signer_in_its_prose(service: QA
     answer, abstained, cites = ask(service, "Kết luận số 999-KL/TW được ký ngày nào và ai ký thay mặt Bộ Chính trị?")
     assert not abstained and "14/2/2025" in answer and "Trần Văn Khải" in answer
     assert any("Trần Văn Khải" in c.snippet for c in cites)
+
+
+def test_inside_the_named_document_coverage_counts_the_words_that_ask() -> None:
+    """The words naming the document ("Kế hoạch 165/KH-UBND … về công tác dân số") are its title's, not the
+    answering sentence's: inside that document a sentence is measured by the rest of the question."""
+    from langchain_core.documents import Document
+
+    from qa_service.answering.analysis import analyze
+    from qa_service.answering.candidates import Candidate, _naming_tokens, _score_coverage
+    from qa_service.evidence import sentence_tokens
+    from qa_service.question import analyze_question
+    from vectorstore.registry import DocumentRecord
+
+    rec = DocumentRecord(doc_id="d", source="kh.txt", path="kh.txt", title="Kế hoạch công tác dân số năm 2026",
+                         published=None, content_hash="h", text="", metadata={"doc_kind": "Kế hoạch",
+                                                                               "number": "165/KH-UBND"},
+                         ingested_at=0.0)
+    analysis = analyze(analyze_question(
+        "Kế hoạch 165/KH-UBND về công tác dân số đặt mục tiêu giảm bao nhiêu phần trăm số cặp tảo hôn?"))
+    text = "Phấn đấu giảm 60% số cặp tảo hôn."
+
+    def cand(said: str, focus: bool = True) -> Candidate:
+        c = Candidate(Document(page_content=said, metadata={"doc_id": "d"}), said, 0, len(said), 0, 1.0,
+                      focus_doc=focus)
+        c.tokens = c.context = frozenset(sentence_tokens(said))
+        return c
+
+    inside, outside = cand(text), cand(text, focus=False)
+    others = [cand(t) for t in ("Sở Y tế chủ trì tuyên truyền.", "Ủy ban nhân dân xã bố trí kinh phí.",
+                                "Báo cáo kết quả trước ngày 15/12 hằng năm.", "Kế hoạch công tác dân số năm 2026.")]
+    _score_coverage(analysis, [inside, outside, *others], _naming_tokens([rec]))
+    assert inside.features["coverage"] > 1.5 * outside.features["coverage"]
+    assert others[-1].features["coverage"] < 0.1  # the title said again answers nothing

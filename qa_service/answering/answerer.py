@@ -114,8 +114,11 @@ class OfficialAnswerer:
         g = abstain_features(cands, len(missing), 1.0 if focus else 0.0)
         p = answerable_probability(g, self.weights)
         debug |= {"p_answerable": round(p, 3), "features": g}
-        always = other == ["summary"] and bool(focus)  # a named document's main points are in it
+        # a named document's main points are in it; so are the tasks it gives a body it names
+        always = bool(focus) and (other == ["summary"] or (other == ["action"] and self._has_tasks_of(analysis, rec)))
         assigned = assigned_task(analysis, cands)
+        if assigned is None and not focus and assigned_to_others(analysis, cands):
+            return _abstain(cites, chunks, "the task asked about is another body's", debug)
         if assigned is not None:  # the asked body's own task, dated: answer from it first
             debug["assigned_task"] = assigned.start
             cands = [assigned] + [c for c in cands if c is not assigned]
@@ -128,6 +131,14 @@ class OfficialAnswerer:
         if not text:
             return _abstain(cites, chunks, "nothing to compose", debug)
         return Answer(text=cites.finalize(text), abstained=False, citations=cites, debug=debug)
+
+    def _has_tasks_of(self, analysis: Analysis, rec: DocumentRecord | None) -> bool:
+        """Whether the document gives one of the bodies the question names a task of its own."""
+        if rec is None or self.library is None or not analysis.body_keys:
+            return False
+        keys = set(analysis.body_keys)
+        return any(a.get("key") in keys and a.get("role") != "support"
+                   for t in self.library.doc_facts(rec.doc_id) if t.get("kind") == "task" for a in t.get("actors", []))
 
     def _compose(self, analysis: Analysis, types: list[str], cands: list[Candidate], rec: DocumentRecord | None,
                  composer: Composer) -> list[str]:
@@ -164,6 +175,23 @@ class OfficialAnswerer:
                         spans = typed_spans(analysis, cand)  # a long sentence is quoted around its answer
                         parts.append(composer.quote(cand, spans[0] if spans else None) + ".")
         return _dedupe(parts)
+
+
+def assigned_to_others(analysis: Analysis, cands: list[Candidate]) -> bool:
+    """"Sở Y tế phải xây dựng Bộ tiêu chí … trước ngày nào?" when the sentence saying most of it gives that
+    dated task to other bodies only: the documents answer a different question."""
+    if not analysis.body_keys or not ASSIGNED_TASK_TYPES & set(analysis.types) or not cands:
+        return False
+    best = cands[0]
+    if best.features.get("coverage", 0.0) < ASSIGNED_TASK_COVERAGE:
+        return False
+    asked = [f" {k} " for k in analysis.body_keys]
+    said = f" {fold(best.path)} {fold(best.text)} "
+    if any(q in said for q in asked):
+        return False  # the asked body is named there, whatever the task record read
+    doers = [f" {a.get('key', '')} " for t in best.tasks if (t.get("deadline") or {}).get("text")
+             and not t.get("inherited") for a in t.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
+    return bool(doers) and not any(q in n or n in q for q in asked for n in doers)
 
 
 def assigned_task(analysis: Analysis, cands: list[Candidate]) -> Candidate | None:

@@ -132,7 +132,7 @@ def collect(
             cand.tokens = sentence_tokens(text)
             cand.context = cand.tokens | sentence_tokens(cand.path) | title
             out.append(cand)
-    _score_coverage(analysis, out)
+    _score_coverage(analysis, out, _naming_tokens([docs[d] for d in focus if d in docs]))
     tasks_by_doc: dict[str, list[dict[str, Any]]] = {}
     for f in all_facts:
         if f.get("kind") == "task":
@@ -152,12 +152,23 @@ def _outside_body(rec: DocumentRecord | None, offset: int) -> bool:
     return offset < int(rec.metadata.get("body_start") or 0) or bool(block and block[0] <= offset < block[1])
 
 
-def _score_coverage(analysis: Analysis, cands: list[Candidate]) -> None:
+def _naming_tokens(recs: list[DocumentRecord]) -> frozenset[str]:
+    """Words with which a question names its document ("Kế hoạch 165/KH-UBND của UBND thành phố Cần Thơ
+    về công tác dân số"): its title, kind, number and issuer."""
+    said = " ".join(" ".join(str(r.metadata.get(k) or "") for k in ("doc_kind", "number", "issuer")) + " " + r.title
+                    for r in recs)
+    return frozenset(sentence_tokens(said)) if said.strip() else frozenset()
+
+
+def _score_coverage(analysis: Analysis, cands: list[Candidate], naming: frozenset[str]) -> None:
+    """Coverage of the question's words; inside the document the question names, of the words that
+    ask something of it (the ones naming it are said by its title, not by the answering sentence)."""
     q = analysis.info.content_tokens
     idf = local_idf(q, [c.tokens for c in cands])
     analysis.info.idf = idf
+    asked = [t for t in q if t not in naming] or q
     for c in cands:
-        c.features["coverage"] = coverage(q, c.tokens, idf)
+        c.features["coverage"] = coverage(asked if c.focus_doc else q, c.tokens, idf)
         c.features["context"] = coverage(q, c.context, idf)
 
 
