@@ -239,3 +239,23 @@ def test_inside_the_named_document_coverage_counts_the_words_that_ask() -> None:
     _score_coverage(analysis, [inside, outside, *others], _naming_tokens([rec]))
     assert inside.features["coverage"] > 1.5 * outside.features["coverage"]
     assert others[-1].features["coverage"] < 0.1  # the title said again answers nothing
+
+
+@pytest.mark.parametrize(
+    ("question", "units", "asks"),
+    [("Mức hỗ trợ là bao nhiêu và ngân sách hỗ trợ bao nhiêu phần trăm?", (), 2),
+     ("GRDP tăng bao nhiêu phần trăm và xuất khẩu đạt bao nhiêu tỷ USD?", ("%", "phan tram", "ty"), 2),
+     ("Kế hoạch bố trí bao nhiêu kinh phí?", ("dong", "trieu", "ty", "nghin", "usd"), 1),
+     ("Ban Chỉ đạo có bao nhiêu thành viên?", ("thanh vien", "nguoi"), 1)],
+)
+def test_quantity_asks_and_their_units(question: str, units: tuple[str, ...], asks: int) -> None:
+    from qa_service.answering.analysis import asked_units, quantity_asks
+
+    assert asked_units(fold(question)) == units and quantity_asks(fold(question)) == asks
+
+
+def test_two_numbers_asked_get_two_passages(service: QAService) -> None:
+    answer, abstained, cites = ask(
+        service, "Theo Nghị quyết 88/2025/NQ-HĐND, chủ xe khách chuyển đổi sang xe điện được hỗ trợ bao nhiêu tiền "
+                 "và ngân sách tỉnh hỗ trợ bao nhiêu phần trăm chi phí lắp đặt trạm sạc?")
+    assert not abstained and "20.000.000 đồng/xe" in answer and "70%" in answer and len(cites) == 2

@@ -13,6 +13,7 @@ from qa_service.answering.lexicon import (
     ASKING_QUANTITY,
     DUTY_TIME_WORDS,
     ISSUING_WORDS,
+    NOT_A_UNIT,
     REFERENCE_RELATIONS,
 )
 from qa_service.question import QuestionInfo
@@ -39,6 +40,7 @@ class Analysis:
     doc_refs: list[tuple[str | None, str]] = field(default_factory=list)  # (kind folded, number or digits)
     units: tuple[str, ...] = ()  # the units a quantity answer must carry ("ty" for "bao nhiêu tỷ đồng")
     relation: tuple[str, ...] = ()  # a reference question's relation words ("thay thế" and its family)
+    quantities: int = 1  # how many numbers a quantity question asks for
 
     @property
     def folded(self) -> str:
@@ -88,6 +90,7 @@ def analyze(info: QuestionInfo) -> Analysis:
             analysis.bodies.append(actor.name)
             analysis.body_keys.append(actor.key)
     analysis.units = asked_units(info.folded)
+    analysis.quantities = max(1, quantity_asks(info.folded))
     analysis.relation = asked_relation(info.folded) if "reference" in analysis.types else ()
     analysis.doc_refs = [(None, n) for n in info.doc_numbers]
     analysis.doc_refs += [(m.group(1), m.group(2)) for m in _KIND_NUMBER.finditer(info.folded)
@@ -97,14 +100,21 @@ def analyze(info: QuestionInfo) -> Analysis:
 
 def asked_units(folded: str) -> tuple[str, ...]:
     """Units the answer's number must carry; () when the question names none."""
-    m = re.search(ASKING_QUANTITY, folded)
-    if not m:
-        return ()
-    words = m.group(1).split()
-    for n in (2, 1):
-        if " ".join(words[:n]) in ASKED_UNITS:
-            return ASKED_UNITS[" ".join(words[:n])]
-    return (words[0],) if words and words[0] not in ("gio",) else ()
+    units: list[str] = []
+    for m in re.finditer(ASKING_QUANTITY, folded):  # "bao nhiêu phần trăm … và bao nhiêu tỷ USD": either
+        words = m.group(1).split()
+        known = next((ASKED_UNITS[" ".join(words[:n])] for n in (2, 1) if " ".join(words[:n]) in ASKED_UNITS), None)
+        if known is None and words and words[0] not in NOT_A_UNIT:
+            known = (words[0],)  # "bao nhiêu thành viên": a number followed by that noun
+        if known is None:
+            return ()  # "là bao nhiêu và …": a part asks for any number, so no unit filters the candidates
+        units += known
+    return tuple(dict.fromkeys(units))
+
+
+def quantity_asks(folded: str) -> int:
+    """How many numbers the question asks for ("mức hỗ trợ là bao nhiêu và … hỗ trợ bao nhiêu phần trăm")."""
+    return len(re.findall(ASKING_QUANTITY, folded))
 
 
 def names_document(analysis: Analysis, number: str | None, kind: str | None) -> bool:

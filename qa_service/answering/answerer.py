@@ -162,9 +162,11 @@ class OfficialAnswerer:
             chosen = [] if best.start in used else [best]
             used.add(best.start)
             runner_up = _best_typed(analysis, cands, t, used)
-            if runner_up is not None and runner_up.score >= RUNNER_UP_SHARE * best.score:
-                chosen.append(runner_up)  # a near tie: show both passages rather than guess
+            wanted = analysis.quantities if t == "quantity" else 1  # "bao nhiêu … và bao nhiêu …": one each
+            while runner_up is not None and (len(chosen) < wanted or runner_up.score >= RUNNER_UP_SHARE * best.score):
+                chosen.append(runner_up)  # another asked number, or a near tie: show both rather than guess
                 used.add(runner_up.start)
+                runner_up = _best_typed(analysis, cands, t, used) if len(chosen) < max(wanted, 2) else None
             for cand in chosen:
                 match t:
                     case "actor":
@@ -223,7 +225,7 @@ def _best_typed(analysis: Analysis, cands: list[Candidate], answer_type: str, us
 
 TOP_CONSIDERED = 12
 # A second passage is shown when its score is this close to the best one's (set on the tuning split).
-RUNNER_UP_SHARE = 0.9
+RUNNER_UP_SHARE = 0.98
 
 
 def _dedupe(parts: list[str]) -> list[str]:

@@ -29,6 +29,8 @@ _NUMBER = re.compile(
     r"(?<![\w/.-])\d+(?:[.,]\d+)*(?:\s*%)?(?![\w/-])|\b(?:" + "|".join(NUMBER_WORDS) + r")(?:\s+(?:mươi|trăm|nghìn|lăm|mốt))*\b",
     re.IGNORECASE,
 )
+# "(0-48 giờ)", "từ 3 - 5 tuổi": a range is a quantity when a unit follows it (years like "2026 - 2028" are periods).
+_RANGE = re.compile(r"(?<![\w/.-])\d+(?:[.,]\d+)*\s?[-–]\s?\d+(?:[.,]\d+)*(?:\s*%)?(?![\w/-])")
 _UNIT_AFTER = re.compile(r"^\s*(?:" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)) + r")\b")
 
 
@@ -183,6 +185,9 @@ def _type_spans(cand: Candidate, rec: DocumentRecord | None) -> None:
     cand.actors = find_actors(cand.text, cand.start)
     cand.numbers = [(cand.start + m.start(), cand.start + m.end(), m.group(0)) for m in _NUMBER.finditer(cand.text)
                     if not _inside_date_or_ref(cand.text, m.start(), m.end())]
+    cand.numbers += [(cand.start + m.start(), cand.start + m.end(), m.group(0)) for m in _RANGE.finditer(cand.text)
+                     if unit_after(cand, cand.start + m.end())]
+    cand.numbers.sort()
 
 
 def _inside_date_or_ref(text: str, start: int, end: int) -> bool:

@@ -104,7 +104,11 @@ ASKED_UNITS: dict[str, tuple[str, ...]] = {
     "ngay": ("ngay",), "ngay lam viec": ("ngay",), "gio": ("gio", "h"), "thang": ("thang",), "nam": ("nam",),
     "lan": ("lan",), "kg": ("kg", "tan"), "tan": ("tan", "kg"), "ha": ("ha", "hecta"), "km": ("km",),
     "nguoi": ("nguoi", "thanh vien", "can bo"), "thanh vien": ("thanh vien", "nguoi"),
+    "kinh phi": ("dong", "trieu", "ty", "nghin", "usd"), "von": ("dong", "trieu", "ty", "nghin", "usd"),
 }
+# Words after "bao nhiêu" that name no unit ("là bao nhiêu và …", "bao nhiêu giờ" is a time of day).
+NOT_A_UNIT = frozenset({"va", "con", "thi", "la", "de", "cho", "moi", "trong", "o", "tai", "doi", "voi", "so", "gio",
+                        "nam", "khi", "neu", "?"})
 ASKING_QUANTITY = r"\b(?:bao nhieu|may)\s+((?:[a-z%]+)(?:\s+[a-z]+)?)"
 # Parts of a plan or directive that hold its substance: a summary lists their items first.
 SUBSTANCE_HEADINGS = r"\b(nhiem vu|giai phap|noi dung|to chuc thuc hien|bien phap|phan cong|lo trinh|trach nhiem)\b"
