@@ -56,3 +56,13 @@ def test_body_bounds_and_no_markers() -> None:
     text = "Số: 1/KH\n1. Trong phần đầu\nNơi nhận:\n- Như trên;"
     secs = parse_sections(text, body_start=text.index("1."), body_end=text.index("Nơi nhận"))
     assert [s.heading for s in secs] == ["1. Trong phần đầu"]
+
+
+def test_a_cross_reference_at_a_line_start_is_no_article() -> None:
+    """A hard wrap may put "Điều 4 và …" (a reference inside a sentence) at the start of a line."""
+    text = ("Chương III\nĐiều 6. Lập đề án\n1. Căn cứ vào một trong các tiêu chí quy định tại\n"
+            "Điều 4 và các điều kiện quy định tại Điều 5 Nghị quyết này, cơ quan lập đề án.\n"
+            "2. Đề án gồm những nội dung chính sau đây.\n"
+            "Điều 7. Quyết định này có hiệu lực kể từ ngày ký.\n")
+    articles = [s.heading for s in parse_sections(text) if s.style == "dieu"]
+    assert articles == ["Điều 6. Lập đề án", "Điều 7. Quyết định này có hiệu lực kể từ ngày ký"]

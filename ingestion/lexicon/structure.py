@@ -6,13 +6,20 @@ from __future__ import annotations
 # News pages (one paragraph a line) are near 0; copies of official documents are 0.3–0.7.
 MIN_WRAP_SHARE = 0.12
 
+# "quy định tại\nĐiều 4 và các điều kiện quy định tại Điều 5 Nghị quyết này": a unit named inside a
+# sentence (then "và", "của", "khoản", another document …, and no full stop) is a cross-reference.
+NOT_A_CROSS_REFERENCE = (
+    r"(?!\s*(?:,|;|và\b|hoặc\b|của\b|này\b|nêu\b|khoản\b|điểm\b|đến\b|tới\b|theo\b|được\b|quy định\b|"
+    r"Nghị định\b|Nghị quyết\b|Luật\b|Bộ luật\b|Thông tư\b|Quyết định\b|Pháp lệnh\b|Hiến pháp\b))"
+)
+
 # A next line starting like this begins something new: a list item, a heading, a block of the
 # layout. The break before it is real even when the previous line does not end a sentence.
 HARD_NEXT_LINE = (
     r"(?:[-–—•*+]\s"  # bullets "- ", "+ "
     r"|(?:[IVXLC]+|\d{1,3}(?:\.\d{1,2})*|[a-zđ]|[A-Z])[.)]\s"  # I.  1.  1.1.  a)  A.
     r"|\d{1,2}(?:\.\d{1,2})+\s"  # "1.1 Tên mục" without the final dot (not "120.000 ha")
-    r"|(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+(?:thứ\s+)?[\dIVXLC]+"
+    r"|(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC|Điều|ĐIỀU)\s+(?:thứ\s+)?[\dIVXLC]+(?:\s*[.:]|(?!\w)" + NOT_A_CROSS_REFERENCE + ")"
     r"|(?:Kính gửi|Nơi nhận|Căn cứ|Số\s*:|Xét\s|Theo đề nghị)"
     r"|(?:KT|TM|TL|TUQ|PP|Q)\.\s"
     r"|\[\d+\]|\(\d+\)\s"  # footnotes
@@ -29,7 +36,7 @@ LEGAL_UNITS: tuple[tuple[str, str], ...] = (
     ("phan", r"(?:Phần|PHẦN)\s+(?:thứ\s+\w+|THỨ\s+\w+|[IVXLC]+|\d+)\b\.?"),
     ("chuong", r"(?:Chương|CHƯƠNG)\s+[IVXLC\d]+\b\.?"),
     ("muc", r"(?:Mục|MỤC)\s+\d+\b\.?"),
-    ("dieu", r"(?:Điều|ĐIỀU)\s+\d+[a-z]?\b\.?"),
+    ("dieu", r"(?:Điều|ĐIỀU)\s+\d+[a-z]?(?:\s*\.|\b" + NOT_A_CROSS_REFERENCE + ")"),
 )
 FREE_STYLES: tuple[tuple[str, str], ...] = (
     ("roman", r"[IVXLC]+[.)]"),
