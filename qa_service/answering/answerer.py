@@ -161,10 +161,12 @@ class OfficialAnswerer:
             # parts, it is quoted once
             chosen = [] if best.start in used else [best]
             used.add(best.start)
-            runner_up = _best_typed(analysis, cands, t, used)
             wanted = analysis.quantities if t == "quantity" else 1  # "bao nhiêu … và bao nhiêu …": one each
+            runner_up = _best_typed(analysis, cands, t, used)
+            # another number asked, or a part whose best passage is already shown for another part, gets
+            # a passage of its own; a near tie shows both passages rather than guess
             while runner_up is not None and (len(chosen) < wanted or runner_up.score >= RUNNER_UP_SHARE * best.score):
-                chosen.append(runner_up)  # another asked number, or a near tie: show both rather than guess
+                chosen.append(runner_up)
                 used.add(runner_up.start)
                 runner_up = _best_typed(analysis, cands, t, used) if len(chosen) < max(wanted, 2) else None
             for cand in chosen:
