@@ -220,6 +220,26 @@ def heading_actors(
     return [], False, None
 
 
+def leadin_actors(text: str, unit_start: int) -> list[dict[str, Any]]:
+    """"Thủ tướng Chính phủ yêu cầu Bộ Công an chỉ đạo Công an các địa phương như sau:" then "- Cương quyết
+    xử lý …": the bodies a lead-in line asks (its assignees) do the points below it."""
+    pos = unit_start
+    while pos > 0 and unit_start - pos < _LEADIN_REACH:
+        line_start = text.rfind("\n", 0, pos - 1) + 1
+        line = text[line_start:pos].strip()
+        pos = line_start
+        if not line or _POINT.match(line):
+            continue  # another point of the same list
+        if not line.endswith(":"):
+            return []
+        return [a for a in actors_of(line, line_start + text[line_start:].index(line[0])) if a["role"] == "assignee"]
+    return []
+
+
+_POINT = re.compile(r"^\s*(?:[-–—•*+]|[a-zđ][.)])\s")
+_LEADIN_REACH = 3000
+
+
 # Which of a task's time expressions is its deadline: the most binding kind, then the first.
 _DEADLINE_PREFERENCE = {"before": 0, "within": 1, "time": 2, "recurring": 3, "on": 4, "period": 5}
 _REPORT_TO = [re.compile(p) for p in lex.REPORT_TO]

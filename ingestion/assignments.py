@@ -23,6 +23,7 @@ from ingestion.assignment_fields import (
     field_line,
     fold_aligned,
     heading_actors,
+    leadin_actors,
     pick_deadline,
     report_recipient,
 )
@@ -41,6 +42,7 @@ _CLOSING = re.compile(lex.CLOSING_FORMULAS)
 _DESCRIPTIVE = re.compile(lex.DESCRIPTIVE_SECTIONS)
 _LEADS_ITSELF = re.compile(lex.LEADS_ITSELF)
 _HONORIFIC = re.compile(lex.HONORIFIC_REQUEST)
+_POINT_LINE = re.compile(r"^\s*(?:[-–—•*+]|[a-zđ][.)])\s")  # a point under a lead-in line
 _VERBS = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in lex.ACTION_VERBS) + r")\b")
 
 
@@ -163,6 +165,8 @@ def _group_task(text: str, group: list[Piece], para_start: int, ctx: Context, pr
             heading, request, line = heading_actors(text, ctx.index.chain(para_start), para_start)
             role = "assignee" if request and not _LEADS_ITSELF.match(folded[action_from:]) else "lead"
             actors = _add([{**a, "role": role if a["role"] == "lead" else "support"} for a in heading], actors)
+            if not heading and _POINT_LINE.match(body):
+                actors = _add(leadin_actors(text, para_start), actors)
             if line is not None and heading:  # the heading's deadline covers its points
                 heading_deadlines = find_deadlines(text[line[0] : line[1]], line[0], ctx.reference)
         if not any(a["role"] in ("lead", "assignee") for a in actors):

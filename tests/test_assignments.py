@@ -287,3 +287,20 @@ def test_a_letter_asking_quy_uy_ban_assigns_its_addressees() -> None:
     assert [(a["name"], a["role"]) for a in task["actors"]] == [
         ("Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", "assignee")]
     assert task["action"].startswith("gửi báo cáo về Bộ Tài chính") and task["deadline"]["date"] == "2025-11-22"
+
+
+def test_points_under_a_lead_in_are_the_asked_bodys() -> None:
+    raw = ("Để bảo đảm trật tự, an toàn giao thông dịp lễ, Thủ tướng Chính phủ yêu cầu Bộ Công an chỉ đạo Công an\n"
+           "các địa phương như sau:\n"
+           "- Tăng cường tuần tra, kiểm soát, xử lý nghiêm các hành vi vi phạm nồng độ cồn.\n"
+           "- Chủ động ngăn chặn và xử lý nghiêm các hành vi đua xe trái phép.\n"
+           "Các bộ, ngành theo chức năng chủ động thực hiện nhiệm vụ được giao.\n")
+    found = tasks_of(raw)
+    assert roles(only(found, "đua xe trái phép")) == [("Bộ Công an", "assignee")]
+    assert roles(only(found, "nồng độ cồn")) == [("Bộ Công an", "assignee")]
+
+
+def test_a_lead_in_that_asks_nobody_gives_its_points_no_doer() -> None:
+    raw = ("Để thực hiện tốt công tác này, Chủ tịch Ủy ban nhân dân tỉnh chỉ đạo:\n"
+           "- Tăng cường kiểm tra việc chấp hành pháp luật về đất đai.\n")
+    assert not [t for t in tasks_of(raw) if "kiểm tra việc chấp hành" in t.sentence]

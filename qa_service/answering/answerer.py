@@ -145,15 +145,16 @@ class OfficialAnswerer:
         parts: list[str] = []
         used: set[int] = set()
         for t in types:
-            if t == "summary" and rec is not None:
-                parts.append(summarize(composer, rec, cands) or "")
-                continue
-            if t == "action" and analysis.bodies and rec is not None and self.library is not None:
+            # "Công điện 81 yêu cầu Bộ Công an những việc chính nào": the named body's tasks are the summary
+            if t in ("action", "summary") and analysis.bodies and rec is not None and self.library is not None:
                 by_start = {c.start: c for c in cands if c.doc_id == rec.doc_id}
                 listed = composer.tasks_of(rec, self.library.doc_facts(rec.doc_id), by_start)
                 if listed:
                     parts.append(listed)
                     continue
+            if t == "summary" and rec is not None:
+                parts.append(summarize(composer, rec, cands) or "")
+                continue
             best = _best_typed(analysis, cands, t, set())
             if best is None:
                 continue
