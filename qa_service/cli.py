@@ -20,7 +20,7 @@ from vectorstore.errors import QAError
 
 if TYPE_CHECKING:
     from ingestion.pipeline import IngestSummary
-    from vectorstore.backend import WriterLock
+    from vectorstore.backend import IndexLock
 
 app = typer.Typer(help="Hỏi đáp văn bản tiếng Việt — Vietnamese document QA.", no_args_is_help=True)
 app.command("eval", help="Run a JSONL test set in process or against --url; write reports.")(eval_command)
@@ -37,17 +37,17 @@ EARLY_LOCK_TIMEOUT = 1.0
 
 
 @contextmanager
-def writing(settings: Settings) -> Iterator[WriterLock]:
+def writing(settings: Settings) -> Iterator[IndexLock]:
     """The index's writer lock, taken before the model, Chroma and the ingestion pipeline are loaded
     (seconds on a busy machine): a second writer is refused at once, and the store reuses this lock."""
-    from vectorstore.backend import WriterLock
+    from vectorstore.backend import make_writer_lock
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with WriterLock(settings.data_dir / "writer.lock", timeout=EARLY_LOCK_TIMEOUT) as lock:
+    with make_writer_lock(settings.data_dir, settings.database_url, timeout=EARLY_LOCK_TIMEOUT) as lock:
         yield lock
 
 
-def _ingest(settings: Settings, lock: WriterLock, paths: list[Path], json_out: bool) -> IngestSummary:
+def _ingest(settings: Settings, lock: IndexLock, paths: list[Path], json_out: bool) -> IngestSummary:
     from ingestion.pipeline import ingest_paths
     from qa_service.service import build_store
 
@@ -218,6 +218,9 @@ def restore(
     from vectorstore.store import IndexStore
 
     settings = get_settings()
+    if settings.database_url:
+        _fail("QA_DATABASE_URL is set: restore the PostgreSQL database with pg_restore (docs/scaling.md), then "
+              "start one writer (e.g. `qa ingest` of nothing new) to reconcile the Chroma server with it.")
     server_mode = bool(settings.chroma_url)
     try:
         embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
