@@ -30,7 +30,7 @@ from vectorstore.errors import IndexConfigError, IndexLockedError
 
 MIGRATION_LOCK = 0x51414D47  # "QAMG": one migrating process at a time (transaction scope)
 WRITER_LOCK = 0x51415752  # "QAWR": one writing process per database (session scope)
-POOL_SIZE = 8
+POOL_SIZE = 16  # per process and store; PostgreSQL's max_connections bounds the sum over workers
 
 
 def redact(url: str) -> str:

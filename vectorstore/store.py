@@ -7,10 +7,8 @@ the document counts as ingested), 4. delete the old chunk ids that the new versi
 from Chroma, 5. clear the dirty mark. A crash before 3 leaves only extra vectors; after 3, only
 stale ones: `reconcile()` (run when a writer opens a dirty index) deletes every Chroma id the
 registry does not list. The lexical index is derived from the registry, stamped with its version.
-
-With `database_url` the registry is PostgreSQL and the writer lock an advisory lock there: nothing
-shared is written under `data_dir`. Each worker builds its BM25 from the database and rebuilds it
-when the version counter moves (no snapshot on disk another worker would need).
+With `database_url` (registry and writer lock in PostgreSQL) each worker builds BM25 from the database
+when the version moves, and nothing shared is written under `data_dir`.
 """
 
 from __future__ import annotations
@@ -68,7 +66,6 @@ class IndexStore:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.embeddings = embeddings
         self.embeddings_id = embeddings_id(embeddings)
-        self.database_url = database_url
         self.registry = Registry(database_url or self.data_dir / "registry.sqlite3")
         if not allow_model_change:
             self._check_embeddings()
@@ -77,8 +74,7 @@ class IndexStore:
         # A lock the caller already holds (the CLI takes it before loading the model and Chroma).
         self.writer_lock = writer_lock or make_writer_lock(self.data_dir, database_url, timeout=lock_timeout)
         self._lexical_dir = None if database_url else self.data_dir / "lexical"
-        loaded = LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None
-        self._set_lexical(loaded or LexicalIndex())
+        self._set_lexical((LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None) or LexicalIndex())
         self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
         self._count_cache: tuple[int, int] = (-1, 0)
         self._refresh_lock = threading.Lock()
@@ -262,8 +258,7 @@ class IndexStore:
         return [(index.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0], score_of
 
     def vector_count(self) -> int:
-        """Chroma's `count()` costs milliseconds per call (more over HTTP); it can only change when
-        the registry does, so it is cached by registry version instead of asked on every query."""
+        """Chroma's `count()` costs ms per call (more over HTTP): cached by registry version, as it changes with it."""
         version = self.registry.version()
         if self._count_cache[0] != version:
             self._count_cache = (version, self.collection.count())
@@ -284,8 +279,7 @@ class IndexStore:
         try:
             res = self.collection.get(ids=chunk_ids, include=["embeddings"])
         except chromadb.errors.ChromaError:
-            # Embedded Chroma in a reader process can fail on ids another process (`qa ingest`)
-            # has just written ("Error finding id"); the registry's embedding cache has the vectors.
+            # Embedded Chroma in a reader can fail on ids another process just wrote: use the embedding cache.
             return self._cached_vectors(chunk_ids)
         vectors = res["embeddings"] if res["embeddings"] is not None else []
         return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(res["ids"], vectors, strict=True)}
@@ -305,6 +299,10 @@ class IndexStore:
     def chunk_count(self) -> int:
         self.refresh()
         return len(self._lexical)
+
+    def lexical_size(self) -> tuple[int, int]:
+        """(chunks, registry version) of the BM25 this process holds now, without reloading it."""
+        return len(index := self._lexical), index.version
 
     def close(self) -> None:
         self.registry.close()
