@@ -246,6 +246,23 @@ def restore(
     )
 
 
+@app.command()
+def migrate(
+    to: Annotated[str, typer.Option("--to", help="Only 'postgresql': into QA_DATABASE_URL (vectors to QA_CHROMA_URL).")],
+) -> None:
+    """Copy the embedded index under QA_DATA_DIR (registry, conversations, vectors) into PostgreSQL, verified."""
+    from qa_service.migrate import migrate_to_postgresql
+
+    if to != "postgresql":
+        _fail(f"unknown target '{to}': only 'postgresql' is supported", code=2)
+    try:
+        counts = migrate_to_postgresql(get_settings())
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    console.print("migrated and verified: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 def main() -> None:
     app()
 
