@@ -171,10 +171,13 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
     from tests.test_scaleout import CHROMA, free_port, stop, wait_for
 
     port = free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
-    )
+    # Its log goes to a file: a pipe nobody reads fills after a few hundred requests (64 KB) and then
+    # the server blocks on its next log line, every client with it.
+    with (tmp_path / "chroma-server.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--port", str(port), "--host", "127.0.0.1"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+        )
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc)
         yield f"http://127.0.0.1:{port}"

@@ -54,12 +54,38 @@ def _run(cmd: list[str], owner: str | None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(full, capture_output=True, text=True, timeout=120, cwd="/")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_stale(bins: Path, owner: str | None) -> None:
+    """Stop and remove clusters left by test sessions that were killed before their teardown ran."""
+    for pid_file in Path(tempfile.gettempdir()).glob("qa-pg-*/session.pid"):
+        try:
+            if _alive(int(pid_file.read_text())):
+                continue
+        except (OSError, ValueError):
+            continue
+        base = pid_file.parent
+        if (base / "data" / "postmaster.pid").exists():
+            _run([str(bins / "pg_ctl"), "-D", str(base / "data"), "-m", "immediate", "-w", "stop"], owner)
+        shutil.rmtree(base, ignore_errors=True)
+
+
 @contextmanager
 def cluster() -> Iterator[str]:
     """Start a cluster; yields the URL of its `postgres` database (superuser `qa`, no password)."""
     bins, owner = bin_dir(), _owner()
+    reap_stale(bins, owner)
     # Under /tmp, not pytest's tmp_path: that one is root-only (0700), the server user could not enter it.
     base = Path(tempfile.mkdtemp(prefix="qa-pg-"))
+    (base / "session.pid").write_text(str(os.getpid()))
     if owner:
         ids = pwd.getpwnam(owner)
         os.chown(base, ids.pw_uid, ids.pw_gid)

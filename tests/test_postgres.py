@@ -107,8 +107,7 @@ def test_a_second_writer_is_refused_until_the_holder_dies(pg_url: str) -> None:
 def test_the_lock_is_reentrant_in_its_thread_and_exclusive_for_others(pg_url: str) -> None:
     lock = AdvisoryWriterLock(pg_url, timeout=0.3)
     other = AdvisoryWriterLock(pg_url, timeout=0.3)
-    with lock, lock:  # the CLI takes it, then the store nests it
-        with pytest.raises(IndexLockedError):
-            other.acquire()
+    with lock, lock, pytest.raises(IndexLockedError):  # the CLI takes it, then the store nests it
+        other.acquire()
     with other:  # released after the outermost exit
         pass
