@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from qa_service.schemas import HistoryMessage
-from vectorstore.db import Database, Schema, open_database
+from vectorstore.database import open_database
+from vectorstore.db import Database, Schema
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (

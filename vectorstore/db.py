@@ -119,16 +119,3 @@ class SQLiteDatabase(Database):
 
     def close(self) -> None:
         self._db.close()
-
-
-def is_database_url(location: str | Path) -> bool:
-    return isinstance(location, str) and location.split("://", 1)[0] in ("postgresql", "postgres")
-
-
-def open_database(location: str | Path, schema: Schema) -> Database:
-    """A PostgreSQL URL opens the shared database (schema migrated to the newest version); a path, a SQLite file."""
-    if is_database_url(location):
-        from vectorstore.postgres import PostgresDatabase
-
-        return PostgresDatabase(str(location), schema)
-    return SQLiteDatabase(Path(location), schema)

@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from vectorstore.db import Database, Tx, open_database
+from vectorstore.database import open_database
+from vectorstore.db import Database, Tx
 from vectorstore.registry_schema import REGISTRY_SCHEMA
 
 
