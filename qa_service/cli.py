@@ -219,8 +219,8 @@ def restore(
 
     settings = get_settings()
     if settings.database_url:
-        _fail("QA_DATABASE_URL is set: restore the PostgreSQL database with pg_restore (docs/scaling.md), then "
-              "start one writer (e.g. `qa ingest` of nothing new) to reconcile the Chroma server with it.")
+        _fail("QA_DATABASE_URL is set: restore the PostgreSQL database with pg_restore, then the Chroma server's "
+              "directory, or run `qa reindex` to refill the collection from the embedding cache (docs/scaling.md).")
     server_mode = bool(settings.chroma_url)
     try:
         embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
