@@ -79,3 +79,11 @@ def test_feedback_is_counted_and_survives_reopening(store: ConversationStore, db
         assert again.feedback_count() == 2
     finally:
         again.close()
+
+
+def test_a_nul_character_is_stored_not_fatal(store: ConversationStore) -> None:
+    """PostgreSQL text cannot hold NUL: it becomes U+FFFD there (SQLite keeps it); the request never fails."""
+    store.claim("c\x00", "key\x00")
+    store.append("c\x00", "hỏi\x00", "m1", "đáp")
+    assert store.owner("c\x00") in ("key\x00", "key\ufffd")
+    assert store.history("c\x00")[0].content in ("hỏi\x00", "hỏi\ufffd")

@@ -48,18 +48,24 @@ def _pg(sql: str) -> str:
     return re.sub(r"\browid\b", "seq", sql.replace("%", "%%")).replace("?", "%s")
 
 
+def _p(params: Sequence[Any]) -> list[Any]:
+    """PostgreSQL text cannot hold NUL (SQLite can): a NUL in a value (a fuzzer's message, a pasted
+    comment) becomes U+FFFD on writes and lookups alike, instead of failing the request."""
+    return [v.replace("\x00", "\ufffd") if isinstance(v, str) and "\x00" in v else v for v in params]
+
+
 class _PgTx(Tx):
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        cur = self.conn.execute(_pg(sql), params)
+        cur = self.conn.execute(_pg(sql), _p(params))
         return cur.fetchall() if cur.description else []
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
             with self.conn.cursor() as cur:
-                cur.executemany(_pg(sql), rows)
+                cur.executemany(_pg(sql), [_p(r) for r in rows])
 
 
 class PostgresDatabase(Database):
@@ -85,13 +91,13 @@ class PostgresDatabase(Database):
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self.connection() as conn:
-            cur = conn.execute(_pg(sql), params)
+            cur = conn.execute(_pg(sql), _p(params))
             return cur.fetchall() if cur.description else []
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
         with self.connection() as conn:
             try:
-                return conn.execute(_pg(sql), params).rowcount
+                return conn.execute(_pg(sql), _p(params)).rowcount
             except psycopg.errors.IntegrityError as exc:
                 raise IntegrityError(str(exc)) from exc
 
