@@ -111,3 +111,32 @@ def test_the_lock_is_reentrant_in_its_thread_and_exclusive_for_others(pg_url: st
         other.acquire()
     with other:  # released after the outermost exit
         pass
+
+
+def test_qa_ingest_is_refused_while_another_host_writes_and_readers_keep_answering(
+        pg_url: str, tmp_path: Path) -> None:
+    """The CLI takes the advisory lock before loading anything: refused within its 1 s wait (+ start-up),
+    exit 1 with the message; a worker on the same database answers meanwhile."""
+    from qa_service.schemas import ChatRequest
+    from qa_service.service import build_service
+    from tests.conftest import SAMPLE_DIR, api_settings, ingest_sample
+    from tests.test_crash_consistency import QA, env_for
+
+    ingest_sample(tmp_path / "reader", pg_url)
+    reader = build_service(api_settings(tmp_path / "reader", database_url=pg_url, retrieval_mode="lexical"))
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, pg_url], stdout=subprocess.PIPE, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == b"held"
+        started = time.monotonic()
+        out = subprocess.run([str(QA), "ingest", str(SAMPLE_DIR)], env=env_for(tmp_path / "writer", QA_DATABASE_URL=pg_url),
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+        assert out.returncode == 1 and "only one writer" in " ".join(out.stderr.split()), out.stderr
+        assert time.monotonic() - started < 5.0
+        answer = reader.chat(ChatRequest(message="Kế hoạch số 108-KH/TU của cơ quan nào?"))
+        assert not answer.abstained and answer.citations
+    finally:
+        holder.kill()
+        holder.wait()
+        reader.close()
+    assert not list((tmp_path / "writer").rglob("*.sqlite3")) and not list((tmp_path / "writer").rglob("*.lock"))
