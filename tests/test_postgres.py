@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from vectorstore.db import Schema
-from vectorstore.errors import IndexConfigError, IndexLockedError
+from vectorstore.errors import DatabaseUnavailableError, IndexConfigError, IndexLockedError
 from vectorstore.postgres import AdvisoryWriterLock, PostgresDatabase, redact
 from vectorstore.registry import Registry
 
@@ -68,9 +68,12 @@ def test_registry_and_conversations_record_their_schema_versions(pg_url: str) ->
     assert _versions(pg_url) == {"registry": 1, "conversations": 1}
 
 
-def test_unreachable_database_is_a_clear_error() -> None:
-    with pytest.raises(IndexConfigError, match="Cannot connect to PostgreSQL at postgresql://u:\\*\\*\\*@127.0.0.1:9/"):
+def test_unreachable_database_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vectorstore.postgres.CONNECT_WAIT", 1.0)
+    with pytest.raises(DatabaseUnavailableError, match="Cannot connect to PostgreSQL at postgresql://u:\\*\\*\\*@127.0.0.1:9/"):
         AdvisoryWriterLock("postgresql://u:secret@127.0.0.1:9/qa", timeout=0.1).acquire()
+    with pytest.raises(DatabaseUnavailableError):  # the stores: the pool gives up after CONNECT_WAIT
+        Registry("postgresql://u:secret@127.0.0.1:9/qa")
     assert redact("postgresql://u:secret@h:5432/qa") == "postgresql://u:***@h:5432/qa"
 
 

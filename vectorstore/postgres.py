@@ -26,10 +26,11 @@ import psycopg.errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from vectorstore.db import Database, IntegrityError, Row, Schema, Tx
-from vectorstore.errors import IndexConfigError, IndexLockedError
+from vectorstore.errors import DatabaseUnavailableError, IndexConfigError, IndexLockedError
 
 MIGRATION_LOCK = 0x51414D47  # "QAMG": one migrating process at a time (transaction scope)
 WRITER_LOCK = 0x51415752  # "QAWR": one writing process per database (session scope)
+CONNECT_WAIT = 10.0  # seconds a store waits for its first connection at start
 POOL_SIZE = 16  # per process and store; PostgreSQL's max_connections bounds the sum over workers
 
 
@@ -77,11 +78,10 @@ class PostgresDatabase(Database):
         self._pool = ConnectionPool(url, min_size=1, max_size=POOL_SIZE, open=False,
                                     kwargs={"autocommit": True, "application_name": "qa"})
         try:
-            self._pool.open(wait=True, timeout=10.0)
+            self._pool.open(wait=True, timeout=CONNECT_WAIT)
         except PoolTimeout as exc:
             self._pool.close()
-            raise IndexConfigError(f"Cannot connect to PostgreSQL at {self.location} (QA_DATABASE_URL).",
-                                   code="database_unavailable", status_code=503) from exc
+            raise DatabaseUnavailableError(f"Cannot connect to PostgreSQL at {self.location} (QA_DATABASE_URL).") from exc
         migrate(self, schema)
 
     @contextmanager
@@ -155,8 +155,7 @@ class AdvisoryWriterLock:
         try:
             conn = psycopg.connect(self.url, autocommit=True, application_name=name, connect_timeout=10)
         except psycopg.OperationalError as exc:
-            raise IndexConfigError(f"Cannot connect to PostgreSQL at {redact(self.url)} (QA_DATABASE_URL).",
-                                   code="database_unavailable", status_code=503) from exc
+            raise DatabaseUnavailableError(f"Cannot connect to PostgreSQL at {redact(self.url)} (QA_DATABASE_URL).") from exc
         deadline = time.monotonic() + self.timeout
         while True:
             row = conn.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_LOCK,)).fetchone()
