@@ -185,6 +185,9 @@ def backup(dest: Annotated[Path, typer.Argument(help="A new (or empty) folder fo
     from vectorstore.backup import backup_index
 
     settings = get_settings()
+    if settings.database_url:
+        _fail("QA_DATABASE_URL is set: back up the PostgreSQL database with pg_dump (or the operator's base backups) "
+              "and the Chroma server's directory; see docs/scaling.md, 'What to back up'.")
     server_mode = bool(settings.chroma_url)
     if server_mode:
         console.print(

@@ -72,3 +72,14 @@ def test_conversation_store_copy_keeps_order(tmp_path: Path, pg_url: str) -> Non
     finally:
         source.close()
         target.close()
+
+
+def test_backup_and_restore_point_to_the_database_tools(tmp_path: Path, pg_url: str) -> None:
+    """With QA_DATABASE_URL the registry is not a file: `qa backup`/`qa restore` say what to use instead."""
+    env = {k: v for k, v in qa_env(tmp_path / "index", "").items() if k != "QA_CHROMA_URL"}
+    env["QA_DATABASE_URL"] = pg_url
+    for args in (["backup", str(tmp_path / "b")], ["restore", str(tmp_path / "b")]):
+        out = subprocess.run([str(QA), *args], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        text = " ".join(out.stderr.split())
+        assert out.returncode == 1 and ("pg_dump" in text or "pg_restore" in text), out.stderr
+    assert not (tmp_path / "b").exists() and not list(tmp_path.rglob("*.sqlite3"))
