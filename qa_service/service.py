@@ -54,6 +54,9 @@ def build_store(
     settings: Settings, allow_model_change: bool = False, writer_lock: IndexLock | None = None
 ) -> IndexStore:
     embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
+    if settings.database_url and not settings.chroma_url:
+        log.warning("QA_DATABASE_URL without QA_CHROMA_URL: vectors stay in the embedded Chroma under %s, which "
+                    "workers on other hosts do not see; set QA_CHROMA_URL to share them", settings.data_dir)
     return IndexStore(
         settings.data_dir, embeddings, chroma_url=settings.chroma_url, allow_model_change=allow_model_change,
         writer_lock=writer_lock, database_url=settings.database_url,

@@ -143,3 +143,14 @@ def test_qa_ingest_is_refused_while_another_host_writes_and_readers_keep_answeri
         holder.wait()
         reader.close()
     assert not list((tmp_path / "writer").rglob("*.sqlite3")) and not list((tmp_path / "writer").rglob("*.lock"))
+
+
+def test_a_database_without_a_chroma_server_is_warned_about(pg_url: str, tmp_path: Path,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    from qa_service.service import build_store
+    from tests.conftest import api_settings
+
+    store = build_store(api_settings(tmp_path / "w", database_url=pg_url))
+    store.close()
+    assert "QA_DATABASE_URL without QA_CHROMA_URL" in caplog.text
+    assert not (tmp_path / "w" / "registry.sqlite3").exists()
