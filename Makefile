@@ -26,6 +26,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	sh scripts/ensure_chromium.sh
+	sh scripts/ensure_postgresql.sh
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	$(BIN)/qa eval eval/testsets/sample_vi.jsonl --ingest data/sample --out artifacts/eval-sample \
 		--no-progress --min-answer-correctness 0.88 --min-abstention-recall 0.95 --min-citation-precision 0.9
@@ -34,6 +35,7 @@ test: $(STAMP)
 	else echo "eval-official skipped: $(OFFICIAL) is not here"; fi
 
 test-fast: $(STAMP)
+	sh scripts/ensure_postgresql.sh
 	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
 
 lint: $(STAMP)

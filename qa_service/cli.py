@@ -20,7 +20,7 @@ from vectorstore.errors import QAError
 
 if TYPE_CHECKING:
     from ingestion.pipeline import IngestSummary
-    from vectorstore.backend import WriterLock
+    from vectorstore.backend import IndexLock
 
 app = typer.Typer(help="Hỏi đáp văn bản tiếng Việt — Vietnamese document QA.", no_args_is_help=True)
 app.command("eval", help="Run a JSONL test set in process or against --url; write reports.")(eval_command)
@@ -37,17 +37,17 @@ EARLY_LOCK_TIMEOUT = 1.0
 
 
 @contextmanager
-def writing(settings: Settings) -> Iterator[WriterLock]:
+def writing(settings: Settings) -> Iterator[IndexLock]:
     """The index's writer lock, taken before the model, Chroma and the ingestion pipeline are loaded
     (seconds on a busy machine): a second writer is refused at once, and the store reuses this lock."""
-    from vectorstore.backend import WriterLock
+    from vectorstore.backend import make_writer_lock
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    with WriterLock(settings.data_dir / "writer.lock", timeout=EARLY_LOCK_TIMEOUT) as lock:
+    with make_writer_lock(settings.data_dir, settings.database_url, timeout=EARLY_LOCK_TIMEOUT) as lock:
         yield lock
 
 
-def _ingest(settings: Settings, lock: WriterLock, paths: list[Path], json_out: bool) -> IngestSummary:
+def _ingest(settings: Settings, lock: IndexLock, paths: list[Path], json_out: bool) -> IngestSummary:
     from ingestion.pipeline import ingest_paths
     from qa_service.service import build_store
 
@@ -185,6 +185,9 @@ def backup(dest: Annotated[Path, typer.Argument(help="A new (or empty) folder fo
     from vectorstore.backup import backup_index
 
     settings = get_settings()
+    if settings.database_url:
+        _fail("QA_DATABASE_URL is set: back up the PostgreSQL database with pg_dump (or the operator's base backups) "
+              "and the Chroma server's directory; see docs/scaling.md, 'What to back up'.")
     server_mode = bool(settings.chroma_url)
     if server_mode:
         console.print(
@@ -218,6 +221,9 @@ def restore(
     from vectorstore.store import IndexStore
 
     settings = get_settings()
+    if settings.database_url:
+        _fail("QA_DATABASE_URL is set: restore the PostgreSQL database with pg_restore, then the Chroma server's "
+              "directory, or run `qa reindex` to refill the collection from the embedding cache (docs/scaling.md).")
     server_mode = bool(settings.chroma_url)
     try:
         embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
@@ -241,6 +247,23 @@ def restore(
         f"restored {manifest['documents']} documents, {manifest['chunks']} chunks ({vectors} vectors) "
         f"from the backup of {manifest['created']} into {settings.data_dir}"
     )
+
+
+@app.command()
+def migrate(
+    to: Annotated[str, typer.Option("--to", help="Only 'postgresql': into QA_DATABASE_URL (vectors to QA_CHROMA_URL).")],
+) -> None:
+    """Copy the embedded index under QA_DATA_DIR (registry, conversations, vectors) into PostgreSQL, verified."""
+    from qa_service.migrate import migrate_to_postgresql
+
+    if to != "postgresql":
+        _fail(f"unknown target '{to}': only 'postgresql' is supported", code=2)
+    try:
+        counts = migrate_to_postgresql(get_settings())
+    except QAError as exc:
+        _fail(exc.message)
+        return
+    console.print("migrated and verified: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
 def main() -> None:

@@ -10,9 +10,10 @@ from qa_service.chain import ChainState, QAChain, make_extractive_chain
 from qa_service.conversations import ConversationStore
 from qa_service.schemas import ChatRequest, ChatResponse
 from qa_service.settings import Settings
+from vectorstore.backend import IndexLock
 from vectorstore.embeddings import make_embeddings
 from vectorstore.retriever import HybridRetriever
-from vectorstore.store import IndexStore, WriterLock
+from vectorstore.store import IndexStore
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +47,19 @@ class QAService:
 
     def close(self) -> None:
         self.store.close()
+        self.conversations.close()
 
 
 def build_store(
-    settings: Settings, allow_model_change: bool = False, writer_lock: WriterLock | None = None
+    settings: Settings, allow_model_change: bool = False, writer_lock: IndexLock | None = None
 ) -> IndexStore:
     embeddings = make_embeddings(settings.embeddings, settings.embeddings_model)
+    if settings.database_url and not settings.chroma_url:
+        log.warning("QA_DATABASE_URL without QA_CHROMA_URL: vectors stay in the embedded Chroma under %s, which "
+                    "workers on other hosts do not see; set QA_CHROMA_URL to share them", settings.data_dir)
     return IndexStore(
         settings.data_dir, embeddings, chroma_url=settings.chroma_url, allow_model_change=allow_model_change,
-        writer_lock=writer_lock,
+        writer_lock=writer_lock, database_url=settings.database_url,
     )
 
 
@@ -78,7 +83,9 @@ def build_service(settings: Settings, store: IndexStore | None = None) -> QAServ
         store=store, k=settings.top_k, lexical_weight=settings.lexical_weight, mode=settings.retrieval_mode
     )
     chain = make_chain(settings, store, retriever)
-    conversations = ConversationStore(settings.data_dir / "conversations.sqlite3", settings.conversation_max_turns)
+    conversations = ConversationStore(
+        settings.database_url or settings.data_dir / "conversations.sqlite3", settings.conversation_max_turns
+    )
     store.refresh()
     chain.restorer()  # built now rather than on the first question typed without marks
     service = QAService(settings, store, chain, conversations)

@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     embeddings: Literal["e5-small", "sentence-transformers", "fake"] = "e5-small"
     embeddings_model: str | None = None
     chroma_url: str | None = None
+    # PostgreSQL (`postgresql://user:pass@host:5432/qa`): registry, conversations, feedback and the writer
+    # lock shared by workers on any host; unset = embedded SQLite under data_dir (one machine).
+    database_url: str | None = Field(default=None, pattern=r"^postgres(ql)?://")
 
     top_k: int = Field(default=5, ge=1, le=20)
     lexical_weight: float = Field(default=0.5, ge=0.0, le=1.0)  # bench/retrieval.py: best ALQAC MRR

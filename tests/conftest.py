@@ -57,12 +57,12 @@ def api_settings(data_dir: Path, **overrides: Any) -> Any:
     return Settings(_env_file=None, **{**values, **overrides})  # type: ignore[call-arg]
 
 
-def ingest_sample(data_dir: Path) -> Path:
-    """Ingest the sample corpus into `data_dir` the way `qa ingest data/sample` does."""
+def ingest_sample(data_dir: Path, database_url: str | None = None) -> Path:
+    """Ingest the sample corpus into `data_dir` (and the database) the way `qa ingest data/sample` does."""
     from ingestion.pipeline import ingest_paths
     from qa_service.service import build_store
 
-    store = build_store(api_settings(data_dir))
+    store = build_store(api_settings(data_dir, database_url=database_url))
     try:
         ingest_paths(store, [SAMPLE_DIR])
     finally:
@@ -71,19 +71,31 @@ def ingest_sample(data_dir: Path) -> Path:
 
 
 @pytest.fixture
-def indexed_dir(tmp_path: Path) -> Path:
-    return ingest_sample(tmp_path / "index")
+def engine() -> str:
+    """Where registry and conversations live for the API fixtures; a test runs on both engines with
+    `@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])`."""
+    return "sqlite"
 
 
 @pytest.fixture
-def make_client(indexed_dir: Path) -> Iterator[Callable[..., TestClient]]:
+def database_url(engine: str, request: pytest.FixtureRequest) -> str | None:
+    return str(request.getfixturevalue("pg_url")) if engine == "postgresql" else None
+
+
+@pytest.fixture
+def indexed_dir(tmp_path: Path, database_url: str | None) -> Path:
+    return ingest_sample(tmp_path / "index", database_url)
+
+
+@pytest.fixture
+def make_client(indexed_dir: Path, database_url: str | None) -> Iterator[Callable[..., TestClient]]:
     """`make_client(api_keys=..., ...)` → a started client (lifespan run) on the sample index."""
     from qa_service.api.app import create_app
 
     started: list[TestClient] = []
 
     def make(**overrides: Any) -> TestClient:
-        client = TestClient(create_app(api_settings(indexed_dir, **overrides)))
+        client = TestClient(create_app(api_settings(indexed_dir, database_url=database_url, **overrides)))
         client.__enter__()
         started.append(client)
         return client
@@ -159,12 +171,43 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
     from tests.test_scaleout import CHROMA, free_port, stop, wait_for
 
     port = free_port()
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--port", str(port), "--host", "127.0.0.1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path,
-    )
+    # Its log goes to a file: a pipe nobody reads fills after a few hundred requests (64 KB) and then
+    # the server blocks on its next log line, every client with it.
+    with (tmp_path / "chroma-server.log").open("wb") as log:
+        proc = subprocess.Popen(
+            [str(CHROMA), "run", "--path", str(tmp_path / "chroma-server"), "--port", str(port), "--host", "127.0.0.1"],
+            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+        )
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)
+
+
+# --- a real throwaway PostgreSQL (tests/postgres.py): one cluster per session, one database per test ---
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[str]:
+    from tests.postgres import cluster
+
+    with cluster() as admin_url:
+        yield admin_url
+
+
+@pytest.fixture
+def pg_url(pg_cluster: str) -> Iterator[str]:
+    from tests.postgres import database
+
+    with database(pg_cluster) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path | str]:
+    """Where a store keeps its tables, once for each engine: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        yield tmp_path / "store.sqlite3"
+    else:
+        yield request.getfixturevalue("pg_url")

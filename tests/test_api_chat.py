@@ -109,7 +109,7 @@ def test_health_and_readiness(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "chunks": 11, "documents": 2}
+    assert ready.json() == {"status": "ready", "chunks": 11, "documents": 2, "bm25": {"chunks": 11, "version": 2}}
 
 
 def test_chunked_body_over_the_limit_is_413(client: TestClient) -> None:

@@ -29,6 +29,7 @@ def metric(client: httpx.Client | TestClient, name: str, **labels: str) -> float
 
 
 # --- feedback -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_feedback_is_stored_and_counted(client: TestClient) -> None:
     answer = client.post("/v1/chat", json={"message": QUESTION}).json()
     before = metric(client, "qa_feedback_total", rating="down")
@@ -59,6 +60,7 @@ def test_invalid_feedback_is_422(client: TestClient, payload: dict[str, object])
 
 
 # --- conversations ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_conversation_history_is_kept_read_and_deleted(client: TestClient) -> None:
     res = client.post("/v1/chat", json={"message": QUESTION, "conversation_id": "hoi-thoai-1"})
     first = res.json()
@@ -81,6 +83,7 @@ def test_conversation_history_is_kept_read_and_deleted(client: TestClient) -> No
     assert client.get("/v1/conversations/hoi-thoai-1").status_code == 404
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_unknown_conversation_is_404(client: TestClient) -> None:
     for method in ("GET", "DELETE"):
         res = client.request(method, "/v1/conversations/khong-co")

@@ -33,6 +33,7 @@ def roles(client: TestClient, conversation_id: str, headers: dict[str, str]) -> 
 
 
 # --- conversations bound to keys --------------------------------------------------------------------
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_another_key_sees_a_conversation_as_unknown(keyed: TestClient) -> None:
     first = keyed.post("/v1/chat", json={"message": QUESTION}, headers=C1).json()
     cid = first["conversation_id"]
@@ -47,6 +48,7 @@ def test_another_key_sees_a_conversation_as_unknown(keyed: TestClient) -> None:
     assert roles(keyed, cid, C1) == ["user", "assistant"]  # the refused DELETE deleted nothing
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_continuing_another_keys_conversation_starts_a_new_one(keyed: TestClient) -> None:
     cid = keyed.post("/v1/chat", json={"message": QUESTION}, headers=C1).json()["conversation_id"]
     for path, body in (
@@ -69,6 +71,7 @@ def test_continuing_another_keys_conversation_starts_a_new_one(keyed: TestClient
     assert roles(keyed, cid, C1) == ["user", "assistant"] * 2
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_admin_lists_reads_and_deletes_any_conversation(keyed: TestClient) -> None:
     cid = keyed.post("/v1/chat", json={"message": QUESTION}, headers=C1).json()["conversation_id"]
     keyed.post("/v1/chat", json={"message": QUESTION}, headers=C2)
@@ -96,6 +99,7 @@ def public(make_client: Callable[..., TestClient]) -> TestClient:
     return make_client(api_keys="a1:admin", public_chat=True)
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_public_conversations_belong_to_their_token(public: TestClient) -> None:
     res = public.post("/v1/chat", json={"message": QUESTION})
     body = res.json()
@@ -118,10 +122,11 @@ def test_public_conversations_belong_to_their_token(public: TestClient) -> None:
     assert public.delete(f"/v1/conversations/{cid}", headers=mine).json()["deleted"] == 4
 
 
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
 def test_the_token_is_never_stored(public: TestClient) -> None:
     token = public.post("/v1/chat", json={"message": QUESTION}).json()["conversation_token"]
     service = public.app.state.service  # type: ignore[attr-defined]
-    rows = service.conversations._conn().execute("SELECT owner FROM conversations").fetchall()
+    rows = service.conversations.db.query("SELECT owner FROM conversations")
     assert rows and all(token not in owner for (owner,) in rows)
 
 

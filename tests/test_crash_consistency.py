@@ -64,9 +64,10 @@ def make_corpus(folder: Path, rng: random.Random) -> list[str]:
     return sentences
 
 
-def env_for(data_dir: Path) -> dict[str, str]:
+def env_for(data_dir: Path, **shared: str) -> dict[str, str]:
+    """`shared`: QA_DATABASE_URL / QA_CHROMA_URL for the PostgreSQL + Chroma server configuration."""
     return {**os.environ, "QA_EMBEDDINGS": "fake", "QA_DATA_DIR": str(data_dir), "QA_LOG_LEVEL": "WARNING",
-            "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+            "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", **shared}
 
 
 def run_ingest(corpus: Path, data_dir: Path, cwd: Path) -> float:
@@ -77,17 +78,28 @@ def run_ingest(corpus: Path, data_dir: Path, cwd: Path) -> float:
     return time.monotonic() - started
 
 
-def _open(data_dir: Path) -> Any:
+def _open(data_dir: Path, shared: dict[str, str]) -> Any:
     from chromadb.api.client import SharedSystemClient
 
     from qa_service.service import build_store
     from qa_service.settings import Settings
 
     SharedSystemClient.clear_system_cache()  # another process wrote: no cached Chroma segments
-    return build_store(Settings(_env_file=None, data_dir=data_dir, embeddings="fake"))  # type: ignore[call-arg]
+    return build_store(Settings(_env_file=None, data_dir=data_dir, embeddings="fake",  # type: ignore[call-arg]
+                                database_url=shared.get("QA_DATABASE_URL"), chroma_url=shared.get("QA_CHROMA_URL")))
 
 
-def _wal_stamp(data_dir: Path) -> tuple[int, int]:
+def _wal_stamp(data_dir: Path, shared: dict[str, str]) -> tuple[Any, ...]:
+    """Changes once the writer touches the registry: the SQLite WAL file, or PostgreSQL's rows."""
+    if "QA_DATABASE_URL" in shared:
+        import psycopg
+
+        with psycopg.connect(shared["QA_DATABASE_URL"]) as conn:
+            try:
+                return tuple(conn.execute("SELECT (SELECT string_agg(key || value, ',' ORDER BY key) FROM meta), "
+                                          "(SELECT COUNT(*) FROM embedding_cache)").fetchone() or ())
+            except psycopg.errors.UndefinedTable:
+                return ()
     try:
         st = (data_dir / "registry.sqlite3-wal").stat()
         return st.st_mtime_ns, st.st_size
@@ -95,9 +107,9 @@ def _wal_stamp(data_dir: Path) -> tuple[int, int]:
         return 0, 0
 
 
-def check_consistent(data_dir: Path) -> tuple[set[str], set[str]]:
+def check_consistent(data_dir: Path, shared: dict[str, str] | None = None) -> tuple[set[str], set[str]]:
     """Open as the next writer would, then compare the three parts. Returns (doc ids, chunk ids)."""
-    store = _open(data_dir)
+    store = _open(data_dir, shared or {})
     try:
         with store.writer_lock:
             store.open_for_writing()
@@ -130,27 +142,38 @@ def check_consistent(data_dir: Path) -> tuple[set[str], set[str]]:
         store.close()
 
 
-def test_sigkill_during_ingest_leaves_a_consistent_index(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_sigkill_during_ingest_leaves_a_consistent_index(tmp_path: Path, engine: str,
+                                                         request: pytest.FixtureRequest) -> None:
+    """Embedded (SQLite registry, embedded Chroma), then shared (PostgreSQL registry + advisory lock, a
+    `chroma run` server): the same write order and reconcile() keep both consistent. The shared one takes a
+    quarter of the kills (each round costs more) and is compared with a clean embedded ingest."""
+    shared: dict[str, str] = {}
+    kill_target = KILLS
+    if engine == "postgresql":
+        shared = {"QA_DATABASE_URL": request.getfixturevalue("pg_url"),
+                  "QA_CHROMA_URL": request.getfixturevalue("chroma_url")}
+        kill_target = max(5, KILLS // 4)
     rng = random.Random(SEED)
     corpus = tmp_path / "corpus"
     sentences = make_corpus(corpus, rng)
     data_dir = tmp_path / "index"
 
     kills = rounds = 0
-    while kills < KILLS:
+    while kills < kill_target:
         rounds += 1
-        assert rounds <= KILLS * 2 + 10, f"only {kills} kills landed in {rounds} rounds"
+        assert rounds <= kill_target * 2 + 10, f"only {kills} kills landed in {rounds} rounds"
         if rounds > 1:  # give every run work: changed files replace chunks (stale-vector path)
             for i in rng.sample(range(N_DOCS), 12):
                 write_doc(corpus, i, rng, sentences)
-        before = _wal_stamp(data_dir)
+        before = _wal_stamp(data_dir, shared)
         started = time.monotonic()
-        proc = subprocess.Popen([str(QA), "ingest", str(corpus)], env=env_for(data_dir), cwd=tmp_path,
+        proc = subprocess.Popen([str(QA), "ingest", str(corpus)], env=env_for(data_dir, **shared), cwd=tmp_path,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # Interpreter start-up is most of a run: wait until the writer touches the registry, then
         # kill it a random moment later (mostly mid-write; sometimes in Chroma, sometimes between).
         deadline = time.monotonic() + 60
-        while proc.poll() is None and _wal_stamp(data_dir) == before and time.monotonic() < deadline:
+        while proc.poll() is None and _wal_stamp(data_dir, shared) == before and time.monotonic() < deadline:
             time.sleep(0.01)
         try:
             proc.wait(timeout=rng.uniform(0.0, 0.7))
@@ -160,17 +183,18 @@ def test_sigkill_during_ingest_leaves_a_consistent_index(tmp_path: Path) -> None
             proc.wait()
             kills += 1
         t0 = time.monotonic()
-        check_consistent(data_dir)
+        check_consistent(data_dir, shared)
         print(f"round {rounds}: kills {kills}, ran {t0 - started:.1f}s, check {time.monotonic() - t0:.1f}s")
 
     # the uninterrupted re-run, alongside a clean ingest of the same files into a fresh folder
     fresh = tmp_path / "fresh"
-    runs = [subprocess.Popen([str(QA), "ingest", str(corpus)], env=env_for(d), cwd=tmp_path,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for d in (data_dir, fresh)]
+    runs = [subprocess.Popen([str(QA), "ingest", str(corpus)], env=env_for(d, **env), cwd=tmp_path,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for d, env in ((data_dir, shared), (fresh, {}))]
     for p in runs:
         _, err = p.communicate(timeout=300)
         assert p.returncode == 0, err.decode(errors="replace")[-3000:]
-    docs, chunks = check_consistent(data_dir)
+    docs, chunks = check_consistent(data_dir, shared)
     fresh_docs, fresh_chunks = check_consistent(fresh)
     assert docs == fresh_docs and len(docs) >= N_DOCS
     assert chunks == fresh_chunks

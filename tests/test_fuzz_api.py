@@ -29,13 +29,26 @@ STATS: Counter[str] = Counter()
 FINDINGS: dict[str, str] = {}
 
 
-@pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def fuzz_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The app on the embedded index, then with registry and conversations in a real PostgreSQL."""
     from qa_service.api.app import create_app
     from qa_service.service import build_service
+    from tests.postgres import database
 
-    data_dir = ingest_sample(Path(tmp_path_factory.mktemp("fuzz")) / "index")
-    settings_ = api_settings(data_dir, request_timeout=20.0)
+    with contextlib.ExitStack() as stack:
+        url = None
+        if request.param == "postgresql":
+            url = stack.enter_context(database(request.getfixturevalue("pg_cluster")))
+        yield from _fuzz_app(tmp_path_factory, url, create_app, build_service)
+
+
+def _fuzz_app(tmp_path_factory: pytest.TempPathFactory, url: str | None, create_app: Any, build_service: Any
+              ) -> Iterator[Any]:
+    STATS.clear()
+    FINDINGS.clear()
+    data_dir = ingest_sample(Path(tmp_path_factory.mktemp("fuzz")) / "index", url)
+    settings_ = api_settings(data_dir, request_timeout=20.0, database_url=url)
     service = build_service(settings_)
     app = create_app(settings_, service=service)
     app.state.service = service  # what the lifespan does; schemathesis' ASGI transport may not run it

@@ -1,8 +1,9 @@
-"""vectorstore.registry: the SQLite source of truth — atomic document writes and a version readers follow."""
+"""vectorstore.registry: the source of truth — atomic document writes and a version readers follow.
+
+Every test runs twice: on embedded SQLite and on a real PostgreSQL (`db_location` in conftest)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -11,12 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from vectorstore.db import IntegrityError
 from vectorstore.registry import ChunkRecord, DocumentRecord, Registry
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Iterator[Registry]:
-    reg = Registry(tmp_path / "registry.sqlite3")
+def registry(db_location: Path | str) -> Iterator[Registry]:
+    reg = Registry(db_location)
     yield reg
     reg.close()
 
@@ -69,7 +71,7 @@ def test_failed_commit_rolls_back_everything(registry: Registry) -> None:
     registry.commit_document(_doc("a"), _chunks("a", 2), [{"chunk_id": "a:0"}])
     version = registry.version()
     duplicate = _chunks("a", 2, tag="n") + _chunks("a", 1, tag="n")  # same chunk id twice → IntegrityError
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         registry.commit_document(_doc("a", content="h2"), duplicate, [])
     # the old version of the document is intact, the version did not move
     assert registry.version() == version
@@ -148,24 +150,23 @@ def test_embedding_cache_round_trip(registry: Registry) -> None:
     assert len(registry.cached_vectors(keys)) == 1100
 
 
-def test_state_survives_reopening(tmp_path: Path) -> None:
-    path = tmp_path / "r.sqlite3"
-    first = Registry(path)
+def test_state_survives_reopening(db_location: Path | str) -> None:
+    first = Registry(db_location)
     first.commit_document(_doc("a"), _chunks("a", 2), [])
     first.set_meta("embeddings_id", "fake/64")
     first.close()
-    second = Registry(path)
+    second = Registry(db_location)
     try:
         assert second.version() == 1
         assert second.chunk_ids("a") == ["a:0", "a:1"]
         assert second.get_meta("embeddings_id") == "fake/64"
-        mode = second._conn().execute("PRAGMA journal_mode").fetchone()[0]
-        assert mode == "wal"
+        if second.db.engine == "sqlite":
+            assert second.db.one("PRAGMA journal_mode") == ("wal",)
     finally:
         second.close()
 
 
-def test_other_threads_and_instances_see_committed_writes(registry: Registry, tmp_path: Path) -> None:
+def test_other_threads_and_instances_see_committed_writes(registry: Registry) -> None:
     other = Registry(registry.path)
     try:
         registry.commit_document(_doc("a"), _chunks("a", 1), [])

@@ -1,4 +1,5 @@
-"""What one index needs from the machine: the writer's file lock, and the Chroma client (embedded or server).
+"""What one index needs from the machine: the writer's lock (a file lock, or a PostgreSQL advisory lock
+with `QA_DATABASE_URL`), and the Chroma client (embedded or server).
 
 Split from `vectorstore.store`, which holds the write protocol and the search side.
 """
@@ -10,12 +11,36 @@ import os
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from vectorstore.errors import IndexLockedError
 
 if TYPE_CHECKING:  # chromadb takes ~1 s to import: `qa ingest` takes the lock before paying for it
     import chromadb
+
+
+class IndexLock(Protocol):
+    """One writing process per index, re-entrant in the holding thread: `WriterLock` (a file, one
+    machine) or `vectorstore.postgres.AdvisoryWriterLock` (a database shared by several hosts)."""
+
+    timeout: float
+
+    def acquire(self) -> None: ...
+
+    def release(self) -> None: ...
+
+    def __enter__(self) -> IndexLock: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def make_writer_lock(data_dir: Path, database_url: str | None, timeout: float = 5.0) -> IndexLock:
+    if database_url:
+        from vectorstore.postgres import AdvisoryWriterLock
+
+        return AdvisoryWriterLock(database_url, timeout=timeout)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return WriterLock(data_dir / "writer.lock", timeout=timeout)
 
 
 class WriterLock:

@@ -86,6 +86,11 @@ def _counts(registry_path: Path) -> dict[str, int]:
 def backup_index(store: IndexStore, dest: Path, *, server_mode: bool = False) -> dict[str, Any]:
     """Copy the index into the empty (or new) folder `dest`; returns the manifest written there."""
     dest = Path(dest)
+    if not isinstance(store.registry.path, Path):
+        raise BackupError(
+            "The registry and conversations live in PostgreSQL (QA_DATABASE_URL): back them up with the "
+            "database's own tools (`pg_dump --format=custom`, or the operator's base backups and WAL archive), and "
+            "the vectors with the Chroma server's persist directory; see docs/scaling.md, 'What to back up'.")
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"The backup folder {dest} is not empty; choose a new folder.")
     with store.writer_lock:

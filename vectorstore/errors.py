@@ -44,6 +44,13 @@ class IndexConfigError(QAError):
     code = "embedding_mismatch"
 
 
+class DatabaseUnavailableError(QAError):
+    """`QA_DATABASE_URL` does not answer: the shared registry cannot be read or written."""
+
+    status_code = 503
+    code = "database_unavailable"
+
+
 class IndexLockedError(QAError):
     status_code = 503
     code = "index_locked"

@@ -2,46 +2,23 @@
 
 Chroma and the lexical index are derived from it: a document counts as ingested only once its row
 is committed here, after its vectors are in Chroma (see `store.IndexStore.upsert_document`).
+It lives in embedded SQLite under QA_DATA_DIR, or in PostgreSQL (`QA_DATABASE_URL`) shared by
+every worker on every host: the same SQL on either engine (`vectorstore.db`).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from vectorstore.sqlite import ThreadLocalSQLite
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL,
-    published TEXT, content_hash TEXT NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL,
-    ingested_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
-CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
-CREATE TABLE IF NOT EXISTS chunks (
-    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ord INTEGER NOT NULL,
-    start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL, header TEXT NOT NULL,
-    tokens TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ord);
-CREATE TABLE IF NOT EXISTS facts (
-    doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL, data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
-CREATE INDEX IF NOT EXISTS facts_chunk ON facts(chunk_id);
-CREATE TABLE IF NOT EXISTS embedding_cache (
-    key TEXT PRIMARY KEY, vector BLOB NOT NULL
-);
-"""
+from vectorstore.database import open_database
+from vectorstore.db import Database, Tx
+from vectorstore.registry_schema import REGISTRY_SCHEMA
 
 
 @dataclass
@@ -71,37 +48,24 @@ class DocumentRecord:
 
 
 class Registry:
-    """SQLite in WAL mode: one writer, many readers, crash-safe transactions."""
+    """One writer, many readers, crash-safe transactions: `location` is a SQLite file (WAL) or a
+    PostgreSQL URL."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._db = ThreadLocalSQLite(path, _SCHEMA)
-
-    def _conn(self) -> sqlite3.Connection:
-        return self._db.conn()
-
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    def __init__(self, location: Path | str) -> None:
+        self.path = location
+        self.db: Database = open_database(location, REGISTRY_SCHEMA)
 
     def close(self) -> None:
-        self._db.close()
+        self.db.close()
 
     # --- meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self._conn().execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        row = self.db.one("SELECT value FROM meta WHERE key=?", (key,))
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._tx() as conn:
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+        self.db.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                    (key, value))
 
     def version(self) -> int:
         """Bumped by every committed change; readers reload derived indexes when it moves."""
@@ -109,165 +73,159 @@ class Registry:
 
     # --- documents --------------------------------------------------------------------------
     def get_document(self, doc_id: str) -> DocumentRecord | None:
-        row = self._conn().execute(
+        row = self.db.one(
             "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) "
             "FROM documents d WHERE doc_id=?",
             (doc_id,),
-        ).fetchone()
+        )
         return None if row is None else _doc(row)
 
     def fingerprint(self, doc_id: str) -> tuple[str, int] | None:
         """(content hash, chunk count) without loading the document text: the re-ingest check."""
-        row = self._conn().execute(
+        row = self.db.one(
             "SELECT content_hash, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) "
             "FROM documents d WHERE doc_id=?",
             (doc_id,),
-        ).fetchone()
+        )
         return None if row is None else (str(row[0]), int(row[1]))
 
     def find_doc_id_by_hash(self, content_hash: str) -> tuple[str, str] | None:
         """(doc id, source) of an indexed document with this content, without loading its text."""
-        row = self._conn().execute(
-            "SELECT doc_id, source FROM documents WHERE content_hash=? LIMIT 1", (content_hash,)
-        ).fetchone()
+        row = self.db.one("SELECT doc_id, source FROM documents WHERE content_hash=? LIMIT 1", (content_hash,))
         return None if row is None else (str(row[0]), str(row[1]))
 
     def find_by_path(self, path: str) -> DocumentRecord | None:
-        row = self._conn().execute(
-            "SELECT d.*, 0 FROM documents d WHERE path=? OR source=? LIMIT 1", (path, path)
-        ).fetchone()
+        row = self.db.one("SELECT d.*, 0 FROM documents d WHERE path=? OR source=? LIMIT 1", (path, path))
         return None if row is None else _doc(row)
 
     def find_by_source(self, source: str) -> list[tuple[str, str]]:
         """(doc id, content hash) of every document ingested under this file name, oldest first."""
-        rows = self._conn().execute(
+        rows = self.db.query(
             "SELECT doc_id, content_hash FROM documents WHERE source=? ORDER BY ingested_at, doc_id", (source,)
         )
         return [(str(r[0]), str(r[1])) for r in rows]
 
     def counts(self) -> tuple[int, int]:
         """(documents, chunks): cheap enough for a readiness probe."""
-        row = self._conn().execute(
-            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks)"
-        ).fetchone()
+        row = self.db.one("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM chunks)")
+        assert row is not None
         return int(row[0]), int(row[1])
 
     def list_documents(self, offset: int = 0, limit: int = 100) -> tuple[list[DocumentRecord], int]:
-        conn = self._conn()
-        total = int(conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
-        rows = conn.execute(
+        total_row = self.db.one("SELECT COUNT(*) FROM documents")
+        # COALESCE: undated documents last on both engines (SQLite sorts NULL lowest, PostgreSQL highest).
+        rows = self.db.query(
             "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id=d.doc_id) FROM documents d "
-            "ORDER BY published DESC, title LIMIT ? OFFSET ?",
+            "ORDER BY COALESCE(published, '') DESC, title LIMIT ? OFFSET ?",
             (limit, offset),
-        ).fetchall()
-        return [_doc(r) for r in rows], total
+        )
+        return [_doc(r) for r in rows], int(total_row[0]) if total_row else 0
 
     def chunk_ids(self, doc_id: str | None = None) -> list[str]:
-        conn = self._conn()
         if doc_id is None:
-            return [r[0] for r in conn.execute("SELECT chunk_id FROM chunks")]
-        rows = conn.execute("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))
-        return [r[0] for r in rows]
+            return [r[0] for r in self.db.query("SELECT chunk_id FROM chunks ORDER BY chunk_id")]
+        return [r[0] for r in self.db.query("SELECT chunk_id FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))]
 
     def chunks(self, chunk_ids: Iterable[str] | None = None) -> list[ChunkRecord]:
-        conn = self._conn()
         if chunk_ids is None:
-            rows = conn.execute("SELECT * FROM chunks ORDER BY doc_id, ord").fetchall()
+            rows = self.db.query(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY doc_id, ord")
         else:
             ids = list(chunk_ids)
             rows = []
             for i in range(0, len(ids), 500):
                 part = ids[i : i + 500]
                 marks = ",".join("?" * len(part))
-                rows += conn.execute(f"SELECT * FROM chunks WHERE chunk_id IN ({marks})", part).fetchall()
+                rows += self.db.query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE chunk_id IN ({marks})", part)
         return [_chunk(r) for r in rows]
 
     def doc_chunks(self, doc_id: str) -> list[ChunkRecord]:
-        rows = self._conn().execute("SELECT * FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))
+        rows = self.db.query(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE doc_id=? ORDER BY ord", (doc_id,))
         return [_chunk(r) for r in rows]
 
     def iter_tokens(self) -> Iterator[tuple[str, list[str]]]:
-        for chunk_id, tokens in self._conn().execute("SELECT chunk_id, tokens FROM chunks ORDER BY rowid"):
+        for chunk_id, tokens in self.db.query("SELECT chunk_id, tokens FROM chunks ORDER BY rowid"):
             yield chunk_id, tokens.split(" ") if tokens else []
 
     def facts(self, doc_id: str | None = None, chunk_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        conn = self._conn()
         if chunk_ids is not None:
             ids = list(chunk_ids)
             if not ids:
                 return []
             marks = ",".join("?" * len(ids))
-            rows = conn.execute(f"SELECT data FROM facts WHERE chunk_id IN ({marks})", ids)
+            rows = self.db.query(f"SELECT data FROM facts WHERE chunk_id IN ({marks}) ORDER BY chunk_id, rowid", ids)
         elif doc_id is not None:
-            rows = conn.execute("SELECT data FROM facts WHERE doc_id=?", (doc_id,))
+            rows = self.db.query("SELECT data FROM facts WHERE doc_id=? ORDER BY rowid", (doc_id,))
         else:
-            rows = conn.execute("SELECT data FROM facts")
+            rows = self.db.query("SELECT data FROM facts ORDER BY rowid")
         return [json.loads(r[0]) for r in rows]
 
     def iter_facts(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every fact with its document id, in document then insertion order."""
-        for doc_id, data in self._conn().execute("SELECT doc_id, data FROM facts ORDER BY doc_id, rowid"):
+        for doc_id, data in self.db.query("SELECT doc_id, data FROM facts ORDER BY doc_id, rowid"):
             yield doc_id, json.loads(data)
 
     def commit_document(
         self, doc: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]]
     ) -> None:
         """Replace a document, its chunks and facts in one transaction, and bump the version."""
-        with self._tx() as conn:
-            _delete_doc(conn, doc.doc_id)
-            conn.execute(
+        with self.db.tx() as tx:
+            _delete_doc(tx, doc.doc_id)
+            tx.execute(
                 "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, doc.source, doc.path, doc.title, doc.published, doc.content_hash,
                  doc.text, json.dumps(doc.metadata, ensure_ascii=False), doc.ingested_at),
             )
-            conn.executemany(
-                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+            tx.executemany(
+                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)",
                 [(c.chunk_id, c.doc_id, c.ord, c.start, c.end, c.text, c.header, " ".join(c.tokens))
                  for c in chunks],
             )
-            conn.executemany(
-                "INSERT INTO facts VALUES (?,?,?)",
+            tx.executemany(
+                "INSERT INTO facts (doc_id, chunk_id, data) VALUES (?,?,?)",
                 [(doc.doc_id, f["chunk_id"], json.dumps(f, ensure_ascii=False)) for f in facts],
             )
-            _bump(conn)
+            _bump(tx)
 
     def delete_document(self, doc_id: str) -> list[str]:
-        with self._tx() as conn:
-            ids = [r[0] for r in conn.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
-            _delete_doc(conn, doc_id)
-            _bump(conn)
+        with self.db.tx() as tx:
+            ids = [r[0] for r in tx.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
+            _delete_doc(tx, doc_id)
+            _bump(tx)
         return ids
 
     # --- embedding cache (by content hash, across documents) --------------------------------
     def cached_vectors(self, keys: list[str]) -> dict[str, list[float]]:
         out: dict[str, list[float]] = {}
-        conn = self._conn()
         for i in range(0, len(keys), 500):
             part = keys[i : i + 500]
             marks = ",".join("?" * len(part))
-            for key, blob in conn.execute(f"SELECT key, vector FROM embedding_cache WHERE key IN ({marks})", part):
+            for key, blob in self.db.query(f"SELECT key, vector FROM embedding_cache WHERE key IN ({marks})", part):
                 out[key] = np.frombuffer(blob, dtype=np.float32).tolist()
         return out
 
     def cache_vectors(self, items: dict[str, list[float]]) -> None:
-        with self._tx() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO embedding_cache VALUES (?, ?)",
+        with self.db.tx() as tx:
+            tx.executemany(
+                "INSERT INTO embedding_cache VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET vector=excluded.vector",
                 [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()],
             )
 
 
-def _bump(conn: sqlite3.Connection) -> None:
-    conn.execute(
+# Named, not `*`: the PostgreSQL table has its insertion-order column after these; "end" is reserved there.
+_CHUNK_COLUMNS = 'chunk_id, doc_id, ord, start, "end", text, header, tokens'
+
+
+def _bump(tx: Tx) -> None:
+    tx.execute(
         "INSERT INTO meta(key, value) VALUES ('version', '1') "
-        "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
     )
 
 
-def _delete_doc(conn: sqlite3.Connection, doc_id: str) -> None:
-    conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
-    conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
-    conn.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
+def _delete_doc(tx: Tx, doc_id: str) -> None:
+    tx.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+    tx.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+    tx.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
 
 
 def _doc(row: tuple[Any, ...]) -> DocumentRecord:

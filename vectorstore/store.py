@@ -7,6 +7,8 @@ the document counts as ingested), 4. delete the old chunk ids that the new versi
 from Chroma, 5. clear the dirty mark. A crash before 3 leaves only extra vectors; after 3, only
 stale ones: `reconcile()` (run when a writer opens a dirty index) deletes every Chroma id the
 registry does not list. The lexical index is derived from the registry, stamped with its version.
+With `database_url` (registry and writer lock in PostgreSQL) each worker builds BM25 from the database
+when the version moves, and nothing shared is written under `data_dir`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import numpy as np
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from vectorstore.backend import WriterLock, make_chroma_client
+from vectorstore.backend import IndexLock, WriterLock, make_chroma_client, make_writer_lock
 from vectorstore.embeddings import embeddings_id
 from vectorstore.errors import IndexConfigError
 from vectorstore.lexical import LexicalIndex
@@ -59,20 +61,20 @@ class WriteResult:
 class IndexStore:
     def __init__(self, data_dir: Path, embeddings: Embeddings, *, chroma_url: str | None = None,
                  lock_timeout: float = 5.0, allow_model_change: bool = False,
-                 writer_lock: WriterLock | None = None) -> None:
+                 writer_lock: IndexLock | None = None, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.embeddings = embeddings
         self.embeddings_id = embeddings_id(embeddings)
-        self.registry = Registry(self.data_dir / "registry.sqlite3")
+        self.registry = Registry(database_url or self.data_dir / "registry.sqlite3")
         if not allow_model_change:
             self._check_embeddings()
         self.client = make_chroma_client(self.data_dir, chroma_url)
         self.vectorstore = self._chroma()
         # A lock the caller already holds (the CLI takes it before loading the model and Chroma).
-        self.writer_lock = writer_lock or WriterLock(self.data_dir / "writer.lock", timeout=lock_timeout)
-        self._lexical_dir = self.data_dir / "lexical"
-        self._set_lexical(LexicalIndex.load(self._lexical_dir) or LexicalIndex())
+        self.writer_lock = writer_lock or make_writer_lock(self.data_dir, database_url, timeout=lock_timeout)
+        self._lexical_dir = None if database_url else self.data_dir / "lexical"
+        self._set_lexical((LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None) or LexicalIndex())
         self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
         self._count_cache: tuple[int, int] = (-1, 0)
         self._refresh_lock = threading.Lock()
@@ -225,14 +227,14 @@ class IndexStore:
         with self._refresh_lock:
             if self._lexical.version == version:
                 return
-            loaded = LexicalIndex.load(self._lexical_dir)
+            loaded = LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None
             if loaded is not None and loaded.version == version:
                 self._set_lexical(loaded)
             else:
                 fresh = LexicalIndex()
                 fresh.build(self.registry.iter_tokens(), version)
                 self._set_lexical(fresh)
-                if persist:
+                if persist and self._lexical_dir:
                     fresh.save(self._lexical_dir)
 
     def _set_lexical(self, index: LexicalIndex) -> None:
@@ -256,8 +258,7 @@ class IndexStore:
         return [(index.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0], score_of
 
     def vector_count(self) -> int:
-        """Chroma's `count()` costs milliseconds per call (more over HTTP); it can only change when
-        the registry does, so it is cached by registry version instead of asked on every query."""
+        """Chroma's `count()` costs ms per call (more over HTTP): cached by registry version, as it changes with it."""
         version = self.registry.version()
         if self._count_cache[0] != version:
             self._count_cache = (version, self.collection.count())
@@ -278,8 +279,7 @@ class IndexStore:
         try:
             res = self.collection.get(ids=chunk_ids, include=["embeddings"])
         except chromadb.errors.ChromaError:
-            # Embedded Chroma in a reader process can fail on ids another process (`qa ingest`)
-            # has just written ("Error finding id"); the registry's embedding cache has the vectors.
+            # Embedded Chroma in a reader can fail on ids another process just wrote: use the embedding cache.
             return self._cached_vectors(chunk_ids)
         vectors = res["embeddings"] if res["embeddings"] is not None else []
         return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(res["ids"], vectors, strict=True)}
@@ -299,6 +299,10 @@ class IndexStore:
     def chunk_count(self) -> int:
         self.refresh()
         return len(self._lexical)
+
+    def lexical_size(self) -> tuple[int, int]:
+        """(chunks, registry version) of the BM25 this process holds now, without reloading it."""
+        return len(index := self._lexical), index.version
 
     def close(self) -> None:
         self.registry.close()

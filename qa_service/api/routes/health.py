@@ -24,4 +24,7 @@ async def readyz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "loading"}, status_code=503)
     # Two indexed COUNTs in the registry (WAL: never blocked by a writer), not a lexical reload.
     documents, chunks = service.store.registry.counts()
-    return JSONResponse({"status": "ready", "chunks": chunks, "documents": documents})
+    # This worker's BM25 as loaded now (it reloads on the next question after the registry moved on).
+    bm25_chunks, bm25_version = service.store.lexical_size()
+    return JSONResponse({"status": "ready", "chunks": chunks, "documents": documents,
+                         "bm25": {"chunks": bm25_chunks, "version": bm25_version}})
