@@ -55,7 +55,7 @@ TASKQ_FILES = $(sort $(shell grep -ho '"vanban-[0-9a-f]*\.txt"' eval/gold/offici
 TASKQ_INGEST = $(foreach f,$(TASKQ_FILES),--ingest $(SHARED)/corpus-bulk/$(f))
 # Gates on data we did not tune on (measured values in the README; the issue's targets are higher).
 OFFICIAL_TEST_GATES := --min-answer-correctness 0.64 --min-abstention-recall 0.9 --min-citation-precision 0.58
-BULK_TEST_GATES := --min-answer-correctness 0.45 --min-abstention-recall 0.8 --min-citation-precision 0.5
+BULK_TEST_GATES := --min-answer-correctness 0.5 --min-abstention-recall 0.8 --min-citation-precision 0.5
 TASKQ_TEST_GATES := --min-answer-correctness 0.5 --min-abstention-recall 0.87 --min-citation-precision 0.75
 eval-official: $(STAMP)
 	$(BIN)/python -m qa_service.eval.split $(OFFICIAL)/dev_qa.jsonl --out $(OFFICIAL_DIR)

@@ -1,6 +1,6 @@
 """Offline measurement of the LLM path: which verification policy, and what verification costs.
 
-`python -m qa_service.llm.bench eval/testsets/sample_vi.jsonl` ingests the sample documents into a
+`python bench/llm_policy.py eval/testsets/sample_vi.jsonl` ingests the sample documents into a
 temporary index, then runs the test set with the extractive answerer and with the scripted model
 (`mixed`: mostly correct, with invented dates, wrong dates and bad markers as a model makes them)
 under both policies: `remove` (drop the unsupported sentence) and `fallback` (extractive answer).
