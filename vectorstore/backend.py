@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import fcntl
 import os
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from vectorstore.errors import IndexLockedError
+from vectorstore.locks import ReentrantLock
 
 if TYPE_CHECKING:  # chromadb takes ~1 s to import: `qa ingest` takes the lock before paying for it
     import chromadb
@@ -43,22 +43,17 @@ def make_writer_lock(data_dir: Path, database_url: str | None, timeout: float = 
     return WriterLock(data_dir / "writer.lock", timeout=timeout)
 
 
-class WriterLock:
-    """An advisory file lock: one writing process per index, refused within `timeout` seconds.
-    Re-entrant in the thread holding it, so `qa ingest` can take it before loading anything and the
-    store's own `with writer_lock:` then nests inside (a second flock from this process would wait)."""
+class WriterLock(ReentrantLock):
+    """An advisory file lock: one writing process per index, refused within `timeout` seconds (a second
+    flock from this process would wait, hence the re-entrancy of `ReentrantLock`)."""
 
     def __init__(self, path: Path, timeout: float = 5.0) -> None:
+        super().__init__()
         self.path = path
         self.timeout = timeout
         self._fd: int | None = None
-        self._holder: int | None = None  # the thread holding the lock
-        self._depth = 0
 
-    def acquire(self) -> None:
-        if self._fd is not None and self._holder == threading.get_ident():
-            self._depth += 1
-            return
+    def _take(self) -> None:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.timeout
         while True:
@@ -77,26 +72,12 @@ class WriterLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         self._fd = fd
-        self._holder = threading.get_ident()
-        self._depth = 1
 
-    def release(self) -> None:
-        self._depth -= 1
-        if self._depth > 0:
-            return
-        self._depth = 0
-        self._holder = None
+    def _give(self) -> None:
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
-
-    def __enter__(self) -> WriterLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
 
 
 def make_chroma_client(data_dir: Path, chroma_url: str | None) -> chromadb.ClientAPI:

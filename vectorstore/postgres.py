@@ -14,7 +14,6 @@ import functools
 import os
 import re
 import socket
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -27,6 +26,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from vectorstore.db import Database, IntegrityError, Row, Schema, Tx
 from vectorstore.errors import DatabaseUnavailableError, IndexConfigError, IndexLockedError
+from vectorstore.locks import ReentrantLock
 
 MIGRATION_LOCK = 0x51414D47  # "QAMG": one migrating process at a time (transaction scope)
 WRITER_LOCK = 0x51415752  # "QAWR": one writing process per database (session scope)
@@ -136,21 +136,17 @@ def migrate(db: PostgresDatabase, schema: Schema) -> int:
         return len(schema.postgresql)
 
 
-class AdvisoryWriterLock:
+class AdvisoryWriterLock(ReentrantLock):
     """The writer lock of `vectorstore.backend.WriterLock` across hosts: `pg_try_advisory_lock` polled
     until `timeout`, then `IndexLockedError` naming the holder. Re-entrant in the holding thread."""
 
     def __init__(self, url: str, timeout: float = 5.0) -> None:
+        super().__init__()
         self.url = url
         self.timeout = timeout
         self._conn: psycopg.Connection[Any] | None = None
-        self._holder: int | None = None
-        self._depth = 0
 
-    def acquire(self) -> None:
-        if self._conn is not None and self._holder == threading.get_ident():
-            self._depth += 1
-            return
+    def _take(self) -> None:
         name = f"qa writer pid {os.getpid()} on {socket.gethostname()}"[:63]
         try:
             conn = psycopg.connect(self.url, autocommit=True, application_name=name, connect_timeout=10)
@@ -169,28 +165,14 @@ class AdvisoryWriterLock:
                     "wait for it to finish (only one writer at a time).")
             time.sleep(0.1)
         self._conn = conn
-        self._holder = threading.get_ident()
-        self._depth = 1
 
-    def release(self) -> None:
-        self._depth -= 1
-        if self._depth > 0:
-            return
-        self._depth = 0
-        self._holder = None
+    def _give(self) -> None:
         if self._conn is not None:
             conn, self._conn = self._conn, None
             try:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (WRITER_LOCK,))
             finally:
                 conn.close()  # ending the session releases the lock even if the unlock failed
-
-    def __enter__(self) -> AdvisoryWriterLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
 
 
 def _holder(conn: psycopg.Connection[Any]) -> str:
