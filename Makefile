@@ -25,8 +25,8 @@ serve: $(STAMP)
 	$(BIN)/qa serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
-	sh scripts/ensure_chromium.sh
-	sh scripts/ensure_postgresql.sh
+	sh scripts/ensure_deb.sh chromium /usr/bin/chromium
+	sh scripts/ensure_deb.sh postgresql '/usr/lib/postgresql/*/bin/initdb'
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	$(BIN)/qa eval eval/testsets/sample_vi.jsonl --ingest data/sample --out artifacts/eval-sample \
 		--no-progress --min-answer-correctness 0.88 --min-abstention-recall 0.95 --min-citation-precision 0.9
@@ -35,7 +35,7 @@ test: $(STAMP)
 	else echo "eval-official skipped: $(OFFICIAL) is not here"; fi
 
 test-fast: $(STAMP)
-	sh scripts/ensure_postgresql.sh
+	sh scripts/ensure_deb.sh postgresql '/usr/lib/postgresql/*/bin/initdb'
 	$(BIN)/python -m pytest -q -x -m "not browser and not slow"
 
 lint: $(STAMP)

@@ -1,4 +1,4 @@
-"""A real, throwaway PostgreSQL for the tests: Debian's server binaries (`scripts/ensure_postgresql.sh`),
+"""A real, throwaway PostgreSQL for the tests: Debian's server binaries (`scripts/ensure_deb.sh`),
 `initdb` in a temporary folder, `pg_ctl start` on a free loopback port with its unix socket in that
 folder, stopped and removed at teardown. One cluster per test session (per xdist worker); each test
 gets a database of its own (`CREATE DATABASE`, ~0.1 s), dropped afterwards.
@@ -26,7 +26,7 @@ USER = "qa"  # the cluster's superuser (trust authentication on loopback only)
 def bin_dir() -> Path:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     if not found:
-        raise RuntimeError("PostgreSQL's server binaries are missing: run `sh scripts/ensure_postgresql.sh`")
+        raise RuntimeError("PostgreSQL's server binaries are missing: run `sh scripts/ensure_deb.sh postgresql '/usr/lib/postgresql/*/bin/initdb'`")
     return found[-1].parent
 
 

@@ -5,7 +5,7 @@ the real service with fake embeddings and the sample corpus. Failure modes the r
 made to produce on demand (429, 5xx, a dropped connection, an error mid-stream) are injected with
 Playwright's request routing, so they still exercise the real client code.
 
-Chromium comes from the system (`scripts/ensure_chromium.sh`), never from `playwright install`.
+Chromium comes from the system (`scripts/ensure_deb.sh chromium /usr/bin/chromium`), never from `playwright install`.
 Screenshots land in artifacts/screenshots/.
 """
 
@@ -80,8 +80,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def _skip_or_fail(reason: str) -> None:
     """Locally a missing browser skips; in CI it must fail, or the suite would pass without testing."""
     if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"{reason} (CI=true: browser tests must run; see scripts/ensure_chromium.sh)")
-    pytest.skip(f"{reason}; run scripts/ensure_chromium.sh to install it")
+        pytest.fail(f"{reason} (CI=true: browser tests must run; see scripts/ensure_deb.sh)")
+    pytest.skip(f"{reason}; run `sh scripts/ensure_deb.sh chromium /usr/bin/chromium` to install it")
 
 
 def _free_port() -> int:

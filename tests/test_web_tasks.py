@@ -7,7 +7,7 @@ open (no keys), holds only a plan with markup in every field the page shows (act
 title, section, source). Statuses are computed at a fixed `as_of` passed in the page URL, so the
 tests do not depend on today's date.
 
-Chromium comes from the system (`scripts/ensure_chromium.sh`); screenshots land in artifacts/screenshots/.
+Chromium comes from the system (`scripts/ensure_deb.sh`); screenshots land in artifacts/screenshots/.
 """
 
 from __future__ import annotations
