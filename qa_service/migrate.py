@@ -103,19 +103,15 @@ def migrate_to_postgresql(settings: Settings) -> dict[str, Any]:
         raise MigrationError(f"No embedded index at {data_dir} (no registry.sqlite3) to migrate.")
     out: dict[str, Any] = {}
     with WriterLock(data_dir / "writer.lock", timeout=5.0), AdvisoryWriterLock(settings.database_url, timeout=5.0):
-        source, target = Registry(registry_path), Registry(settings.database_url)
-        try:
-            out.update(_copy(source.db, target.db, TABLES["registry"]))
-        finally:
-            source.close()
-            target.close()
-        conv_path = data_dir / "conversations.sqlite3"
-        src_conv, dst_conv = ConversationStore(conv_path), ConversationStore(settings.database_url)
-        try:
-            out.update(_copy(src_conv.db, dst_conv.db, TABLES["conversations"]))
-        finally:
-            src_conv.close()
-            dst_conv.close()
+        stores: list[tuple[Any, str, str]] = [(Registry, "registry.sqlite3", "registry"),
+                                              (ConversationStore, "conversations.sqlite3", "conversations")]
+        for store, file_name, tables in stores:
+            source, target = store(data_dir / file_name), store(settings.database_url)
+            try:
+                out.update(_copy(source.db, target.db, TABLES[tables]))
+            finally:
+                source.close()
+                target.close()
         if settings.chroma_url:
             out["vectors"] = _copy_vectors(data_dir, settings.chroma_url)
     return out
