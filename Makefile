@@ -7,7 +7,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install serve test test-fast lint bench eval eval-official fit soak clean
+.PHONY: install serve test test-fast lint bench bench-bulk eval eval-official fit soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -82,7 +82,12 @@ soak: $(STAMP)
 	SOAK_KILLS=200 $(BIN)/python -m pytest -q -s tests/test_crash_consistency.py
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# Real official documents (a seeded 150-document subset of $(SHARED)/corpus-bulk, read in place),
+# real models on both sides, ours vs the LangChain tutorial: ~20-25 min on 2 cores.
+bench-bulk: $(STAMP)
+	$(BIN)/python bench/run_all.py --only bulk
 
 clean:
 	rm -rf $(VENV) data/index artifacts

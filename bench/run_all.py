@@ -1,9 +1,11 @@
 """Run every benchmark and write `bench/results/*.json` plus one markdown summary (`make bench`).
 
-    python bench/run_all.py [--datasets ../shared/datasets] [--quick] [--only retrieval|perf] [--report-only]
+    python bench/run_all.py [--datasets ../shared/datasets] [--quick] [--only retrieval|perf|bulk]
+                            [--bulk] [--report-only]
 
 Steps: `embed_pool.py` (e5 vectors of the ALQAC articles, cached: slow once, ~1 min after),
-`retrieval.py`, `perf.py`. `--report-only` rebuilds `bench/results/summary.md` from the JSON
+`retrieval.py`, `perf.py`; with `--bulk` (or `--only bulk`) also `bulk_perf.py`, real official
+documents from `../shared/corpus-bulk` with real models on both sides (~20-25 min on 2 cores). `--report-only` rebuilds `bench/results/summary.md` from the JSON
 already there. Each step is a child process, so one failing does not lose the others' results.
 """
 
@@ -104,9 +106,36 @@ def perf_md(res: dict[str, Any]) -> list[str]:
     return out
 
 
+def bulk_md(res: dict[str, Any]) -> list[str]:
+    out = perf_md(res)
+    out[0] = "## Real official documents, corpus-bulk subset (ours vs the LangChain tutorial baseline)"
+    for name, c in res["corpora"].items():
+        s, ix, r = c["subset"], c["index_mb"], c.get("ratios_ours_over_baseline", {})
+        out += [f"{name}: {s['files']} documents ({s['chars']:,} characters; {s['by_prefix']}), seed {s['seed']}; "
+                f"{c['questions']} in-process questions ({c['questions_from_heldout_set']} from the held-out bulk set, "
+                f"{c['questions_generated_from_sentences']} made from sentences), {c.get('http_questions', 0)} more for HTTP.",
+                "", f"Index on disk, MB: ours {ix['ours']} (vacuumed copy {ix['ours_vacuumed']}), "
+                f"tutorial {ix['baseline']} (vacuumed copy {ix['baseline_vacuumed']}); ours/tutorial "
+                f"{_fmt(r.get('index_mb_vacuumed'))} (vacuumed).", ""]
+    if "fake_ingest" in res:
+        f = res["fake_ingest"]
+        o, b, r = f["ingest"]["ours"], f["ingest"]["baseline"], f["ratios_ours_over_baseline"]
+        out += [f"### {f['label']}: ingest only, {f['document_vectors']}", "",
+                f"{f['subset']['files']} documents, {f['subset']['chars']:,} characters.", "",
+                "| metric | ours | baseline | ours/baseline |", "| --- | ---: | ---: | ---: |",
+                f"| chunks | {o['chunks']} | {b['chunks']} | |",
+                f"| ingest seconds (chunks/s) | {o['ingest_s']} ({o['chunks_per_s']}) | {b['ingest_s']} "
+                f"({b['chunks_per_s']}) | {_fmt(r['ingest_seconds'])} |",
+                f"| re-ingest unchanged, seconds | {o['reingest_s']} | {b['reingest_s']} | {_fmt(r['reingest_seconds'])} |",
+                f"| ingest peak RSS MB | {o['peak_rss_mb']} | {b['peak_rss_mb']} | |",
+                f"| index MB (vacuumed copy) | {o['index_mb_vacuumed']} | {b['index_mb_vacuumed']} | "
+                f"{_fmt(r['index_mb_vacuumed'])} |", ""]
+    return out
+
+
 def write_summary() -> Path:
     lines = ["# Benchmark results", ""]
-    for name, render in (("retrieval.json", retrieval_md), ("perf.json", perf_md)):
+    for name, render in (("retrieval.json", retrieval_md), ("perf.json", perf_md), ("bulk.json", bulk_md)):
         path = RESULTS / name
         if path.exists():
             lines += render(json.loads(path.read_text()))
@@ -118,7 +147,11 @@ def write_summary() -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
-    parser.add_argument("--only", choices=("retrieval", "perf"))
+    parser.add_argument("--only", choices=("retrieval", "perf", "bulk"))
+    parser.add_argument("--bulk", action="store_true",
+                        help="also bench/bulk_perf.py: real documents of ../shared/corpus-bulk, real models (~20-25 min)")
+    parser.add_argument("--fake-docs", type=int, default=1000,
+                        help="bulk_perf.py's ingest-only point with fake vectors, documents (0: off)")
     parser.add_argument("--quick", action="store_true", help="perf smoke test (few queries, 1 and 4 clients)")
     parser.add_argument("--report-only", action="store_true")
     parser.add_argument("--no-embed", action="store_true",
@@ -131,11 +164,15 @@ def main() -> None:
             "retrieval": [sys.executable, str(BENCH / "retrieval.py"), "--datasets", str(args.datasets)],
             "perf": [sys.executable, str(BENCH / "perf.py"), "--datasets", str(args.datasets),
                      *(["--quick"] if args.quick else [])],
+            "bulk": [sys.executable, str(BENCH / "bulk_perf.py"),
+                     *(["--quick"] if args.quick else ["--fake-docs", str(args.fake_docs)])],
         }
         for name, cmd in steps.items():
             if args.only and name != args.only and not (name == "embed" and args.only == "retrieval"):
                 continue
             if name == "embed" and args.no_embed:
+                continue
+            if name == "bulk" and not (args.bulk or args.only == "bulk"):
                 continue
             print(f"== {name}: {' '.join(cmd)}", file=sys.stderr, flush=True)
             if subprocess.run(cmd, cwd=ROOT).returncode != 0:
