@@ -5,7 +5,8 @@
 
 Steps: `embed_pool.py` (e5 vectors of the ALQAC articles, cached: slow once, ~1 min after),
 `retrieval.py`, `perf.py`; with `--bulk` (or `--only bulk`) also `bulk_perf.py`, real official
-documents from `../shared/corpus-bulk` with real models on both sides (~20-25 min on 2 cores). `--report-only` rebuilds `bench/results/summary.md` from the JSON
+documents from `../shared/corpus-bulk` with real models on both sides (~20-25 min on 2 cores).
+`--report-only` rebuilds `bench/results/summary.md` from the JSON
 already there. Each step is a child process, so one failing does not lose the others' results.
 """
 
