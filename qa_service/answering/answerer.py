@@ -19,6 +19,7 @@ from langchain_core.documents import Document
 from qa_service.answering.analysis import Analysis, analyze
 from qa_service.answering.candidates import Candidate, Library, collect
 from qa_service.answering.compose import Composer
+from qa_service.answering.doctext import folded_text
 from qa_service.answering.lexicon import (
     ABSTAIN_TEXT,
     ASSIGNED_TASK_COVERAGE,
@@ -43,7 +44,7 @@ from qa_service.answering.summary import summarize
 from qa_service.citations import CitationBuilder
 from qa_service.question import QuestionInfo
 from qa_service.tasks.register import TaskRegister, office_today
-from vectorstore.analyzer import DATE_RE, fold
+from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
 
 _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu)\b")
@@ -57,14 +58,11 @@ def is_official(rec: DocumentRecord | None) -> bool:
 def missing_entities(analysis: Analysis, docs: dict[str, DocumentRecord]) -> list[str]:
     """Names, numbers and document numbers of the question that no retrieved document contains."""
     info = analysis.info
-    described = [" ".join(str(rec.metadata.get(k) or "") for k in ("issuer", "parent_issuer", "doc_kind", "number"))
-                 for rec in docs.values()]  # "Văn phòng Trung ương Đảng" is named by the letterhead's code
-    corpus = fold("\n".join(rec.title + "\n" + rec.text for rec in docs.values()) + "\n" + "\n".join(described))
-    numbers_text = " ".join(DATE_RE.sub(" ", corpus).replace("-", " ").replace("/", " ").split())
-    missing = [n for n in info.doc_numbers if fold(n).replace(" ", "") not in corpus.replace(" ", "")]
-    missing += [n for n in info.numbers if not re.search(rf"(?<!\d)0*{n}(?!\d)", numbers_text)]
-    missing += [p for p in info.proper_names if fold(p) not in corpus]
-    missing += [r.group(0) for r in _ROLES.finditer(info.folded) if r.group(0) not in corpus]
+    texts = [folded_text(rec) for rec in docs.values()]
+    missing = [n for n in info.doc_numbers if not any(fold(n).replace(" ", "") in t.compact for t in texts)]
+    missing += [n for n in info.numbers if not any(re.search(rf"(?<!\d)0*{n}(?!\d)", t.numbers) for t in texts)]
+    missing += [p for p in info.proper_names if not any(fold(p) in t.folded for t in texts)]
+    missing += [r.group(0) for r in _ROLES.finditer(info.folded) if not any(r.group(0) in t.folded for t in texts)]
     return missing
 
 

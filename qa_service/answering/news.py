@@ -18,6 +18,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from qa_service.answering.doctext import folded_text
 from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.answering.news_duties import NewsDuties
 from qa_service.answering.news_rules import (
@@ -93,13 +94,11 @@ class NewsAnswerer(NewsDuties):
 
     def _missing_entities(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord]) -> list[str]:
         """Names and numbers the question is about must occur in the retrieved documents."""
-        texts = [docs[d].text for d in {s.doc_id for s in sentences} if d in docs]
-        corpus = fold("\n".join(texts))
-        numbers_text = " ".join(DATE_RE.sub(" ", corpus).replace("-", " ").replace("/", " ").split())
-        missing = [n for n in info.doc_numbers if fold(n) not in corpus]
-        missing += [n for n in info.numbers if not re.search(rf"(?<!\d){n}(?!\d)", numbers_text)]
-        missing += [p for p in info.proper_names if fold(p) not in corpus]
-        missing += [r.group(0) for r in _ROLES.finditer(info.folded) if r.group(0) not in corpus]
+        texts = [folded_text(docs[d], with_metadata=False) for d in {s.doc_id for s in sentences} if d in docs]
+        missing = [n for n in info.doc_numbers if not any(fold(n) in t.folded for t in texts)]
+        missing += [n for n in info.numbers if not any(re.search(rf"(?<!\d){n}(?!\d)", t.numbers) for t in texts)]
+        missing += [p for p in info.proper_names if not any(fold(p) in t.folded for t in texts)]
+        missing += [r.group(0) for r in _ROLES.finditer(info.folded) if not any(r.group(0) in t.folded for t in texts)]
         return missing
 
     # --- shared pieces ---------------------------------------------------------------------------
