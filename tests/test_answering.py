@@ -111,6 +111,14 @@ def test_news_pages_still_answered(service: QAService) -> None:
     assert not abstained and "20/5/2022" in answer
 
 
+def test_a_news_pages_document_gets_issuer_and_date_when_both_are_asked(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Kế hoạch 108-KH/TU do ai ban hành và vào ngày nào?")
+    assert not abstained and "Ban Thường vụ Thành ủy" in answer and "20/5/2022" in answer
+    assert any("20/5/2022" in c.snippet for c in cites)
+    answer, _, _ = ask(service, "Kế hoạch 108-KH/TU do ai ban hành?")
+    assert "Ban Thường vụ Thành ủy" in answer and "20/5/2022" not in answer  # only what is asked
+
+
 @pytest.mark.parametrize(
     ("question", "deadline"),
     [  # no document named: the body's own dated task answers (table row and bullet under a body heading)

@@ -23,6 +23,7 @@ from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.answering.news_duties import NewsDuties
 from qa_service.answering.news_rules import (
     _ASKING_NUMBER,
+    _ASKS_DATE,
     _ASKS_LIST,
     _ASKS_QUANTITY,
     _ASKS_SIGNER,
@@ -187,7 +188,10 @@ class NewsAnswerer(NewsDuties):
                 s = self._mention_at(sentences, num) or self._mention(sentences, num["number"], num.get("issuer") or "")
                 if s and num.get("issuer"):
                     kind = num.get("kind") or "Văn bản"
-                    return f"{kind} số {num['number']} là văn bản của {num['issuer']} [{cites.cite_sentence(s)}]."
+                    # "do ai ban hành và vào ngày nào": the date the same mention gives, as it writes it
+                    when = (_written_date(num["date"], s.text) or num["date"]) if num.get("date") else None
+                    on = f", ban hành ngày {when}" if when and _ASKS_DATE.search(info.folded) else ""
+                    return f"{kind} số {num['number']} là văn bản của {num['issuer']}{on} [{cites.cite_sentence(s)}]."
             found = self._issuance_fact(sentences, self.min_coverage)
         if found is None:
             return None

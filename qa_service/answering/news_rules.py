@@ -10,6 +10,7 @@ ACTION_CHARS = 480
 _ASKS_ISSUE = re.compile(r"\b(ban hanh|ra doi|ngay ban hanh|duoc ky)\b")
 _OTHER_EVENT = re.compile(r"\b(hieu luc|het han|bao cao|nop|gui|hoan thanh|ket thuc|trien khai xong)\b")
 _ASKS_HARD_DEADLINE = re.compile(r"\b(han chot|thoi han|truoc ngay nao|cham nhat|han nop|den han)\b")
+_ASKS_DATE = re.compile(r"\b(ngay nao|khi nao|bao gio|luc nao|thoi gian nao)\b")  # "… và vào ngày nào"
 _ASKS_QUANTITY = re.compile(r"\b(bao nhieu|may (nguoi|to chuc|co quan|don vi|lan|nam|thang|ngay))\b")
 _ASKS_SIGNER = re.compile(r"\b(ai ky|nguoi ky|ky ten|duoc ky|do ai ky|ai da ky)\b|(?<!nhiem )\bky\b(?! (?:nay|truoc|sau|hop))")
 _CARDINAL = re.compile(r"(?<![\w/.-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w/-])")
