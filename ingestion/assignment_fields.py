@@ -30,6 +30,7 @@ _FIELDS = [
 _YEARS = re.compile(lex.FIELD_YEARS)
 _LEAD_AFTER = re.compile(lex.LEAD_AFTER)
 _LEAD_BEFORE = re.compile(lex.LEAD_BEFORE)
+_TOPIC_LEAD_BEFORE = re.compile(lex.TOPIC_LEAD_BEFORE)
 _ASSIGNEE_BEFORE = re.compile(lex.ASSIGNEE_BEFORE)
 _SUPPORT_BEFORE = re.compile(lex.SUPPORT_BEFORE)
 _OBJECT_BEFORE = re.compile(lex.OBJECT_BEFORE)
@@ -154,7 +155,7 @@ def _role(folded: str, group: list[ActorSpan], base: int) -> str | None:
     after = folded[group[-1].end - base :]
     if _SUPPORT_BEFORE.search(before[-90:]):
         return "support"
-    if _LEAD_BEFORE.search(before[-30:]):
+    if _LEAD_BEFORE.search(before[-30:]) or _TOPIC_LEAD_BEFORE.search(before):
         return "lead"
     if _ASSIGNEE_BEFORE.search(before[-30:]):
         return "lead" if _LEAD_AFTER.match(after) else "assignee"

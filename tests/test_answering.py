@@ -111,6 +111,19 @@ def test_news_pages_still_answered(service: QAService) -> None:
     assert not abstained and "20/5/2022" in answer
 
 
+def test_what_a_body_must_do_is_where_it_acts_not_where_others_work_with_it(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Liên hiệp các tổ chức hữu nghị thành phố phải làm gì?")
+    assert not abstained and "xây dựng Chương trình hành động" in answer
+    assert not answer.startswith("Phối hợp")  # "… phối hợp chặt chẽ với Liên hiệp …" is others' duty
+
+
+def test_a_count_written_in_words_answers_how_many(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Có bao nhiêu trụ cột đối ngoại?")
+    assert not abstained and "ba trụ cột" in answer  # the text says "ba trụ cột", no digit
+    answer, abstained, _ = ask(service, "Có bao nhiêu trụ cột an ninh mạng?")
+    assert abstained  # no count of those
+
+
 def test_a_news_pages_document_gets_issuer_and_date_when_both_are_asked(service: QAService) -> None:
     answer, abstained, cites = ask(service, "Kế hoạch 108-KH/TU do ai ban hành và vào ngày nào?")
     assert not abstained and "Ban Thường vụ Thành ủy" in answer and "20/5/2022" in answer

@@ -304,3 +304,11 @@ def test_a_lead_in_that_asks_nobody_gives_its_points_no_doer() -> None:
     raw = ("Để thực hiện tốt công tác này, Chủ tịch Ủy ban nhân dân tỉnh chỉ đạo:\n"
            "- Tăng cường kiểm tra việc chấp hành pháp luật về đất đai.\n")
     assert not [t for t in tasks_of(raw) if "kiểm tra việc chấp hành" in t.sentence]
+
+
+def test_a_body_named_as_its_clauses_topic_leads() -> None:
+    raw = ("Đối với Sở Tài chính: bố trí kinh phí thực hiện Kế hoạch, hoàn thành trước ngày 15/12/2025.\n"
+           "Tăng cường phối hợp đối với Sở Y tế trong công tác tuyên truyền.\n")
+    found = tasks_of(raw)
+    assert ("Sở Tài chính", "lead") in roles(only(found, "bố trí kinh phí"))
+    assert not any(("Sở Y tế", "lead") in roles(t) for t in found)  # "đối với" inside a clause: not a doer

@@ -23,7 +23,8 @@ HEADS_BY_KIND: dict[str, tuple[str, ...]] = {
         "Ngân hàng Nhà nước", "Kiểm toán Nhà nước", "Thanh tra Chính phủ", "BHXH", "Liên đoàn Lao động",
         "Bộ Chỉ huy Quân sự", "BCH Quân sự", "Bộ CHQS", "BCHQS", "Bộ Chỉ huy Bộ đội Biên phòng",
         "Đoàn TNCS Hồ Chí Minh", "Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Đoàn Thanh niên",
-        "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh",
+        "Hội Liên hiệp Phụ nữ", "Hội Nông dân", "Hội Cựu chiến binh", "Liên hiệp các tổ chức hữu nghị",
+        "Liên hiệp các Hội Khoa học và Kỹ thuật",
     ),
     "leveled": (
         "Thanh tra", "Ban Chỉ đạo", "Ban Dân tộc", "Bảo hiểm xã hội", "Trường Đại học", "Trường Cao đẳng",

@@ -17,6 +17,9 @@ LEAD_AFTER = (
 )
 # Right before a body: it is given the task ("Giao Sở Y tế …", "phân công cho …").
 LEAD_BEFORE = r"(?:\bgiao(?: cho)?|\bgiao nhiem vu cho|\bphan cong(?: cho)?|\buy quyen(?: cho)?)\s*(?:cac\s+)?$"
+# "Đối với Liên hiệp …, bám sát …": a body named as its clause's topic does what the clause says
+# (matched on the whole text before the body, so only at the start of a clause).
+TOPIC_LEAD_BEFORE = r"(?:^|[;:.]\s*)(?:[-+•]\s*)?(?:\d{1,2}[.)]\s*)?(?:rieng\s+)?doi voi\s*(?:cac\s+)?$"
 # Right before a body: the task is addressed by request only ("Đề nghị X …", "Yêu cầu X …"); the
 # gold convention calls such a body an assignee unless the text says it leads ("chủ trì").
 # A letter asking its own addressees by the honorific "Quý" ("đề nghị Quý Ủy ban gửi báo cáo …", "rất mong

@@ -34,6 +34,7 @@ from qa_service.answering.news_rules import (
     MIN_COVERAGE,
     _cap,
     _written_date,
+    counted_in_words,
     shorten,
 )
 from qa_service.answering.result import Answer
@@ -67,7 +68,8 @@ class NewsAnswerer(NewsDuties):
         if _ASKS_SIGNER.search(info.folded) and not any(re.search(r"\bky\b", fold(s.text)) for s in sentences):
             return self._abstain(cites, chunks, "no signature in the documents")
         if _ASKS_QUANTITY.search(info.folded) and not any(
-            _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text))) for s in self._good(sentences)
+            _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text))) or counted_in_words(info, s.text)
+            for s in self._good(sentences)
         ):
             return self._abstain(cites, chunks, "no quantity in the evidence")
         qtype = info.qtype
@@ -231,3 +233,4 @@ class NewsAnswerer(NewsDuties):
         extra = f" của {num['issuer']}" if num.get("issuer") else ""
         extra += f" ngày {_written_date(num['date'], s.text) or num['date']}" if num.get("date") else ""
         return f"Đó là {kind} số {num['number']}{extra} [{cites.cite_sentence(s)}]."
+

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ingestion.actors import find_actors
+from ingestion.assignment_fields import actors_of
 from qa_service.answering.news_rules import (
     _ASKS_DOCS,
     _ASKS_HARD_DEADLINE,
@@ -19,6 +21,7 @@ from qa_service.answering.news_rules import (
     _OTHER_EVENT,
     _cap,
     _written_date,
+    counted_in_words,
     shorten,
 )
 from qa_service.citations import CitationBuilder
@@ -134,9 +137,13 @@ class NewsDuties:
         if not good:
             return None
         if _ASKS_QUANTITY.search(info.folded):
-            good = [s for s in good if _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text)))]
+            good = [s for s in good if _CARDINAL.search(DATE_RE.sub(" ", DOC_NUMBER_RE.sub(" ", s.text)))
+                    or counted_in_words(info, s.text)]
             if not good:
                 return None
+        if _ASKS_DUTY.search(info.folded) and (doing := _as_doer(info, good)):
+            # what the asked body does is its whole clause, not the words around the question's
+            return " ".join(f"{_cap(shorten(s.text))} [{cites.cite_sentence(s)}]." for s in doing[:2])
         docs_asked = _ASKS_DOCS.search(info.folded)
         if docs_asked:
             listed = self._listed_documents(good[0], docs, docs_asked.group(1), cites)
@@ -183,3 +190,20 @@ class NewsDuties:
             return None
         n = cites.cite_sentence(s)
         return f"Các văn bản được nêu: {', '.join(found)} [{n}]."
+
+
+_ASKS_DUTY = re.compile(r"\b(phai lam gi|lam gi|co nhiem vu gi|nhiem vu (gi|nao))\b")
+
+
+def _as_doer(info: QuestionInfo, sentences: list[Sentence]) -> list[Sentence]:
+    """"Liên hiệp … phải làm gì?": the sentences where that body acts, not those where others
+    "phối hợp với" it or report to it."""
+    asked = [f" {a.key} " for a in find_actors(info.text)]
+    if not asked:
+        return []
+
+    def acts(s: Sentence) -> bool:  # "Liên hiệp … Việt Nam thành phố" is the asked "Liên hiệp … thành phố"
+        doers = [f" {a['key']} " for a in actors_of(s.text, 0) if a["role"] in ("lead", "assignee")]
+        return any(q in d or d in q for q in asked for d in doers)
+
+    return [s for s in sentences if acts(s)]

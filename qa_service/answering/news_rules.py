@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from qa_service.answering.lexicon import NUMBER_WORDS
+from qa_service.question import QuestionInfo
+
 MIN_COVERAGE = 0.42
 ACTION_CHARS = 480
 
@@ -46,3 +49,15 @@ def _written_date(iso: str, text: str) -> str | None:
     y, m, d = iso.split("-")
     found = re.search(rf"(?<!\d)0?{int(d)}/0?{int(m)}/{y}", text)
     return found.group(0) if found else None
+
+
+def counted_in_words(info: QuestionInfo, text: str) -> bool:
+    """"Có bao nhiêu trụ cột?" answered by "ba trụ cột": a number word right before the asked noun."""
+    asked = re.search(r"\bbao nhiêu\s+(\w+(?:\s+\w+)?)", info.text, re.IGNORECASE)
+    if asked is None:
+        return False
+    noun = asked.group(1)
+    return bool(re.search(rf"\b(?:{_NUMBER_WORDS})\s+{re.escape(noun)}\b", text, re.IGNORECASE))
+
+
+_NUMBER_WORDS = "|".join(w for w in NUMBER_WORDS if w not in ("năm", "tư"))  # "năm" is mostly a year
