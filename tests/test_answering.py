@@ -117,6 +117,12 @@ def test_what_a_body_must_do_is_where_it_acts_not_where_others_work_with_it(serv
     assert not answer.startswith("Phối hợp")  # "… phối hợp chặt chẽ với Liên hiệp …" is others' duty
 
 
+def test_a_news_page_is_summarised_by_its_lead(service: QAService) -> None:
+    answer, abstained, cites = ask(service, "Tóm tắt nội dung chính của văn bản về đối ngoại nhân dân của Hải Phòng")
+    assert not abstained and answer.startswith("Nội dung chính của") and len(cites) >= 2
+    assert "đối ngoại nhân dân" in answer
+
+
 def test_a_count_written_in_words_answers_how_many(service: QAService) -> None:
     answer, abstained, _ = ask(service, "Có bao nhiêu trụ cột đối ngoại?")
     assert not abstained and "ba trụ cột" in answer  # the text says "ba trụ cột", no digit

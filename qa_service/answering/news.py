@@ -44,6 +44,9 @@ from qa_service.question import QuestionInfo
 from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE, fold
 from vectorstore.registry import DocumentRecord
 
+SUMMARY_SENTENCES = 3
+_ASKS_SUMMARY = re.compile(r"\b(tom tat|noi dung chinh|nhung diem chinh)\b")
+
 
 class NewsAnswerer(NewsDuties):
     def __init__(self, min_coverage: float = MIN_COVERAGE) -> None:
@@ -72,6 +75,8 @@ class NewsAnswerer(NewsDuties):
             for s in self._good(sentences)
         ):
             return self._abstain(cites, chunks, "no quantity in the evidence")
+        if _ASKS_SUMMARY.search(info.folded) and (summary := self._summary(sentences, docs, cites)):
+            return Answer(text=cites.finalize(summary), abstained=False, citations=cites, debug={"qtype": "summary"})
         qtype = info.qtype
         if qtype == "responsibility" and _ASKS_LIST.search(info.folded) and not _ASKS_WHO.search(info.folded):
             qtype = "general"  # "phải gắn với những văn bản nào": a list of things, not of actors
@@ -87,6 +92,21 @@ class NewsAnswerer(NewsDuties):
             return self._abstain(cites, chunks, f"no {info.qtype} evidence")
         text = cites.finalize(text)
         return Answer(text=text, abstained=False, citations=cites, debug={"qtype": info.qtype})
+
+    def _summary(self, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
+        """"Tóm tắt nội dung chính …" of a news page: its lead, i.e. the first sentences of the page the
+        best evidence is in (a news story says its point first), each cited."""
+        best = self._good(sentences)[:1] or sentences[:1]
+        rec = docs.get(best[0].doc_id) if best else None
+        if rec is None:
+            return None
+        title = fold(rec.title)
+        lead = sorted((x for x in sentences if x.doc_id == rec.doc_id and len(x.text) > 40 and fold(x.text) != title),
+                      key=lambda x: x.start)[:SUMMARY_SENTENCES]
+        if len(lead) < 2:
+            return None
+        lines = "\n".join(f"- {shorten(x.text)} [{cites.cite_sentence(x)}]" for x in lead)
+        return f"Nội dung chính của “{rec.title}”:\n{lines}"
 
     # --- abstention ------------------------------------------------------------------------------
     def _abstain(self, cites: CitationBuilder, chunks: list[Document], reason: str) -> Answer:
