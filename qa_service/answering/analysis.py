@@ -50,6 +50,13 @@ class Analysis:
         return any(t in self.types for t in types)
 
 
+def same_body(asked: list[str], named: list[str]) -> bool:
+    """Whether a body key the question asks about names one of `named` (or one contains the other:
+    "liên hiệp … việt nam thành phố" is the asked "liên hiệp … thành phố", "bộ trưởng" heads "bộ")."""
+    padded = [f" {n} " for n in named]
+    return any(f" {q} " in n or n in f" {q} " for q in asked for n in padded)
+
+
 def answer_types(folded: str) -> list[str]:
     """Every answer type the question asks for, specific ones first; "general" when none."""
     found: list[str] = []

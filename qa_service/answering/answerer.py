@@ -16,9 +16,9 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from qa_service.answering.analysis import Analysis, analyze
+from qa_service.answering.analysis import Analysis, analyze, same_body
 from qa_service.answering.candidates import Candidate, Library, collect
-from qa_service.answering.compose import Composer
+from qa_service.answering.compose import Composer, own_tasks
 from qa_service.answering.doctext import folded_text
 from qa_service.answering.lexicon import (
     ABSTAIN_TEXT,
@@ -112,8 +112,12 @@ class OfficialAnswerer:
         g = abstain_features(cands, len(missing), 1.0 if focus else 0.0)
         p = answerable_probability(g, self.weights)
         debug |= {"p_answerable": round(p, 3), "features": g}
+        # the facts of the named document, read once: a body's own tasks in it answer "X phải làm gì?"
+        doc_facts = (self.library.doc_facts(rec.doc_id) if rec is not None and self.library is not None
+                     and analysis.body_keys and {"action", "summary"} & set(other) else [])
         # a named document's main points are in it; so are the tasks it gives a body it names
-        always = bool(focus) and (other == ["summary"] or (other == ["action"] and self._has_tasks_of(analysis, rec)))
+        always = bool(focus) and (other == ["summary"] or (other == ["action"]
+                                                           and bool(own_tasks(doc_facts, analysis.body_keys))))
         assigned = assigned_task(analysis, cands)
         if assigned is None and not focus and assigned_to_others(analysis, cands):
             return _abstain(cites, chunks, "the task asked about is another body's", debug)
@@ -124,29 +128,21 @@ class OfficialAnswerer:
             if not parts:
                 return _abstain(cites, chunks, f"not answerable (p={p:.2f})", debug)
             other = []
-        parts += self._compose(analysis, other, cands, rec, composer)
+        parts += self._compose(analysis, other, cands, rec, composer, doc_facts)
         text = "\n".join(p for p in parts if p)
         if not text:
             return _abstain(cites, chunks, "nothing to compose", debug)
         return Answer(text=cites.finalize(text), abstained=False, citations=cites, debug=debug)
 
-    def _has_tasks_of(self, analysis: Analysis, rec: DocumentRecord | None) -> bool:
-        """Whether the document gives one of the bodies the question names a task of its own."""
-        if rec is None or self.library is None or not analysis.body_keys:
-            return False
-        keys = set(analysis.body_keys)
-        return any(a.get("key") in keys and a.get("role") != "support"
-                   for t in self.library.doc_facts(rec.doc_id) if t.get("kind") == "task" for a in t.get("actors", []))
-
     def _compose(self, analysis: Analysis, types: list[str], cands: list[Candidate], rec: DocumentRecord | None,
-                 composer: Composer) -> list[str]:
+                 composer: Composer, doc_facts: list[dict[str, Any]]) -> list[str]:
         parts: list[str] = []
         used: set[int] = set()
         for t in types:
             # "Công điện 81 yêu cầu Bộ Công an những việc chính nào": the named body's tasks are the summary
-            if t in ("action", "summary") and analysis.bodies and rec is not None and self.library is not None:
+            if t in ("action", "summary") and analysis.bodies and rec is not None and doc_facts:
                 by_start = {c.start: c for c in cands if c.doc_id == rec.doc_id}
-                listed = composer.tasks_of(rec, self.library.doc_facts(rec.doc_id), by_start)
+                listed = composer.tasks_of(rec, doc_facts, by_start)
                 if listed:
                     parts.append(listed)
                     continue
@@ -188,13 +184,12 @@ def assigned_to_others(analysis: Analysis, cands: list[Candidate]) -> bool:
     best = cands[0]
     if best.features.get("coverage", 0.0) < ASSIGNED_TASK_COVERAGE:
         return False
-    asked = [f" {k} " for k in analysis.body_keys]
     said = f" {fold(best.path)} {fold(best.text)} "
-    if any(q in said for q in asked):
+    if any(f" {q} " in said for q in analysis.body_keys):
         return False  # the asked body is named there, whatever the task record read
-    doers = [f" {a.get('key', '')} " for t in best.tasks if (t.get("deadline") or {}).get("text")
+    doers = [a.get("key", "") for t in best.tasks if (t.get("deadline") or {}).get("text")
              and not t.get("inherited") for a in t.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
-    return bool(doers) and not any(q in n or n in q for q in asked for n in doers)
+    return bool(doers) and not same_body(analysis.body_keys, doers)
 
 
 def assigned_task(analysis: Analysis, cands: list[Candidate]) -> Candidate | None:
@@ -202,15 +197,14 @@ def assigned_task(analysis: Analysis, cands: list[Candidate]) -> Candidate | Non
     saying most of the question: typed evidence that needs no named document."""
     if not analysis.body_keys or not ASSIGNED_TASK_TYPES & set(analysis.types):
         return None
-    asked = [f" {k} " for k in analysis.body_keys]
     for cand in cands:
         said = max(cand.features.get("coverage", 0.0), cand.features.get("context", 0.0))  # headings count
         if said < ASSIGNED_TASK_COVERAGE:
             continue
         for task in cand.tasks:
             # "Bộ trưởng" is the body in "Đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ"
-            named = [f" {a.get('key', '')} " for a in task.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
-            if (task.get("deadline") or {}).get("text") and any(q in n or n in q for q in asked for n in named):
+            named = [a.get("key", "") for a in task.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
+            if (task.get("deadline") or {}).get("text") and same_body(analysis.body_keys, named):
                 return cand
     return None
 

@@ -58,6 +58,13 @@ _WRITTEN_DATE = re.compile(r"(?<!\d)(?:(?P<d>\d{1,2})/(?P<m>\d{1,2})/\d{4}|"
                            r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+\d{4})", re.IGNORECASE)
 
 
+def own_tasks(facts: list[dict[str, Any]], body_keys: list[str]) -> list[dict[str, Any]]:
+    """The task records in which a body the question names leads or is asked (not only supports)."""
+    keys = set(body_keys)
+    return [t for t in facts if t.get("kind", "task") == "task"
+            and any(a.get("key") in keys and a.get("role") != "support" for a in t.get("actors", []))]
+
+
 class Composer:
     def __init__(self, analysis: Analysis, cites: CitationBuilder, docs: dict[str, DocumentRecord]) -> None:
         self.analysis = analysis
@@ -183,8 +190,7 @@ class Composer:
 
     def tasks_of(self, rec: DocumentRecord, tasks: list[dict[str, Any]], cands: dict[int, Candidate]) -> str | None:
         """"Sở Tài chính phải làm gì?": the body's tasks in the document, each cited, with deadlines."""
-        keys = set(self.analysis.body_keys)
-        mine = [t for t in tasks if any(a.get("key") in keys and a["role"] != "support" for a in t.get("actors", []))]
+        mine = own_tasks(tasks, self.analysis.body_keys)
         if not mine:
             return None
         lines = []

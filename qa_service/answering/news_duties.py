@@ -11,6 +11,7 @@ from typing import Any
 
 from ingestion.actors import find_actors
 from ingestion.assignment_fields import actors_of
+from qa_service.answering.analysis import same_body
 from qa_service.answering.news_rules import (
     _ASKS_DOCS,
     _ASKS_HARD_DEADLINE,
@@ -198,12 +199,8 @@ _ASKS_DUTY = re.compile(r"\b(phai lam gi|lam gi|co nhiem vu gi|nhiem vu (gi|nao)
 def _as_doer(info: QuestionInfo, sentences: list[Sentence]) -> list[Sentence]:
     """"Liên hiệp … phải làm gì?": the sentences where that body acts, not those where others
     "phối hợp với" it or report to it."""
-    asked = [f" {a.key} " for a in find_actors(info.text)]
+    asked = [a.key for a in find_actors(info.text)]
     if not asked:
         return []
-
-    def acts(s: Sentence) -> bool:  # "Liên hiệp … Việt Nam thành phố" is the asked "Liên hiệp … thành phố"
-        doers = [f" {a['key']} " for a in actors_of(s.text, 0) if a["role"] in ("lead", "assignee")]
-        return any(q in d or d in q for q in asked for d in doers)
-
-    return [s for s in sentences if acts(s)]
+    return [s for s in sentences
+            if same_body(asked, [a["key"] for a in actors_of(s.text, 0) if a["role"] in ("lead", "assignee")])]
