@@ -6,13 +6,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from qa_service.conversations import ConversationStore
 from tests.conftest import api_settings, ingest_sample
-from tests.test_scaleout import CHROMA, QA, qa_env
+from tests.test_scaleout import NEEDS_CLIS, QA, qa_env
 
-pytestmark = pytest.mark.skipif(not CHROMA.exists() or not QA.exists(), reason="needs the chroma and qa CLIs")
+pytestmark = NEEDS_CLIS
 QUESTION = "Cơ quan nào ban hành công văn chỉ đạo tiếp tục triển khai thực hiện Chỉ thị số 12-CT/TW?"
 
 

@@ -24,7 +24,10 @@ BIN = Path(sys.executable).parent
 CHROMA = BIN / "chroma"
 QA = BIN / "qa"
 
-pytestmark = pytest.mark.skipif(not CHROMA.exists() or not QA.exists(), reason="needs the chroma and qa CLIs in the venv")
+# Skipped only outside CI (a partial local venv); under CI=true a missing CLI fails the run instead.
+NEEDS_CLIS = pytest.mark.skipif(not (CHROMA.exists() and QA.exists()) and not os.environ.get("CI"),
+                                reason="needs the chroma and qa CLIs in the venv (make install)")
+pytestmark = NEEDS_CLIS
 
 
 def free_port() -> int:

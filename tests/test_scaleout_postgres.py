@@ -20,10 +20,9 @@ import psycopg
 import pytest
 
 from tests.conftest import running_server
-from tests.test_scaleout import CHROMA, QA
+from tests.test_scaleout import NEEDS_CLIS, QA
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not CHROMA.exists() or not QA.exists(), reason="needs the chroma and qa CLIs")]
+pytestmark = [pytest.mark.slow, NEEDS_CLIS]
 
 PLACES = ["Khánh", "Lộc", "Thạnh", "Vinh", "Phước", "Tiến", "Sơn", "Hải"]
 
