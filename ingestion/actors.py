@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ingestion.body_keys import _S, _S0, _alternation, _low, _phrase, canonical_key, expand_aliases, same_body
 from ingestion.lexicon import bodies as lx
+from ingestion.shared_heads import shared_head_items
 from vectorstore.analyzer import DOC_NUMBER_RE, fold, to_nfc
 
 
@@ -21,7 +22,12 @@ class ActorSpan:
     name: str  # as written: text[start - offset : end - offset] == name
     start: int
     end: int
-    key: str  # canonical_key(name)
+    key: str  # canonical_key(full name)
+    full: str = ""  # the name written out when a shared head was left off ("Xây dựng" in "các Bộ: …, Xây dựng")
+
+    @property
+    def display(self) -> str:
+        return self.full or self.name
 
 
 __all__ = [
@@ -85,7 +91,19 @@ def find_actors(text: str, offset: int = 0) -> list[ActorSpan]:
             if nxt is None or not text[start : start + 1].islower() or _START_RE.match(low, start):
                 break  # a head or "các" starts the next body: the outer loop reads it
             end = _group(low, start, need_cac=False, single=True)
-    return spans
+    return _with_shared_heads(text, spans, offset)
+
+
+def _with_shared_heads(text: str, spans: list[ActorSpan], offset: int) -> list[ActorSpan]:
+    """"các Bộ: Tài chính, Xây dựng": each listed ministry replaces the plural head ("các Bộ")."""
+    items = shared_head_items(text)
+    if not items:
+        return spans
+    taken = [(i.head[0], i.head[1]) for i in items] + [(i.start, i.end) for i in items]
+    kept = [a for a in spans if not any(lo < a.end - offset and a.start - offset < hi for lo, hi in taken)]
+    listed = [ActorSpan(text[i.start : i.end], i.start + offset, i.end + offset, canonical_key(i.full), i.full)
+              for i in items]
+    return sorted(kept + listed, key=lambda a: a.start)
 
 
 def _parse(text: str, low: str, start: int) -> int | None:

@@ -19,6 +19,7 @@ from ingestion.actors import ActorSpan, find_actors
 from ingestion.deadlines import Deadline, find_deadlines
 from ingestion.lexicon import tasks as lex
 from ingestion.sections import Section
+from ingestion.shared_heads import before_shared_head, same_list
 from vectorstore.analyzer import fold
 
 _FIELDS = [
@@ -54,7 +55,7 @@ def fold_aligned(text: str) -> str:
 
 
 def actor_dict(a: Any, role: str) -> dict[str, Any]:
-    return {"name": a.name, "role": role, "start": a.start, "end": a.end, "key": a.key}
+    return {"name": a.display, "role": role, "start": a.start, "end": a.end, "key": a.key}
 
 
 @dataclass
@@ -131,7 +132,8 @@ def _groups(folded: str, actors: list[ActorSpan], base: int) -> list[list[ActorS
     """Runs of bodies listed together ("Sở Tài chính, Sở Nội vụ và UBND các xã")."""
     groups: list[list[ActorSpan]] = []
     for a in actors:
-        if groups and _LIST_JOINER.match(folded[groups[-1][-1].end - base : a.start - base]):
+        gap = folded[groups[-1][-1].end - base : a.start - base] if groups else ""
+        if groups and (_LIST_JOINER.match(gap) or (a.full and groups[-1][-1].full and same_list(gap))):
             groups[-1].append(a)
         else:
             groups.append([a])
@@ -152,6 +154,8 @@ def _role(folded: str, group: list[ActorSpan], base: int) -> str | None:
     `folded` has the bodies before the group masked with "§", so that "phối hợp X, Y" may skip one
     unrecognised item X but never a recognised body."""
     before = folded[: group[0].start - base]
+    if group[0].full:  # "đề nghị các Bộ: Xây dựng, Y tế": the request stands before the shared head
+        before = before_shared_head(before)
     after = folded[group[-1].end - base :]
     if _SUPPORT_BEFORE.search(before[-90:]):
         return "support"

@@ -30,7 +30,8 @@ from ingestion.assignment_fields import (
 from ingestion.deadlines import Deadline, find_deadlines
 from ingestion.lexicon import tasks as lex
 from ingestion.sections import Section, SectionIndex
-from ingestion.split import Span
+from ingestion.shared_heads import list_regions
+from ingestion.split import Span, group_paragraphs
 from vectorstore.analyzer import fold
 
 __all__ = ["Task", "extract_tasks", "fold_aligned", "paragraph_tasks", "pick_deadline", "report_recipient"]
@@ -85,9 +86,10 @@ def _pieces(text: str, spans: list[Span], reference: date | None) -> list[Piece]
     for span in spans:
         sentence = text[span.start : span.end]
         actors = actors_of(sentence, span.start)
-        cuts = [span.start]
+        cuts, lists = [span.start], list_regions(sentence)  # "các Bộ: Xây dựng; Y tế …" is one list
         for m in re.finditer(r";\s+", sentence):  # "Bộ A rà soát …; các bộ B … rà soát …": two tasks
-            nxt = next((a for a in actors if a["start"] >= span.start + m.end()), None)
+            nxt = None if any(lo <= m.start() < hi for lo, hi in lists) else next(
+                (a for a in actors if a["start"] >= span.start + m.end()), None)
             if nxt and nxt["role"] == "lead" and re.fullmatch(r"\s*(?:các\s+)?", text[span.start + m.end() : nxt["start"]]):
                 cuts.append(span.start + m.start() + 1)
         cuts.append(span.end)
@@ -236,16 +238,6 @@ def paragraph_tasks(text: str, spans: list[Span], ctx: Context) -> list[Task]:
     return out
 
 
-def _paragraphs(text: str, spans: list[Span]) -> list[list[Span]]:
-    out: list[list[Span]] = []
-    for sp in spans:
-        if out and "\n" not in text[out[-1][-1].end : sp.start]:
-            out[-1].append(sp)
-        else:
-            out.append([sp])
-    return out
-
-
 def _owner(index: SectionIndex, offset: int) -> int:
     """Start of the nearest heading (not bullet) at or above `offset`: the item a line belongs to."""
     owner = next((s for s in reversed(index.chain(offset)) if s.is_heading), None)
@@ -265,7 +257,7 @@ def extract_tasks(
     `addressees` ("Kính gửi:") are the doers of a dated duty whose sentence and headings name none."""
     lo, hi = body or (0, len(text))
     inside = [sp for sp in spans if lo <= sp.start < hi and not any(a <= sp.start < b for a, b in skip or ())]
-    paragraphs = _paragraphs(text, inside)
+    paragraphs = group_paragraphs(text, inside)
     ctx = Context(text, index, reference=reference, addressees=addressees or [])
     heads = {s.start: s for s in index.sections if s.is_heading}
     marked = {s.start for s in index.sections}  # lines that open a sub-item or a bullet

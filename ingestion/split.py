@@ -118,3 +118,14 @@ def split_text(
                 and not crosses(i - 1, i)):
             i -= 1
     return chunks
+
+
+def group_paragraphs(text: str, spans: list[Span]) -> list[list[Span]]:
+    """Sentence spans grouped by paragraph: a line break between two sentences starts a new one."""
+    out: list[list[Span]] = []
+    for sp in spans:
+        if out and "\n" not in text[out[-1][-1].end : sp.start]:
+            out[-1].append(sp)
+        else:
+            out.append([sp])
+    return out

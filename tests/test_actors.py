@@ -455,3 +455,29 @@ def test_pretty_body(upper: str, pretty: str) -> None:
 def test_pretty_body_keeps_two_bodies_of_a_letterhead() -> None:
     upper = "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HỒ CHÍ MINH\nSỞ GIÁO DỤC VÀ ĐÀO TẠO"  # congvan-5155
     assert pretty_body(upper) == "Ủy ban nhân dân Thành phố Hồ Chí Minh Sở Giáo dục và Đào tạo"
+
+
+@pytest.mark.parametrize(
+    ("text", "full"),
+    [
+        ("yêu cầu các Bộ: Nông nghiệp và Môi trường; Xây dựng; Khoa học và Công nghệ xây dựng phương án",
+         ["Bộ Nông nghiệp và Môi trường", "Bộ Xây dựng", "Bộ Khoa học và Công nghệ"]),
+        ("Các Bộ, cơ quan: Tài chính, Văn hóa, Thể thao và Du lịch, Tập đoàn Điện lực Việt Nam khẩn trương",
+         ["Bộ Tài chính", "Bộ Văn hóa, Thể thao và Du lịch", "Tập đoàn Điện lực Việt Nam"]),
+        ("đề nghị các bộ, ngành: Y tế và Giáo dục và Đào tạo hướng dẫn", ["Bộ Y tế", "Bộ Giáo dục và Đào tạo"]),
+    ],
+)
+def test_a_list_sharing_the_head_bo_names_each_ministry(text: str, full: list[str]) -> None:
+    """"các Bộ: A; B" writes each ministry without its "Bộ": the span is the name as written, the key and
+    the displayed name are the ministry's."""
+    found = find_actors(text, offset=100)
+    assert [a.display for a in found] == full
+    for a in found:
+        assert text[a.start - 100 : a.end - 100] == a.name
+        assert a.key == canonical_key(a.display)
+    assert "cac bo" not in [a.key for a in found]  # the plural head is replaced by the bodies it lists
+
+
+def test_a_list_after_a_plural_head_needs_known_names() -> None:
+    """Ordinary words after "các bộ:" are no ministries."""
+    assert not [a.full for a in find_actors("Rà soát các bộ: hồ sơ, tài liệu và dữ liệu còn thiếu") if a.full]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from ingestion.pipeline import ingest_paths
-from qa_service.answering.analysis import answer_types
-from qa_service.answering.compose import written_date
+from qa_service.answering.analysis import analyze, answer_types, same_doer
+from qa_service.answering.compose import field_value, written_date
 from qa_service.answering.lexicon import ABSTAIN_TEXT
+from qa_service.question import analyze_question
 from qa_service.schemas import ChatRequest
 from qa_service.service import QAService, build_service, build_store
 from qa_service.settings import Settings
@@ -286,3 +287,58 @@ def test_two_numbers_asked_get_two_passages(service: QAService) -> None:
         service, "Theo Nghị quyết 88/2025/NQ-HĐND, chủ xe khách chuyển đổi sang xe điện được hỗ trợ bao nhiêu tiền "
                  "và ngân sách tỉnh hỗ trợ bao nhiêu phần trăm chi phí lắp đặt trạm sạc?")
     assert not abstained and "20.000.000 đồng/xe" in answer and "70%" in answer and len(cites) == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "deadline"),
+    [  # a plan item: "a) Nhiệm vụ: …", its lead and its time in the field lines after it
+        ("Khi nào Sở Văn hóa, Thể thao và Du lịch phải số hóa toàn bộ tài liệu địa chí?", "Hoàn thành trong năm 2026"),
+        ("Hạn hoàn thành việc mở lớp bồi dưỡng kỹ năng quản trị thư viện số của Sở Nội vụ là khi nào?", "Quý II/2027"),
+        # "đề nghị các Bộ: Văn hóa, Thể thao và Du lịch; Thông tin và Truyền thông …": each ministry is asked
+        ("Bộ Thông tin và Truyền thông phải hỗ trợ tỉnh xây dựng kho dữ liệu thư viện số trước ngày nào?", "30/6/2026"),
+    ],
+)
+def test_a_plan_items_task_answers_from_its_field_lines(service: QAService, question: str, deadline: str) -> None:
+    answer, abstained, cites = ask(service, question)
+    assert not abstained and deadline in answer, answer
+    assert any(deadline in c.snippet for c in cites)  # the time is cited where the field line states it
+    assert answer.count("thời hạn") <= 1  # one deadline: the item's, not a second from a near tie
+
+
+def test_a_plan_items_task_is_not_given_to_another_body(service: QAService) -> None:
+    answer, abstained, _ = ask(service, "Sở Nội vụ phải số hóa toàn bộ tài liệu địa chí trước ngày nào?")
+    assert abstained, answer
+
+
+def test_a_field_value_is_quoted_whole() -> None:
+    text = "c) Thời gian thực hiện: Hoàn\nthành trong năm 2026.\n\nd) Khác"
+    start = text.index("trong năm")
+    lo, hi = field_value(text, start, start + len("trong năm 2026"))
+    assert text[lo:hi] == "Hoàn\nthành trong năm 2026"
+
+
+def test_the_action_words_leave_out_the_body_and_the_question_frame() -> None:
+    a = analyze(analyze_question("Hạn hoàn thành việc đầu tư trang thiết bị của Sở Tài chính là khi nào?"))
+    assert "trang_thiết" in a.action_tokens and "đầu_tư" in a.action_tokens
+    assert not {"hạn", "hoàn_thành", "sở", "tài_chính"} & set(a.action_tokens)
+
+
+@pytest.mark.parametrize(
+    ("question", "doers"),
+    [
+        ("Các bộ, ngành phải gửi kết quả rà soát về Bộ Công an trước ngày nào?", ["bo nganh"]),  # a recipient
+        ("Hạn hoàn thành việc đầu tư trang thiết bị của Sở Tài chính là khi nào?", ["so tai chinh"]),
+        ("Theo Chỉ thị số 45-CT/TW của Bộ Chính trị, đại hội cấp cơ sở phải hoàn thành trước ngày nào?", []),
+        ("Nghị định 302/2025/NĐ-CP yêu cầu UBND cấp tỉnh phải thành lập xong Quỹ nhà ở địa phương khi nào?",
+         ["uy ban nhan dan cap tinh"]),  # the fund is what is set up
+        ("Bộ Công an chủ trì, phối hợp với Bộ Tư pháp xây dựng nghị định trước ngày nào?", ["bo cong an"]),
+    ],
+)
+def test_the_asked_doers_leave_out_recipients_issuers_and_objects(question: str, doers: list[str]) -> None:
+    assert analyze(analyze_question(question)).doer_keys == doers
+
+
+def test_a_class_of_bodies_asked_is_not_one_of_its_members() -> None:
+    assert not same_doer(["so"], ["so tai chinh"])  # "các sở" asked, Sở Tài chính's task
+    assert same_doer(["so"], ["so", "so tai chinh"])
+    assert same_doer(["bo truong"], ["bo truong bo xay dung"])  # one body contains the other

@@ -312,3 +312,13 @@ def test_a_body_named_as_its_clauses_topic_leads() -> None:
     found = tasks_of(raw)
     assert ("Sở Tài chính", "lead") in roles(only(found, "bố trí kinh phí"))
     assert not any(("Sở Y tế", "lead") in roles(t) for t in found)  # "đối với" inside a clause: not a doer
+
+
+def test_a_request_to_a_shared_head_list_is_one_task_for_every_listed_ministry() -> None:
+    text = ("III. TỔ CHỨC THỰC HIỆN\n\nBan Chỉ đạo đề nghị các Bộ: Xây dựng; Y tế; Tài chính rà soát quy trình"
+            " nội bộ, báo cáo trước ngày 15/12/2025.\n")
+    found = tasks_of(text)
+    assert len(found) == 1, found
+    assert [r for r in roles(found[0]) if r[0].startswith("Bộ")] == [
+        ("Bộ Xây dựng", "assignee"), ("Bộ Y tế", "assignee"), ("Bộ Tài chính", "assignee")]
+    assert found[0].deadline is not None and found[0].deadline["date"] == "2025-12-15"

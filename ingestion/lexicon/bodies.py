@@ -280,3 +280,17 @@ PROPER_NAMES: tuple[str, ...] = (
 )
 # Words after which a place name follows ("tỉnh Hà Tĩnh", "thành phố Hà Nội").
 PLACE_LEVELS: tuple[str, ...] = ("thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "xã", "phường", "quận")
+
+# "các Bộ: Tài chính, Xây dựng và Y tế" names each ministry by what follows the shared head "Bộ"; the
+# list is read only with names known to follow it (the ministries, before and after the 2025 merger).
+SHARED_HEAD_LISTS: dict[str, tuple[str, ...]] = {
+    "Bộ": (
+        "Quốc phòng", "Công an", "Ngoại giao", "Nội vụ", "Tư pháp", "Tài chính", "Công Thương", "Xây dựng",
+        "Nông nghiệp và Môi trường", "Văn hóa, Thể thao và Du lịch", "Khoa học và Công nghệ", "Y tế",
+        "Giáo dục và Đào tạo", "Dân tộc và Tôn giáo", "Kế hoạch và Đầu tư", "Giao thông vận tải",
+        "Tài nguyên và Môi trường", "Lao động - Thương binh và Xã hội", "Thông tin và Truyền thông",
+        "Nông nghiệp và Phát triển nông thôn",
+    ),
+}
+# What may stand between the plural head and the colon: "các Bộ, cơ quan ngang Bộ: …", "các bộ, ngành: …".
+SHARED_HEAD_COMPANIONS = ("cơ quan ngang bộ", "cơ quan", "ngành")

@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingestion.actors import find_actors
+from ingestion.actors import ActorSpan, find_actors
+from ingestion.assignment_fields import actors_of, fold_aligned
+from ingestion.lexicon.bodies import GROUP_WORDS
+from ingestion.lexicon.tasks import ACTION_VERBS
 from qa_service.answering.lexicon import (
     ANSWER_TYPES,
     ASKED_UNITS,
@@ -14,12 +17,17 @@ from qa_service.answering.lexicon import (
     DUTY_TIME_WORDS,
     ISSUING_WORDS,
     NOT_A_UNIT,
+    NOT_ASKED_DOER_BEFORE,
+    NOT_ASKED_DOER_VERB_REACH,
     REFERENCE_RELATIONS,
 )
 from qa_service.question import QuestionInfo
+from vectorstore.analyzer import analyze as analyze_tokens
 from vectorstore.analyzer import fold
 
 _TYPES = [(name, [re.compile(p) for p in patterns]) for name, patterns in ANSWER_TYPES]
+_NOT_DOER = re.compile(NOT_ASKED_DOER_BEFORE)
+_VERB_BEFORE = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in ACTION_VERBS) + r")\s*(?:xong\s+)?(?:cac\s+)?$")
 # "Kế hoạch 308", "Quyết định số 2623": a kind word then a number names a document.
 _KIND_NUMBER = re.compile(
     r"\b(ke hoach|chi thi|quyet dinh|cong van|cong dien|thong bao|nghi dinh|nghi quyet|thong tu|ket luan|van ban)"
@@ -40,6 +48,10 @@ class Analysis:
     doc_refs: list[tuple[str | None, str]] = field(default_factory=list)  # (kind folded, number or digits)
     units: tuple[str, ...] = ()  # the units a quantity answer must carry ("ty" for "bao nhiêu tỷ đồng")
     relation: tuple[str, ...] = ()  # a reference question's relation words ("thay thế" and its family)
+    # the question's words less those naming the bodies and those asking the answer type ("hạn hoàn
+    # thành … là khi nào"): what a sentence must say to be about the asked action
+    action_tokens: list[str] = field(default_factory=list)
+    doer_keys: list[str] = field(default_factory=list)  # the asked bodies that do the asked task
     quantities: int = 1  # how many numbers a quantity question asks for
 
     @property
@@ -48,6 +60,20 @@ class Analysis:
 
     def asks(self, *types: str) -> bool:
         return any(t in self.types for t in types)
+
+
+_GROUP_TOKENS = frozenset(w for g in GROUP_WORDS for w in fold(g).split())
+
+
+def is_group_key(key: str) -> bool:
+    """A key made of group words only ("so", "bo nganh"): a class of bodies, not one body."""
+    return all(w in _GROUP_TOKENS for w in key.split())
+
+
+def same_doer(asked: list[str], named: list[str]) -> bool:
+    """`same_body`, except that a class the question asks about ("các sở") must be the class the
+    document names, not any member of it ("Sở Tài chính")."""
+    return any(q in named if is_group_key(q) else same_body([q], named) for q in asked)
 
 
 def same_body(asked: list[str], named: list[str]) -> bool:
@@ -92,17 +118,46 @@ def asked_relation(folded: str) -> tuple[str, ...]:
 
 def analyze(info: QuestionInfo) -> Analysis:
     analysis = Analysis(info=info, types=answer_types(info.folded))
-    for actor in find_actors(info.text):
+    bodies = find_actors(info.text)
+    for actor in bodies:
         if actor.key not in analysis.body_keys:
-            analysis.bodies.append(actor.name)
+            analysis.bodies.append(actor.display)
             analysis.body_keys.append(actor.key)
     analysis.units = asked_units(info.folded)
     analysis.quantities = max(1, quantity_asks(info.folded))
     analysis.relation = asked_relation(info.folded) if "reference" in analysis.types else ()
+    analysis.action_tokens = action_tokens(info, bodies)
+    analysis.doer_keys = list(dict.fromkeys(doer_keys(info.text, bodies)))
     analysis.doc_refs = [(None, n) for n in info.doc_numbers]
     analysis.doc_refs += [(m.group(1), m.group(2)) for m in _KIND_NUMBER.finditer(info.folded)
                           if not any(fold(n).startswith(m.group(2)) for n in info.doc_numbers)]
     return analysis
+
+
+def action_tokens(info: QuestionInfo, bodies: list[ActorSpan]) -> list[str]:
+    """Content tokens outside the bodies' names and the answer-type cue phrases (a bigram goes with
+    either of its words)."""
+    spans = [(a.start, a.end) for a in bodies]
+    if len(info.folded) == len(info.text):  # cue phrases are matched folded, one character for one
+        spans += [m.span() for _, ps in _TYPES for p in ps if p.pattern not in _WEAK_ACTION and "." not in p.pattern
+                  for m in p.finditer(info.folded)]
+    framing = {t for s, e in spans for t in analyze_tokens(info.text[s:e])}
+    return [t for t in info.content_tokens if not framing & set(t.split("_"))]
+
+
+def doer_keys(text: str, bodies: list[ActorSpan]) -> list[str]:
+    """Keys of the bodies the question asks to do something: the subjects the document grammar finds
+    ("Bộ Y tế chủ trì …", "yêu cầu UBND cấp tỉnh …"), and the others unless they receive, support or
+    undergo the action ("… gửi về Bộ Công an", "… thành lập Quỹ …"); "việc X của Sở Y" keeps Sở Y."""
+    roles = {a["start"]: a["role"] for a in actors_of(text, 0, bodies)}
+    folded = fold_aligned(text)
+    out = []
+    for a in bodies:
+        before = folded[: a.start]
+        if roles.get(a.start) in ("lead", "assignee") or roles.get(a.start) is None and not _NOT_DOER.search(before) and not _VERB_BEFORE.search(
+                before[-NOT_ASKED_DOER_VERB_REACH:]):
+            out.append(a.key)
+    return out
 
 
 def asked_units(folded: str) -> tuple[str, ...]:

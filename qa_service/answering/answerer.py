@@ -16,7 +16,8 @@ from typing import Any
 
 from langchain_core.documents import Document
 
-from qa_service.answering.analysis import Analysis, analyze, same_body
+from ingestion.assignment_fields import field_line
+from qa_service.answering.analysis import Analysis, analyze, same_body, same_doer
 from qa_service.answering.candidates import Candidate, Library, collect
 from qa_service.answering.compose import Composer, own_tasks
 from qa_service.answering.doctext import folded_text
@@ -42,6 +43,7 @@ from qa_service.answering.scoring import (
 )
 from qa_service.answering.summary import summarize
 from qa_service.citations import CitationBuilder
+from qa_service.evidence import coverage
 from qa_service.question import QuestionInfo
 from qa_service.tasks.register import TaskRegister, office_today
 from vectorstore.analyzer import fold
@@ -123,7 +125,8 @@ class OfficialAnswerer:
             return _abstain(cites, chunks, "the task asked about is another body's", debug)
         if assigned is not None:  # the asked body's own task, dated: answer from it first
             debug["assigned_task"] = assigned.start
-            cands = [assigned] + [c for c in cands if c is not assigned]
+            # other passages shown beside it are the body's own dated tasks too, not near ties of others'
+            cands = [assigned] + [c for c in cands if c is not assigned and _dated_task_of_asked(analysis, c)]
         elif other and not always and (p < (self.weights or load_weights()).threshold or not cands):
             if not parts:
                 return _abstain(cites, chunks, f"not answerable (p={p:.2f})", debug)
@@ -161,8 +164,11 @@ class OfficialAnswerer:
             # another number asked, or a part whose best passage is already shown for another part, gets
             # a passage of its own; a near tie shows both passages rather than guess
             while runner_up is not None and (len(chosen) < wanted or runner_up.score >= RUNNER_UP_SHARE * best.score):
-                chosen.append(runner_up)
                 used.add(runner_up.start)
+                if _field_of_shown(runner_up, chosen):  # "Đơn vị chủ trì: …" of the item shown
+                    runner_up = _best_typed(analysis, cands, t, used)
+                    continue
+                chosen.append(runner_up)
                 runner_up = _best_typed(analysis, cands, t, used) if len(chosen) < max(wanted, 2) else None
             for cand in chosen:
                 match t:
@@ -176,37 +182,50 @@ class OfficialAnswerer:
         return _dedupe(parts)
 
 
+def _field_of_shown(cand: Candidate, shown: list[Candidate]) -> bool:
+    """A field line ("Đơn vị chủ trì: …", "Thời gian thực hiện: …") of an item already shown."""
+    items = {t["start"] for c in shown for t in c.tasks}
+    return (any(t["start"] < cand.start and t["start"] in items for t in cand.tasks)
+            and field_line(cand.text, 0, len(cand.text), None) is not None)
+
+
 def assigned_to_others(analysis: Analysis, cands: list[Candidate]) -> bool:
     """"Sở Y tế phải xây dựng Bộ tiêu chí … trước ngày nào?" when the sentence saying most of it gives that
     dated task to other bodies only: the documents answer a different question."""
-    if not analysis.body_keys or not ASSIGNED_TASK_TYPES & set(analysis.types) or not cands:
+    if not analysis.doer_keys or not ASSIGNED_TASK_TYPES & set(analysis.types) or not cands:
         return False
     best = cands[0]
     if best.features.get("coverage", 0.0) < ASSIGNED_TASK_COVERAGE:
         return False
     said = f" {fold(best.path)} {fold(best.text)} "
-    if any(f" {q} " in said for q in analysis.body_keys):
+    if any(f" {q} " in said for q in analysis.doer_keys):
         return False  # the asked body is named there, whatever the task record read
     doers = [a.get("key", "") for t in best.tasks if (t.get("deadline") or {}).get("text")
              and not t.get("inherited") for a in t.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
-    return bool(doers) and not same_body(analysis.body_keys, doers)
+    return bool(doers) and not same_body(analysis.doer_keys, doers)
 
 
 def assigned_task(analysis: Analysis, cands: list[Candidate]) -> Candidate | None:
     """The best-scored sentence holding a dated task whose doers include a body the question names, and
     saying most of the question: typed evidence that needs no named document."""
-    if not analysis.body_keys or not ASSIGNED_TASK_TYPES & set(analysis.types):
+    if not analysis.doer_keys or not ASSIGNED_TASK_TYPES & set(analysis.types):
         return None
+    asked = analysis.action_tokens or analysis.info.content_tokens
     for cand in cands:
-        said = max(cand.features.get("coverage", 0.0), cand.features.get("context", 0.0))  # headings count
-        if said < ASSIGNED_TASK_COVERAGE:
-            continue
-        for task in cand.tasks:
-            # "Bộ trưởng" is the body in "Đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ"
-            named = [a.get("key", "") for a in task.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
-            if (task.get("deadline") or {}).get("text") and same_body(analysis.body_keys, named):
-                return cand
+        # the action's words, said by the sentence or its headings (the body is checked on the task)
+        said = coverage(asked, cand.context, analysis.info.idf)
+        if said >= ASSIGNED_TASK_COVERAGE and _dated_task_of_asked(analysis, cand):
+            return cand
     return None
+
+
+def _dated_task_of_asked(analysis: Analysis, cand: Candidate) -> bool:
+    for task in cand.tasks:
+        # "Bộ trưởng" is the body in "Đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ"
+        named = [a.get("key", "") for a in task.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
+        if (task.get("deadline") or {}).get("text") and same_doer(analysis.doer_keys, named):
+            return True
+    return False
 
 
 def _best_typed(analysis: Analysis, cands: list[Candidate], answer_type: str, used: set[int]) -> Candidate | None:

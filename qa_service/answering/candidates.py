@@ -111,7 +111,11 @@ def collect(
     if library is not None:
         for doc_id in focus:
             evidence += library.doc_chunks(doc_id)
-            all_facts += library.doc_facts(doc_id)
+        # every task of the retrieved documents: an item's task is stored with its heading's chunk,
+        # which retrieval may have missed while finding the item's "Nhiệm vụ: …" line
+        all_facts = [f for f in all_facts if f.get("kind") != "task"]
+        for doc_id in dict.fromkeys([*focus, *(str(c.metadata["doc_id"]) for c in chunks)]):
+            all_facts += [f for f in library.doc_facts(doc_id) if f.get("kind") == "task"]
     seen: set[tuple[str, int]] = set()
     paths: dict[str, SectionPaths] = {}
     out: list[Candidate] = []
@@ -134,16 +138,24 @@ def collect(
             cand.tokens = sentence_tokens(text)
             cand.context = cand.tokens | sentence_tokens(cand.path) | title
             out.append(cand)
-    _score_coverage(analysis, out, _naming_tokens([docs[d] for d in focus if d in docs]))
     tasks_by_doc: dict[str, list[dict[str, Any]]] = {}
     for f in all_facts:
         if f.get("kind") == "task":
             tasks_by_doc.setdefault(f["chunk_id"].rsplit(":", 1)[0], []).append(f)
+    for cand in out:
+        cand.tasks = sentence_tasks(cand, tasks_by_doc.get(cand.doc_id, []))
+    _score_coverage(analysis, out, _naming_tokens([docs[d] for d in focus if d in docs]))
     out.sort(key=lambda c: -(c.features["coverage"] + 0.5 * c.features["context"]))
     for cand in out[:TYPED_TOP]:
         _type_spans(cand, docs.get(cand.doc_id))
-        cand.tasks = [t for t in tasks_by_doc.get(cand.doc_id, []) if cand.start <= t["start"] < cand.end]
     return out
+
+
+def sentence_tasks(cand: Candidate, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The tasks the sentence states, then the task whose item it belongs to: "a) Nhiệm vụ: Lựa chọn …"
+    under "1.1. …" is the item's task, whose lead and time stand in the field lines after it."""
+    own = [t for t in tasks if cand.start <= t["start"] < cand.end]
+    return own + [t for t in tasks if t["start"] < cand.start < t["end"]]
 
 
 def _outside_body(rec: DocumentRecord | None, offset: int) -> bool:

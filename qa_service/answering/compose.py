@@ -180,12 +180,19 @@ class Composer:
         return self._task_deadline(cand, line)
 
     def _task_deadline(self, cand: Candidate, line: str) -> str:
-        """Add the task's deadline when it is written outside the sentence (a field line)."""
-        task = next((t for t in cand.tasks if t.get("deadline")), None)
+        """Add the task's deadline when it is written outside the sentence (a field line) and the
+        sentence states none of its own."""
+        own = [t for t in cand.tasks if cand.start <= t["start"] < cand.end and t.get("deadline")]
+        if not own and any(_in(d.text, line) for d in cand.deadlines):
+            return line  # the item around the sentence has its own time; the sentence states one itself
+        task = next(iter(own), None) or next((t for t in cand.tasks if t.get("deadline")), None)
         rec = self.docs.get(cand.doc_id)
         if task and rec is not None and not _in(task["deadline"]["text"], line):
-            d = task["deadline"]  # written in the item's field line, outside this sentence
-            line += f" (thời hạn: {_SPACES.sub(' ', d['text'])}{self._span_cite(rec, (d['start'], d['end']))})"
+            # written in the item's field line, outside this sentence: quoted as the line gives it
+            start, end = field_value(rec.text, task["deadline"]["start"], task["deadline"]["end"])
+            stop = "." if line.endswith(".") else ""
+            line = (f"{line.removesuffix('.')} (thời hạn: {_SPACES.sub(' ', rec.text[start:end])}"
+                    f"{self._span_cite(rec, (start, end))}){stop}")
         return line
 
     def tasks_of(self, rec: DocumentRecord, tasks: list[dict[str, Any]], cands: dict[int, Candidate]) -> str | None:
@@ -248,6 +255,23 @@ def _addressee_span(text: str, names: list[str]) -> tuple[int, int] | None:
 def _names(actors: list[dict[str, Any]]) -> str:
     names = list(dict.fromkeys(" ".join(a["name"].split()) for a in actors))
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
+
+
+def field_value(text: str, start: int, end: int) -> tuple[int, int]:
+    """A deadline read in a field line, widened to the line's whole value: "Thời gian thực hiện: Hoàn
+    thành trong năm 2025." gives "Hoàn thành trong năm 2025", not only the "trong năm 2025" it dates."""
+    lo = max(0, start - FIELD_VALUE_REACH)
+    colon = text.rfind(":", lo, start)
+    if colon >= 0 and "\n\n" not in text[colon:start]:
+        start = colon + 1 + (len(text[colon + 1 : start]) - len(text[colon + 1 : start].lstrip()))
+    stop = min((i for i in (text.find("\n\n", end), text.find(".", end), text.find(";", end)) if i >= 0),
+               default=len(text))
+    if stop - end <= FIELD_VALUE_REACH:
+        end = stop
+    return start, end
+
+
+FIELD_VALUE_REACH = 40  # characters a field value may add around the deadline it holds
 
 
 def _in(needle: str, hay: str) -> bool:

@@ -66,8 +66,8 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
                       if _carries(cand, e, analysis.units) or (t.endswith("%") and "%" in analysis.units)]
         else:
             spans += [(s, e) for s, e, _ in cand.numbers if unit_after(cand, e)] or [(s, e) for s, e, _ in cand.numbers]
-    if analysis.asks("action"):
-        spans += [(t["start"], t["end"]) for t in cand.tasks]
+    if analysis.asks("action"):  # a task the sentence states (not the item it belongs to)
+        spans += [(t["start"], t["end"]) for t in cand.tasks if cand.start <= t["start"] < cand.end]
     if analysis.asks("dated"):  # the day a document was signed, told in prose ("Ngày 14/2/2025, … đã ký")
         spans += [(d.start, d.end) for d in cand.deadlines if d.kind == "on" and d.date]
     if analysis.asks("signed_by"):  # a signer read in prose (no signature block at hand)
