@@ -34,7 +34,7 @@ __all__ = ["FileOutcome", "IngestSummary", "content_hash", "ingest_bytes", "inge
 
 log = logging.getLogger(__name__)
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "21"  # 5: official layout, unwrapping, sections, tasks; 16: spans of years as deadlines; 17: heads of bodies; 18: cross-references are no headings; 19: points under a lead-in that asks a body; 20: "Đối với X" leads, Liên hiệp bodies; 21: "các Bộ: A, B" lists
+PIPELINE_VERSION = "21"  # 5: official layout, unwrapping, sections, tasks; 16: spans of years as deadlines; 17: heads of bodies; 18: cross-references are no headings; 19: points under a lead-in that asks a body; 20: "Đối với X" leads, Liên hiệp bodies; 21: "các Bộ: A; B" lists (wraps inside them too)
 
 
 def make_doc_id(path: str) -> str:

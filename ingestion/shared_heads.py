@@ -83,3 +83,10 @@ def list_regions(sentence: str) -> list[tuple[int, int]]:
         lo, _ = regions.get(item.head, (item.start, item.end))
         regions[item.head] = (lo, item.end)
     return list(regions.values())
+
+
+def continues_list(prev: str, nxt: str) -> bool:
+    """Whether line `nxt` starts with the next name of a list line `prev` opened and broke after
+    a separator: the break is a wrap inside the list, not the end of an item."""
+    joined = f"{prev} {nxt}"
+    return any(item.start == len(prev) + 1 for item in shared_head_items(joined))

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping
 
 from ingestion.lexicon.structure import ABBREVIATIONS_BEFORE_BREAK, HARD_NEXT_LINE, MIN_WRAP_SHARE
+from ingestion.shared_heads import continues_list
 
 _HARD_NEXT = re.compile(HARD_NEXT_LINE)
 # A line holding only a heading's number ("I.", "2.") continues on the next line.
@@ -67,7 +68,8 @@ def is_soft_break(prev: str, nxt: str) -> bool:
     last_word = p.rsplit(" ", 1)[-1].lower()
     if p[-1] in _TERMINAL and last_word not in ABBREVIATIONS_BEFORE_BREAK:
         # "…; " followed by lower case is a sentence going on; otherwise the break is real.
-        return p[-1] in ";," and _starts_lower(n)
+        # So is a list of names sharing one head ("các Bộ: Nông nghiệp và Môi trường; Xây dựng;⏎Khoa học …").
+        return p[-1] in ";," and (_starts_lower(n) or continues_list(p, n))
     # Lower case, a number, or a name wrapped to the next line ("của\nLuật …"): one sentence.
     # (A short heading followed by a capitalised sentence is joined too; copies of official
     # documents break their first lines short so often that "short" says nothing.)

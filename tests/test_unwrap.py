@@ -91,3 +91,11 @@ def test_every_official_document_keeps_its_length_and_its_blank_lines() -> None:
         assert out.count("\n\n") == text.count("\n\n")  # paragraph breaks are never joined
         wrapped += out != text
     assert wrapped >= 40  # the copies keep their printed line wraps
+
+
+def test_a_list_of_ministries_broken_after_a_semicolon_is_one_sentence() -> None:
+    text = ("Ban Chỉ đạo yêu cầu các Bộ: Nông nghiệp và Môi trường; Xây dựng;\nKhoa học và Công nghệ xây dựng"
+            " phương án điều chỉnh,\nbáo cáo trước ngày 15/12/2025.\n- Bộ Y tế;\nBáo cáo gửi về Bộ Nội vụ.")
+    out = unwrap(text)
+    assert "Xây dựng; Khoa học" in out  # the list goes on over the break
+    assert "- Bộ Y tế;\nBáo cáo" in out  # an item ending in ";" before an ordinary sentence stays apart
