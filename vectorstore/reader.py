@@ -1,0 +1,116 @@
+"""The index's read side: BM25 and dense search, chunk vectors, the document table, each cached per
+registry version: writes by this process and by others are seen the same way, the registry's version
+moved. With `database_url` each worker builds BM25 from the database and nothing shared is written
+under `data_dir`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import chromadb.errors
+import numpy as np
+
+from vectorstore.index_parts import IndexParts, embedding_text
+from vectorstore.lexical import LexicalIndex
+from vectorstore.registry import DocumentRecord
+
+
+class IndexReader(IndexParts):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lexical_dir = None if self.database_url else self.data_dir / "lexical"
+        self._set_lexical((LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None) or LexicalIndex())
+        self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
+        self._count_cache: tuple[int, int] = (-1, 0)
+        self._refresh_lock = threading.Lock()
+
+    # --- the lexical index, following the registry ----------------------------------------------------
+    def refresh(self, persist: bool = False) -> None:
+        """Reload the lexical index when the registry moved on (another process wrote)."""
+        version = self.registry.version()
+        if self._lexical.version == version:
+            return
+        with self._refresh_lock:
+            if self._lexical.version == version:
+                return
+            loaded = LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None
+            if loaded is not None and loaded.version == version:
+                self._set_lexical(loaded)
+            else:
+                fresh = LexicalIndex()
+                fresh.build(self.registry.iter_tokens(), version)
+                self._set_lexical(fresh)
+                if persist and self._lexical_dir:
+                    fresh.save(self._lexical_dir)
+
+    def _set_lexical(self, index: LexicalIndex) -> None:
+        self._lexical = index  # one assignment: readers see the old index or the new one
+
+    def lexical_search(self, tokens: list[str], k: int) -> tuple[list[tuple[str, float]], Callable[[str], float]]:
+        """Top-k hits, and the BM25 score of any chunk id under the same index snapshot."""
+        self.refresh()
+        index = self._lexical  # one snapshot for the whole query, even if a reload swaps it
+        scores = index.scores(tokens)
+
+        def score_of(chunk_id: str) -> float:
+            pos = index.positions.get(chunk_id)
+            return 0.0 if pos is None or pos >= len(scores) else float(scores[pos])
+
+        if not len(scores):
+            return [], score_of
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(index.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0], score_of
+
+    def chunk_count(self) -> int:
+        self.refresh()
+        return len(self._lexical)
+
+    def lexical_size(self) -> tuple[int, int]:
+        """(chunks, registry version) of the BM25 this process holds now, without reloading it."""
+        return len(index := self._lexical), index.version
+
+    # --- dense side -----------------------------------------------------------------------------------
+    def vector_count(self) -> int:
+        """Chroma's `count()` costs ms per call (more over HTTP): cached by registry version, as it changes with it."""
+        version = self.registry.version()
+        if self._count_cache[0] != version:
+            self._count_cache = (version, self.collection.count())
+        return self._count_cache[1]
+
+    def dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        count = self.vector_count()
+        if count == 0:
+            return []
+        query = np.asarray([vector], dtype=np.float32)
+        res = self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"])
+        distances = res["distances"] or [[]]
+        return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], distances[0], strict=True)]
+
+    def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        if not chunk_ids:
+            return {}
+        try:
+            res = self.collection.get(ids=chunk_ids, include=["embeddings"])
+        except chromadb.errors.ChromaError:
+            # Embedded Chroma in a reader can fail on ids another process just wrote: use the embedding cache.
+            return self._cached_vectors(chunk_ids)
+        vectors = res["embeddings"] if res["embeddings"] is not None else []
+        return {cid: np.asarray(v, dtype=np.float32) for cid, v in zip(res["ids"], vectors, strict=True)}
+
+    def _cached_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        keys = {c.chunk_id: self._embed_key(embedding_text(c)) for c in self.registry.chunks(chunk_ids)}
+        cached = self.registry.cached_vectors(list(keys.values()))
+        return {cid: np.asarray(cached[k], dtype=np.float32) for cid, k in keys.items() if k in cached}
+
+    # --- documents ------------------------------------------------------------------------------------
+    def documents(self) -> dict[str, DocumentRecord]:
+        version = self.registry.version()
+        if self._docs_cache[0] != version:
+            docs, _ = self.registry.list_documents(limit=1_000_000)
+            self._docs_cache = (version, {d.doc_id: d for d in docs})
+        return self._docs_cache[1]
