@@ -1,7 +1,8 @@
 """The index's read side: BM25 and dense search, chunk vectors, the document table, each cached per
-registry version: writes by this process and by others are seen the same way, the registry's version
-moved. With `database_url` each worker builds BM25 from the database and nothing shared is written
-under `data_dir`.
+registry version. Writes by this process and by others are seen the same way: the registry's version
+moved, and its change log says which documents to re-read (`Registry.changed_since`), so the lexical
+index and the document table are patched, not rebuilt. With `database_url` each worker builds BM25
+from the database and nothing shared is written under `data_dir`.
 """
 
 from __future__ import annotations
@@ -29,22 +30,34 @@ class IndexReader(IndexParts):
 
     # --- the lexical index, following the registry ----------------------------------------------------
     def refresh(self, persist: bool = False) -> None:
-        """Reload the lexical index when the registry moved on (another process wrote)."""
+        """Bring the lexical index to the registry's version (another process, or this one, wrote).
+        `persist` (the writer, holding the lock) saves it for the next process to start from."""
         version = self.registry.version()
         if self._lexical.version == version:
             return
         with self._refresh_lock:
             if self._lexical.version == version:
                 return
-            loaded = LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None
-            if loaded is not None and loaded.version == version:
-                self._set_lexical(loaded)
-            else:
+            fresh = self._caught_up(self._lexical, version)
+            if fresh is None and self._lexical_dir:
+                loaded = LexicalIndex.load(self._lexical_dir)
+                fresh = loaded and (loaded if loaded.version == version else self._caught_up(loaded, version))
+            if fresh is None:
                 fresh = LexicalIndex()
-                fresh.build(self.registry.iter_tokens(), version)
-                self._set_lexical(fresh)
-                if persist and self._lexical_dir:
-                    fresh.save(self._lexical_dir)
+                fresh.build(self.registry.iter_chunk_tokens(), version)
+            self._set_lexical(fresh)
+            if persist and self._lexical_dir:
+                fresh.save(self._lexical_dir)
+
+    def _caught_up(self, index: LexicalIndex, version: int) -> LexicalIndex | None:
+        """`index` patched with the documents changed since its version, or None if the log cannot say."""
+        if index.version < 0:
+            return None
+        changed = self.registry.changed_since(index.version, version)
+        if changed is None:
+            return None
+        rows = list(self.registry.iter_chunk_tokens(changed)) if changed else []
+        return index.apply(changed, rows, version)
 
     def _set_lexical(self, index: LexicalIndex) -> None:
         self._lexical = index  # one assignment: readers see the old index or the new one
@@ -53,18 +66,13 @@ class IndexReader(IndexParts):
         """Top-k hits, and the BM25 score of any chunk id under the same index snapshot."""
         self.refresh()
         index = self._lexical  # one snapshot for the whole query, even if a reload swaps it
-        scores = index.scores(tokens)
+        hits, scores = index.top(tokens, k)
 
         def score_of(chunk_id: str) -> float:
-            pos = index.positions.get(chunk_id)
-            return 0.0 if pos is None or pos >= len(scores) else float(scores[pos])
+            slot = index.slot_of.get(chunk_id)
+            return 0.0 if slot is None or slot >= len(scores) else float(scores[slot])
 
-        if not len(scores):
-            return [], score_of
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(index.chunk_ids[i], float(scores[i])) for i in top if scores[i] > 0], score_of
+        return hits, score_of
 
     def chunk_count(self) -> int:
         self.refresh()
@@ -109,8 +117,22 @@ class IndexReader(IndexParts):
 
     # --- documents ------------------------------------------------------------------------------------
     def documents(self) -> dict[str, DocumentRecord]:
+        """Every document by id; after a write only the changed ones are read again (they carry their text)."""
         version = self.registry.version()
-        if self._docs_cache[0] != version:
-            docs, _ = self.registry.list_documents(limit=1_000_000)
-            self._docs_cache = (version, {d.doc_id: d for d in docs})
-        return self._docs_cache[1]
+        seen, docs = self._docs_cache
+        if seen == version:
+            return docs
+        changed = self.registry.changed_since(seen, version) if seen >= 0 else None
+        if changed is None:
+            records, _ = self.registry.list_documents(limit=1_000_000)
+            fresh = {d.doc_id: d for d in records}
+        else:
+            fresh = dict(docs)
+            for doc_id in changed:
+                rec = self.registry.get_document(doc_id)
+                if rec is None:
+                    fresh.pop(doc_id, None)
+                else:
+                    fresh[doc_id] = rec
+        self._docs_cache = (version, fresh)
+        return fresh
