@@ -44,6 +44,8 @@ def _docs_after_script(seed: int, steps: int = 60) -> tuple[LexicalIndex, dict[s
             truth[doc] = [(f"{doc}:{version}:{i}", analyze(_text(rng))) for i in range(rng.randint(1, 4))]
             rows = [(cid, doc, toks) for cid, toks in truth[doc]]
         index = index.apply([doc], rows, version)
+        if index.needs_merge:  # as the reader's background merge does
+            index = index.merged()
     return index, truth
 
 
@@ -180,3 +182,40 @@ def test_store_rebuilds_when_the_log_is_short(core_store: IndexStore) -> None:
     assert core_store.registry.changed_since(1, 2) is None
     assert core_store.chunk_count() == 2
     assert core_store.lexical_search(["đối"], 2)[0][0][0] == "b:0"
+
+
+def test_cached_terms_give_the_same_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each snapshot caches its query terms' contributions; a hit, a miss and an eviction add the same floats."""
+    from vectorstore.bm25 import TermCache
+
+    index, _ = _docs_after_script(11)
+    first = [index.scores(analyze(q, mode="query")) for q in QUERIES]
+    again = [index.scores(analyze(q, mode="query")) for q in QUERIES]
+    index.__dict__["term_cache"] = TermCache(max_postings=5)  # evicts all the time
+    tiny = [index.scores(analyze(q, mode="query")) for q in QUERIES]
+    for a, b, c in zip(first, again, tiny, strict=True):
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(a, c)
+
+
+def test_the_store_merges_in_the_background(core_store: IndexStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the threshold the reader compacts off the write path; writes meanwhile are not lost."""
+    monkeypatch.setattr(lexical, "MERGE_MIN", 3)
+    rng = random.Random(2)
+    for i in range(12):
+        _commit(core_store, f"m{i}", "|".join(_text(rng) for _ in range(4)))
+    core_store.refresh()
+    for i in range(6):
+        _commit(core_store, f"m{i}", _text(rng))  # updates: dead slots and a delta
+        core_store.refresh()
+    core_store.wait_for_merge()
+    core_store.refresh()
+    index = core_store._lexical
+    assert index.version == core_store.registry.version()
+    assert sorted(index.chunk_ids) == sorted(core_store.registry.chunk_ids())
+    assert not index.needs_merge and index.n_main > 0  # compacted on the way (24 dead slots, limit 4)
+    fresh = LexicalIndex()
+    fresh.build(core_store.registry.iter_chunk_tokens(), 0)
+    for q in QUERIES:
+        want, got = _by_id(fresh, q), _by_id(index, q)
+        np.testing.assert_allclose([got[c] for c in want], list(want.values()), rtol=1e-6)

@@ -107,20 +107,63 @@ class Stats:
         return cls(n, k1 * ((1 - b) + b * doc_len.astype(np.float64) / avg))
 
 
+Contributions = tuple[tuple[np.ndarray, np.ndarray], ...]  # (slots, float32 score added to each), per segment
+
+
+class TermCache:
+    """Per snapshot: each query term's contributions once computed (common terms recur across questions,
+    and they are the long posting lists). Bounded by postings held; oldest terms go first."""
+
+    def __init__(self, max_postings: int = 4_000_000) -> None:
+        self.max_postings = max_postings
+        self._terms: dict[int, Contributions] = {}
+        self._held = 0
+
+    def get(self, term: int) -> Contributions | None:
+        return self._terms.get(term)
+
+    def put(self, term: int, parts: Contributions) -> None:
+        size = sum(len(s) for s, _ in parts)
+        if size > self.max_postings:
+            return
+        while self._terms and self._held + size > self.max_postings:
+            old = self._terms.pop(next(iter(self._terms)), ())
+            self._held -= sum(len(s) for s, _ in old)
+        self._terms[term] = parts
+        self._held += size
+
+
+def contributions(segments: Sequence[Postings], term: int, live: np.ndarray, stats: Stats, all_live: bool) -> Contributions:
+    hits = [seg.of(term) for seg in segments]
+    if not all_live:
+        hits = [(s[m], f[m]) for s, f in hits if len(s) for m in (live[s],)]
+    df = sum(len(s) for s, _ in hits)
+    if df == 0:
+        return ()
+    idf = float(np.float32(math.log(1 + (stats.n_docs - df + 0.5) / (df + 0.5))))  # bm25s keeps idf as float32
+    out = []
+    for slots, tf in hits:
+        if len(slots):
+            part = stats.norm[slots]  # float64, then tf / (norm + tf) · idf in place
+            part += tf
+            np.divide(tf, part, out=part)
+            part *= idf
+            out.append((slots, part.astype(np.float32)))
+    return tuple(out)
+
+
 def score(
-    segments: Sequence[Postings], term_ids: Sequence[int], live: np.ndarray, stats: Stats, all_live: bool
+    segments: Sequence[Postings], term_ids: Sequence[int], live: np.ndarray, stats: Stats, all_live: bool,
+    cache: TermCache | None = None,
 ) -> np.ndarray:
     """BM25 of every slot for the query's term ids (duplicates count again, as in bm25s)."""
     out = np.zeros(len(live), dtype=np.float32)
     for term in term_ids:
-        hits = [seg.of(term) for seg in segments]
-        if not all_live:
-            hits = [(s[m], f[m]) for s, f in hits if len(s) for m in (live[s],)]
-        df = sum(len(s) for s, _ in hits)
-        if df == 0:
-            continue
-        idf = np.float32(math.log(1 + (stats.n_docs - df + 0.5) / (df + 0.5)))
-        for slots, tf in hits:
-            if len(slots):
-                out[slots] += (idf * (tf / (stats.norm[slots] + tf))).astype(np.float32)
+        parts = cache.get(term) if cache is not None else None
+        if parts is None:
+            parts = contributions(segments, term, live, stats, all_live)
+            if cache is not None:
+                cache.put(term, parts)
+        for slots, part in parts:
+            out[slots] += part  # a slot occurs once per term: the same sums as bm25s' np.add.at
     return out

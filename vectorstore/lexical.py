@@ -4,8 +4,9 @@ The index is derived data, stamped with the registry version it reflects. A writ
 it (22 s at 100k chunks): `apply` masks the changed documents' old slots and appends their new chunks
 as a small delta segment, scored with the statistics of the whole live collection (`vectorstore.bm25`),
 so results equal a from-scratch build. When the delta or the dead slots grow past a share of the main
-segment, both are compacted into a new main segment (vectorised, no re-tokenising). Every change makes
-a new `LexicalIndex` sharing the unchanged arrays: a query keeps the snapshot it started with.
+segment, both are compacted into a new main segment (vectorised, no re-tokenising; seconds at 100k
+chunks, so the reader does it in the background, `needs_merge`). Every change makes a new
+`LexicalIndex` sharing the unchanged arrays: a query keeps the snapshot it started with.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from vectorstore.bm25 import Postings, Stats, compact, postings_of, score, term_counts
+from vectorstore.bm25 import Postings, Stats, TermCache, compact, postings_of, score, term_counts
 from vectorstore.lexical_files import load_state, save_state
 
 __all__ = ["LexicalIndex"]
@@ -53,6 +54,10 @@ class LexicalIndex:
         return Stats.of(self.doc_len, self.live, self.k1, self.b)
 
     @cached_property
+    def term_cache(self) -> TermCache:
+        return TermCache()
+
+    @cached_property
     def all_live(self) -> bool:
         return bool(self.live.all())
 
@@ -85,7 +90,7 @@ class LexicalIndex:
     def build(self, items: Iterable[tuple[str, list[str]] | Row], version: int) -> None:
         """From scratch: (chunk id, tokens) or (chunk id, doc id, tokens) rows."""
         fresh = LexicalIndex(self.k1, self.b)._with_rows([_row(item) for item in items], version)
-        fresh = fresh._merged()
+        fresh = fresh.merged()
         self.__dict__.clear()
         self.__dict__.update(fresh.__dict__)
 
@@ -97,9 +102,13 @@ class LexicalIndex:
         for doc in set(changed_docs):
             live[by_doc.get(doc, [])] = False
         out = replace(self, live=live, version=version)._with_rows(list(rows), version)
-        dead = len(out.live) - int(out.live.sum())
-        limit = max(MERGE_MIN, int(MERGE_SHARE * out.n_main))
-        return out._merged() if len(out.slot_ids) - out.n_main > limit or dead > limit else out
+        # A bulk load (a delta larger than the main segment) is compacted at once: it costs what it adds.
+        return out.merged() if len(out.slot_ids) - out.n_main > max(MERGE_MIN, out.n_main) else out
+
+    @property
+    def needs_merge(self) -> bool:
+        limit = max(MERGE_MIN, int(MERGE_SHARE * self.n_main))
+        return len(self.slot_ids) - self.n_main > limit or len(self.live) - int(self.live.sum()) > limit
 
     def _with_rows(self, rows: list[Row], version: int) -> LexicalIndex:
         """Append rows as delta slots (a copy of the slot tables; the main segment is shared)."""
@@ -121,7 +130,7 @@ class LexicalIndex:
             live=np.concatenate([self.live, np.ones(len(rows), dtype=bool)]),
         )
 
-    def _merged(self) -> LexicalIndex:
+    def merged(self) -> LexicalIndex:
         """Main and delta compacted into one main segment, dead slots dropped (order kept)."""
         main, renumber = compact([self.main, self.delta], self.live, len(self.vocab))
         keep = np.flatnonzero(renumber >= 0)
@@ -137,7 +146,7 @@ class LexicalIndex:
         ids = [self.vocab[t] for t in tokens if t in self.vocab]
         if not ids or not len(self.live):
             return np.zeros(len(self.live), dtype=np.float32)
-        return score((self.main, self.delta), ids, self.live, self.stats, self.all_live)
+        return score((self.main, self.delta), ids, self.live, self.stats, self.all_live, self.term_cache)
 
     def scores(self, tokens: list[str]) -> np.ndarray:
         """BM25 score of every chunk (in `chunk_ids` order) for the query tokens."""

@@ -7,6 +7,7 @@ from the database and nothing shared is written under `data_dir`.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -18,11 +19,14 @@ from vectorstore.index_parts import IndexParts, embedding_text
 from vectorstore.lexical import LexicalIndex
 from vectorstore.registry import DocumentRecord
 
+log = logging.getLogger(__name__)
+
 
 class IndexReader(IndexParts):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._lexical_dir = None if self.database_url else self.data_dir / "lexical"
+        self._merging = threading.Lock()
         self._set_lexical((LexicalIndex.load(self._lexical_dir) if self._lexical_dir else None) or LexicalIndex())
         self._docs_cache: tuple[int, dict[str, DocumentRecord]] = (-1, {})
         self._count_cache: tuple[int, int] = (-1, 0)
@@ -61,6 +65,31 @@ class IndexReader(IndexParts):
 
     def _set_lexical(self, index: LexicalIndex) -> None:
         self._lexical = index  # one assignment: readers see the old index or the new one
+        if index.needs_merge and self._merging.acquire(blocking=False):
+            threading.Thread(target=self._merge, args=(index,), name="qa-lexical-merge", daemon=True).start()
+
+    def _merge(self, index: LexicalIndex) -> None:
+        """Compact off the write path (seconds at 100k chunks); writes that landed meanwhile are
+        re-applied from the change log before the swap."""
+        try:
+            for _ in range(3):  # writes that landed meanwhile may call for another round
+                merged = index.merged()
+                with self._refresh_lock:
+                    current = self._lexical
+                    if current.version != merged.version:
+                        merged = self._caught_up(merged, current.version) or current
+                    self._lexical = index = merged
+                if not merged.needs_merge:
+                    break
+        except Exception:  # derived data: the unmerged index keeps serving
+            log.exception("lexical merge failed")
+        finally:
+            self._merging.release()
+
+    def wait_for_merge(self, timeout: float = 60.0) -> None:
+        """Until a running background merge is done (tests, benchmarks, a clean save)."""
+        if self._merging.acquire(timeout=timeout):
+            self._merging.release()
 
     def lexical_search(self, tokens: list[str], k: int) -> tuple[list[tuple[str, float]], Callable[[str], float]]:
         """Top-k hits, and the BM25 score of any chunk id under the same index snapshot."""
