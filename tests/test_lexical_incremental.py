@@ -219,3 +219,28 @@ def test_the_store_merges_in_the_background(core_store: IndexStore, monkeypatch:
     for q in QUERIES:
         want, got = _by_id(fresh, q), _by_id(index, q)
         np.testing.assert_allclose([got[c] for c in want], list(want.values()), rtol=1e-6)
+
+
+def test_the_registry_logs_each_versions_document(db_location: Path | str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On both engines: one entry per version, in the commit's transaction; pruned past the window."""
+    from vectorstore import registry as registry_module
+    from vectorstore.registry import Registry
+
+    reg = Registry(db_location)
+    try:
+        store = type("S", (), {"registry": reg})()
+        _commit(store, "a", "kế hoạch")  # type: ignore[arg-type]
+        _commit(store, "b", "chỉ thị")  # type: ignore[arg-type]
+        reg.delete_document("a")
+        _commit(store, "b", "chỉ thị mới")  # type: ignore[arg-type]
+        assert reg.version() == 4
+        assert reg.changed_since(0, 4) == {"a", "b"} and reg.changed_since(2, 3) == {"a"}
+        assert reg.changed_since(4, 4) == set() and reg.changed_since(-1, 4) is None and reg.changed_since(5, 4) is None
+        monkeypatch.setattr(registry_module, "CHANGES_KEPT", 2)
+        reg.set_meta("version", "999")
+        _commit(store, "c", "công văn")  # type: ignore[arg-type]  # version 1000: entries up to 998 pruned
+        assert reg.db.query("SELECT key FROM meta WHERE key LIKE 'change:%'") == [("change:000000001000",)]
+        assert reg.changed_since(999, 1000) == {"c"}
+        assert reg.get_meta("version") == "1000" and reg.get_meta("embeddings_id") is None
+    finally:
+        reg.close()

@@ -163,7 +163,7 @@ class Registry:
     def changed_since(self, version: int, upto: int) -> set[str] | None:
         """Documents changed by versions (version, upto], or None when the log does not cover all of them
         (written before the log existed, or pruned): the caller then rebuilds from scratch."""
-        if upto < version:
+        if version < 0 or upto < version:
             return None
         rows = self.db.query("SELECT value FROM meta WHERE key > ? AND key <= ?",
                              (_change_key(version), _change_key(upto)))
@@ -255,7 +255,7 @@ def _bump(tx: Tx, doc_id: str) -> None:
     version = int(tx.execute("SELECT value FROM meta WHERE key='version'")[0][0])
     tx.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
                (_change_key(version), doc_id))
-    if version % 1000 == 0:
+    if version % 1000 == 0 and version > CHANGES_KEPT:  # keys stay non-negative: equal length, same order anywhere
         tx.execute("DELETE FROM meta WHERE key >= ? AND key <= ?", (_change_key(0), _change_key(version - CHANGES_KEPT)))
 
 
