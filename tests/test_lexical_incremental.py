@@ -188,9 +188,11 @@ def test_cached_terms_give_the_same_scores(monkeypatch: pytest.MonkeyPatch) -> N
     """Each snapshot caches its query terms' contributions; a hit, a miss and an eviction add the same floats."""
     from vectorstore.bm25 import TermCache
 
+    monkeypatch.setattr(TermCache, "MIN_POSTINGS", 1)
     index, _ = _docs_after_script(11)
     first = [index.scores(analyze(q, mode="query")) for q in QUERIES]
     again = [index.scores(analyze(q, mode="query")) for q in QUERIES]
+    monkeypatch.setattr(TermCache, "MIN_POSTINGS", 1)
     index.__dict__["term_cache"] = TermCache(max_postings=5)  # evicts all the time
     tiny = [index.scores(analyze(q, mode="query")) for q in QUERIES]
     for a, b, c in zip(first, again, tiny, strict=True):

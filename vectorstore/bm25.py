@@ -111,25 +111,29 @@ Contributions = tuple[tuple[np.ndarray, np.ndarray], ...]  # (slots, float32 sco
 
 
 class TermCache:
-    """Per snapshot: each query term's contributions once computed (common terms recur across questions,
-    and they are the long posting lists). Bounded by postings held; oldest terms go first."""
+    """Per snapshot: the contributions of query terms with long posting lists (the common words of
+    questions, where the arithmetic costs), so a repeated term costs bm25s' one scatter-add. Bounded by
+    postings held, oldest first out; a write makes a new snapshot, with an empty cache."""
 
-    def __init__(self, max_postings: int = 4_000_000) -> None:
+    MIN_POSTINGS = 1000
+
+    def __init__(self, max_postings: int = 16_000_000) -> None:
         self.max_postings = max_postings
-        self._terms: dict[int, Contributions] = {}
+        self._terms: dict[int, tuple[Contributions, int]] = {}
         self._held = 0
 
     def get(self, term: int) -> Contributions | None:
-        return self._terms.get(term)
+        hit = self._terms.get(term)
+        return None if hit is None else hit[0]
 
     def put(self, term: int, parts: Contributions) -> None:
         size = sum(len(s) for s, _ in parts)
-        if size > self.max_postings:
+        if size < self.MIN_POSTINGS or size > self.max_postings:
             return
         while self._terms and self._held + size > self.max_postings:
-            old = self._terms.pop(next(iter(self._terms)), ())
-            self._held -= sum(len(s) for s, _ in old)
-        self._terms[term] = parts
+            oldest = next(iter(self._terms))
+            self._held -= self._terms.pop(oldest)[1]
+        self._terms[term] = (parts, size)
         self._held += size
 
 
@@ -165,5 +169,5 @@ def score(
             if cache is not None:
                 cache.put(term, parts)
         for slots, part in parts:
-            out[slots] += part  # a slot occurs once per term: the same sums as bm25s' np.add.at
+            np.add.at(out, slots, part)  # as bm25s: faster than out[slots] += part, same sums
     return out
