@@ -246,3 +246,16 @@ def test_the_registry_logs_each_versions_document(db_location: Path | str, monke
         assert reg.get_meta("version") == "1000" and reg.get_meta("embeddings_id") is None
     finally:
         reg.close()
+
+
+def test_ties_come_out_as_after_a_rebuild() -> None:
+    """Equal scores (the same text in several documents) rank in registry order, dead slots or not."""
+    text = analyze("kế hoạch chuyển đổi số của thành phố")
+    index = LexicalIndex()
+    index.build([(f"{d}:0", d, text) for d in "abcdef"], 1)
+    index = index.apply(["b"], [], 2).apply(["d"], [("d:1", "d", text)], 3).apply(["g"], [("g:0", "g", text)], 4)
+    fresh = LexicalIndex()
+    fresh.build([(f"{d}:0", d, text) for d in "acef"] + [("d:1", "d", text), ("g:0", "g", text)], 4)
+    query = analyze("chuyển đổi số", mode="query")
+    assert index.search(query, 6) == fresh.search(query, 6)
+    assert [c for c, _ in index.search(query, 3)] == [c for c, _ in fresh.search(query, 3)]

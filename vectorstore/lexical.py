@@ -77,7 +77,7 @@ class LexicalIndex:
     def live_slots(self) -> np.ndarray:
         return np.flatnonzero(self.live)
 
-    @property
+    @cached_property
     def chunk_ids(self) -> list[str]:
         """Live chunk ids in slot order (the order of `scores`)."""
         return self.slot_ids if self.all_live else [self.slot_ids[i] for i in self.live_slots]
@@ -154,14 +154,17 @@ class LexicalIndex:
         return raw if self.all_live else raw[self.live_slots]
 
     def top(self, tokens: list[str], k: int) -> tuple[list[tuple[str, float]], np.ndarray]:
-        """The k best chunks scoring above 0, best first, and every slot's score."""
+        """The k best chunks scoring above 0, best first, and every slot's score. Ranked over the live
+        slots only: the order a rebuild from the registry would have, so even ties come out the same."""
         scores = self.slot_scores(tokens)
-        if not len(scores) or k <= 0:
+        ranked = scores if self.all_live else scores[self.live_slots]
+        if not len(ranked) or k <= 0:
             return [], scores
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.slot_ids[i], float(scores[i])) for i in top if scores[i] > 0], scores
+        k = min(k, len(ranked))
+        top = np.argpartition(-ranked, k - 1)[:k]
+        top = top[np.argsort(-ranked[top], kind="stable")]
+        ids = self.chunk_ids
+        return [(ids[i], float(ranked[i])) for i in top if ranked[i] > 0], scores
 
     def search(self, tokens: list[str], k: int) -> list[tuple[str, float]]:
         return self.top(tokens, k)[0]
