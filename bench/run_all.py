@@ -1,10 +1,11 @@
 """Run every benchmark and write `bench/results/*.json` plus one markdown summary (`make bench`).
 
-    python bench/run_all.py [--datasets ../shared/datasets] [--quick] [--only retrieval|perf|bulk]
+    python bench/run_all.py [--datasets ../shared/datasets] [--quick] [--only retrieval|perf|lexical|bulk]
                             [--bulk] [--report-only]
 
 Steps: `embed_pool.py` (e5 vectors of the ALQAC articles, cached: slow once, ~1 min after),
-`retrieval.py`, `perf.py`; with `--bulk` (or `--only bulk`) also `bulk_perf.py`, real official
+`retrieval.py`, `perf.py`, `lexical_write.py` (upload → visible at 100k chunks, ~10 min); with
+`--bulk` (or `--only bulk`) also `bulk_perf.py`, real official
 documents from `../shared/corpus-bulk` with real models on both sides (~20-25 min on 2 cores).
 `--report-only` rebuilds `bench/results/summary.md` from the JSON
 already there. Each step is a child process, so one failing does not lose the others' results.
@@ -21,6 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import DEFAULT_DATASETS, RESULTS, ROOT  # noqa: E402
+from lexical_write import lexical_md  # noqa: E402
 
 BENCH = ROOT / "bench"
 
@@ -136,7 +138,8 @@ def bulk_md(res: dict[str, Any]) -> list[str]:
 
 def write_summary() -> Path:
     lines = ["# Benchmark results", ""]
-    for name, render in (("retrieval.json", retrieval_md), ("perf.json", perf_md), ("bulk.json", bulk_md)):
+    for name, render in (("retrieval.json", retrieval_md), ("perf.json", perf_md), ("lexical_write.json", lexical_md),
+                         ("bulk.json", bulk_md)):
         path = RESULTS / name
         if path.exists():
             lines += render(json.loads(path.read_text()))
@@ -148,7 +151,7 @@ def write_summary() -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
-    parser.add_argument("--only", choices=("retrieval", "perf", "bulk"))
+    parser.add_argument("--only", choices=("retrieval", "perf", "lexical", "bulk"))
     parser.add_argument("--bulk", action="store_true",
                         help="also bench/bulk_perf.py: real documents of ../shared/corpus-bulk, real models (~20-25 min)")
     parser.add_argument("--fake-docs", type=int, default=1000,
@@ -165,6 +168,8 @@ def main() -> None:
             "retrieval": [sys.executable, str(BENCH / "retrieval.py"), "--datasets", str(args.datasets)],
             "perf": [sys.executable, str(BENCH / "perf.py"), "--datasets", str(args.datasets),
                      *(["--quick"] if args.quick else [])],
+            "lexical": [sys.executable, str(BENCH / "lexical_write.py"),
+                        *(["--chunks", "20000", "--uploads", "3"] if args.quick else [])],
             "bulk": [sys.executable, str(BENCH / "bulk_perf.py"),
                      *(["--quick"] if args.quick else ["--fake-docs", str(args.fake_docs)])],
         }

@@ -4,18 +4,21 @@ Browsers and scripts send names in many forms (`C:\\Users\\x.txt`, `../../x.txt`
 they are normalised once, here, so that all of them name one document. A name that is taken by a
 document with other content (uploaded, or ingested by `qa ingest` with that `source`) is a
 `conflict` unless the caller sends `replace`: nothing is lost without being asked for, and one
-name never becomes two documents.
+name never becomes two documents. The files of one upload are written as one batch, as `qa ingest`
+writes a folder (`ingestion.pipeline.ingest_files`).
 """
 
 from __future__ import annotations
 
 import logging
 import unicodedata
+from collections.abc import Callable
+from functools import partial
 from pathlib import PurePosixPath
 
 from ingestion.limits import UNLIMITED, Limits
-from ingestion.outcomes import FileOutcome
-from ingestion.pipeline import BatchWriter, content_hash, make_doc_id
+from ingestion.outcomes import FileOutcome, IngestSummary
+from ingestion.pipeline import SourceFile, content_hash, ingest_files, make_doc_id
 from vectorstore.store import IndexStore
 
 log = logging.getLogger(__name__)
@@ -34,10 +37,9 @@ def conflict_reason(name: str, doc_id: str) -> str:
             "để thay thế, hoặc đổi tên tệp.")
 
 
-def ingest_upload(
-    store: IndexStore, name: str, data: bytes, *, replace: bool = False, limits: Limits = UNLIMITED
-) -> FileOutcome:
-    """One uploaded file under its normalised name (caller holds the writer lock)."""
+def resolve_upload(store: IndexStore, upload: SourceFile, *, replace: bool) -> SourceFile | FileOutcome:
+    """The document an uploaded name means (run under the writer lock, just before the file is written)."""
+    name = upload.name
     if not name:
         return FileOutcome("", "skipped", reason="Thiếu tên tệp.")
     same_name = store.registry.find_by_source(name)
@@ -45,12 +47,23 @@ def ingest_upload(
     # The document this name already means: an earlier upload's own id first, else the CLI's.
     keep = next((d for d, _ in same_name if d == own_id), same_name[0][0] if same_name else own_id)
     hashes = dict(same_name)
-    if keep in hashes and hashes[keep] != content_hash(data) and not replace:
+    if keep in hashes and hashes[keep] != content_hash(upload.read()) and not replace:
         return FileOutcome(name, "conflict", keep, reason=conflict_reason(name, keep))
-    writer = BatchWriter(store, limits=limits)
-    outcome = (writer.add(name, data, name, doc_id=keep) + writer.flush())[0]
-    if replace and outcome.status in ("added", "updated", "unchanged"):
-        for doc_id in hashes.keys() - {keep}:  # older duplicates of the name (before names were unique)
-            log.info("upload of %s replaces duplicate document %s", name, doc_id)
-            store.delete_document(doc_id)
-    return outcome
+    # Older duplicates of the name (before names were unique) go once the upload is written.
+    older = tuple(sorted(hashes.keys() - {keep})) if replace else ()
+    if older:
+        log.info("upload of %s replaces duplicate documents %s", name, ", ".join(older))
+    return SourceFile(name, name, upload.read, doc_id=keep, replaces=older)
+
+
+def ingest_named(
+    store: IndexStore, uploads: list[tuple[str, bytes]], *, replace: bool = False, limits: Limits = UNLIMITED
+) -> IngestSummary:
+    """Uploaded files (normalised names, bytes) in one batch; one outcome each, in order."""
+    files = [SourceFile(name, name, _reader(data)) for name, data in uploads]
+    return ingest_files(store, files, limits=limits, resolve=partial(resolve_upload, replace=replace))
+
+
+
+def _reader(data: bytes) -> Callable[[], bytes]:
+    return lambda: data

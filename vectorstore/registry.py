@@ -143,8 +143,31 @@ class Registry:
         return [_chunk(r) for r in rows]
 
     def iter_tokens(self) -> Iterator[tuple[str, list[str]]]:
-        for chunk_id, tokens in self.db.query("SELECT chunk_id, tokens FROM chunks ORDER BY rowid"):
-            yield chunk_id, tokens.split(" ") if tokens else []
+        for chunk_id, _, tokens in self.iter_chunk_tokens():
+            yield chunk_id, tokens
+
+    def iter_chunk_tokens(self, doc_ids: Iterable[str] | None = None) -> Iterator[tuple[str, str, list[str]]]:
+        """(chunk id, doc id, tokens) in insertion order: of every chunk, or of these documents' chunks."""
+        if doc_ids is None:
+            rows = self.db.query("SELECT chunk_id, doc_id, tokens FROM chunks ORDER BY rowid")
+        else:
+            ids, rows = sorted(set(doc_ids)), []
+            for i in range(0, len(ids), 500):
+                marks = ",".join("?" * len(ids[i : i + 500]))
+                rows += self.db.query(f"SELECT chunk_id, doc_id, tokens, rowid FROM chunks WHERE doc_id IN ({marks})",
+                                      ids[i : i + 500])
+            rows.sort(key=lambda r: r[3])
+        for row in rows:
+            yield row[0], row[1], row[2].split(" ") if row[2] else []
+
+    def changed_since(self, version: int, upto: int) -> set[str] | None:
+        """Documents changed by versions (version, upto], or None when the log does not cover all of them
+        (written before the log existed, or pruned): the caller then rebuilds from scratch."""
+        if version < 0 or upto < version:
+            return None
+        rows = self.db.query("SELECT value FROM meta WHERE key > ? AND key <= ?",
+                             (_change_key(version), _change_key(upto)))
+        return {str(r[0]) for r in rows} if len(rows) == upto - version else None
 
     def facts(self, doc_id: str | None = None, chunk_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
         if chunk_ids is not None:
@@ -184,13 +207,13 @@ class Registry:
                 "INSERT INTO facts (doc_id, chunk_id, data) VALUES (?,?,?)",
                 [(doc.doc_id, f["chunk_id"], json.dumps(f, ensure_ascii=False)) for f in facts],
             )
-            _bump(tx)
+            _bump(tx, doc.doc_id)
 
     def delete_document(self, doc_id: str) -> list[str]:
         with self.db.tx() as tx:
             ids = [r[0] for r in tx.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,))]
             _delete_doc(tx, doc_id)
-            _bump(tx)
+            _bump(tx, doc_id)
         return ids
 
     # --- embedding cache (by content hash, across documents) --------------------------------
@@ -215,11 +238,25 @@ class Registry:
 _CHUNK_COLUMNS = 'chunk_id, doc_id, ord, start, "end", text, header, tokens'
 
 
-def _bump(tx: Tx) -> None:
+CHANGES_KEPT = 20_000  # a reader further behind than this many versions rebuilds its lexical index
+
+
+def _change_key(version: int) -> str:
+    # In `meta` (no schema change on either engine); zero-padded so key order is version order.
+    return f"change:{version:012d}"
+
+
+def _bump(tx: Tx, doc_id: str) -> None:
+    """Next version, and which document it changed, in the same transaction: the log never misses one."""
     tx.execute(
         "INSERT INTO meta(key, value) VALUES ('version', '1') "
         "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
     )
+    version = int(tx.execute("SELECT value FROM meta WHERE key='version'")[0][0])
+    tx.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+               (_change_key(version), doc_id))
+    if version % 1000 == 0 and version > CHANGES_KEPT:  # keys stay non-negative: equal length, same order anywhere
+        tx.execute("DELETE FROM meta WHERE key >= ? AND key <= ?", (_change_key(0), _change_key(version - CHANGES_KEPT)))
 
 
 def _delete_doc(tx: Tx, doc_id: str) -> None:

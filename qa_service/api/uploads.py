@@ -8,7 +8,6 @@ unless `replace`), within the per-file limits of the settings.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,7 +18,7 @@ from starlette.types import Message
 
 from ingestion.limits import Limits
 from ingestion.outcomes import IngestSummary
-from ingestion.uploads import ingest_upload, upload_name
+from ingestion.uploads import ingest_named, upload_name
 from qa_service.settings import Settings
 from vectorstore.errors import IndexLockedError, QAError
 from vectorstore.store import IndexStore
@@ -108,17 +107,7 @@ def writer_errors() -> Iterator[None]:
 def ingest_uploads(
     store: IndexStore, uploads: list[tuple[str, bytes]], replace: bool, limits: Limits
 ) -> IngestSummary:
-    """Runs on the writer thread: every file under the writer lock, one outcome each; a failure
-    mid-file is reconciled before the lock goes."""
-    started = time.perf_counter()
-    summary = IngestSummary()
-    with writer_errors(), store.writer_lock:
-        store.open_for_writing()
-        try:
-            for name, data in uploads:
-                summary.outcomes.append(ingest_upload(store, name, data, replace=replace, limits=limits))
-        finally:
-            store.open_for_writing()  # drops vectors of a document whose commit did not happen
-            store.refresh(persist=True)
-    summary.seconds = time.perf_counter() - started
-    return summary
+    """Runs on the writer thread: the files as one batch under the writer lock (the path `qa ingest`
+    takes), one outcome each; a failure mid-file is reconciled before the lock goes."""
+    with writer_errors():
+        return ingest_named(store, uploads, replace=replace, limits=limits)
