@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from public_data import Benchmark, BenchQuestion, answer_contained
 from tqdm import tqdm
 
-from qa_service.eval.datasets import Benchmark, BenchQuestion, answer_contained
 from qa_service.eval.metrics import percentile, source_name
 from qa_service.schemas import MAX_MESSAGE_CHARS, ChatRequest
 
