@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
-from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
+from fastapi.concurrency import run_in_threadpool
 
 from qa_service.api.errors import failure, timeout_error
 from qa_service.api.ownership import Caller, bind, stamp
@@ -27,9 +27,11 @@ async def bind_conversation(service: QAService, caller: Caller, request: ChatReq
 
 
 async def answer_with_deadline(service: QAService, request: ChatRequest, timeout: float) -> ChatResponse:
+    """The answer, or a 504 once `timeout` has passed. A thread cannot be interrupted: an answer still
+    running then is left to finish unheard (waiting for it would make the deadline meaningless)."""
     try:
         with anyio.fail_after(timeout):
-            return await run_in_threadpool(service.answer, request)
+            return await anyio.to_thread.run_sync(service.answer, request, abandon_on_cancel=True)
     except TimeoutError as exc:
         raise timeout_error() from exc
 
@@ -39,21 +41,26 @@ def _run(service: QAService, request: ChatRequest, timeout: float) -> Iterator[S
     yield from service.stream(request, timeout=timeout * ANSWERER_SHARE)
 
 
+def _next(events: Iterator[StreamEvent]) -> StreamEvent | None:
+    return next(events, None)
+
+
 async def turn_events(service: QAService, request: ChatRequest, timeout: float, caller: Caller
                       ) -> AsyncIterator[StreamEvent]:
     """`service.stream`'s events; `Done` counted and stamped with the caller's conversation token.
     Any failure ends the stream with one `Failed`: the headers are sent, so an in-band error event is
     the only way left to tell the client."""
-    events = iterate_in_threadpool(_run(service, request, timeout))
+    events = _run(service, request, timeout)
     deadline = anyio.current_time() + timeout
     while True:
         try:  # the deadline wraps each step, never a `yield` (a cancel scope must not span one)
             with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
-                event = await events.__anext__()
-        except StopAsyncIteration:
-            return
+                # Abandoned at the deadline, as in `answer_with_deadline`; the step is never resumed.
+                event = await anyio.to_thread.run_sync(_next, events, abandon_on_cancel=True)
         except Exception as exc:  # noqa: BLE001 - every failure becomes the wire's error event
             yield failure(exc)
+            return
+        if event is None:
             return
         if isinstance(event, Done):
             record_answer(event.response)
