@@ -1,4 +1,8 @@
-"""`POST /v1/chat` and its Server-Sent Events twin `POST /v1/chat/stream`."""
+"""`POST /v1/chat` and its Server-Sent Events twin `POST /v1/chat/stream`.
+
+Both serve any answerer: `/v1/chat` is `QAService.answer`; the stream route's one generator maps
+`QAService.stream`'s events (through `api.turns.turn_events`) to SSE events.
+"""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Portals that already speak the OpenAI API (the `openai` SDK, LangChain's `ChatOpenAI`, chat UIs)
 point their base URL here and get cited answers. The text carries `[n]` markers and a "Nguồn:" list,
 so a client that only shows `content` still shows the sources; the structured `citations` and
-`abstained` ride along as extra top-level fields that OpenAI clients ignore.
+`abstained` ride along as extra top-level fields that OpenAI clients ignore. A stream is
+`QAService.stream`'s events mapped to `chat.completion.chunk`s by one generator, for any answerer.
 """
 
 from __future__ import annotations
