@@ -52,7 +52,7 @@ class QAService:
         return response
 
     def chat(self, request: ChatRequest) -> ChatResponse:
-        """`answer` under its first name (the CLI's, evaluation's and benchmarks' callers use it)."""
+        """`answer` under its first name, for callers written before it (tests, benchmarks)."""
         return self.answer(request)
 
     def stream(self, request: ChatRequest, timeout: float | None = None) -> Iterator[StreamEvent]:
