@@ -50,7 +50,7 @@ class Article:
         """What every system ingests: "<law> - Điều <n>" as a title line, then "Điều <n>. <article>".
 
         The law name tells "Điều 5" of one law from another's. The format is exactly that of
-        `qa_service.eval.datasets` (the end-to-end evaluation), so both produce the same chunks and
+        `bench/public_data.py` (the end-to-end evaluation), so both produce the same chunks and
         can share e5 vectors through the registry's embedding cache (see `--share-cache`).
         """
         return f"{self.law_id} - Điều {self.article_id}\n\nĐiều {self.article_id}. {self.text.strip()}\n"

@@ -25,8 +25,8 @@ if str(ROOT) not in sys.path:
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from qa_service.eval.datasets import BENCHMARKS, DatasetMissingError, load_benchmark  # noqa: E402
-from qa_service.eval.public import ingest_benchmark, run_benchmark  # noqa: E402
+from public_data import BENCHMARKS, DatasetMissingError, load_benchmark  # noqa: E402
+from public_score import ingest_benchmark, run_benchmark  # noqa: E402
 
 DEFAULT_DATASETS = ROOT.parent / "shared" / "datasets"
 

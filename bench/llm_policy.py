@@ -21,10 +21,12 @@ from qa_service.eval.metrics import judge, summarize
 from qa_service.eval.runner import run_cases, service_target
 from qa_service.eval.testset import load_testset
 from qa_service.llm.answerer import LLMAnswerer
+from qa_service.llm.chain import StreamingLLMAnswerer
 from qa_service.llm.scripted import ScriptedLLM
 from qa_service.llm.verify import verify
 from qa_service.schemas import ChatResponse
 from qa_service.settings import Settings
+from qa_service.turn import WholeAnswerer
 
 KEYS = ("accuracy", "answer_correctness", "citation_precision", "citation_recall", "abstention_recall")
 
@@ -45,20 +47,20 @@ def run(testset: Path, sample: Path, behaviour: str, embeddings: Any) -> dict[st
         assert isinstance(answerer, LLMAnswerer)
         responses: list[ChatResponse] = []
         touched: list[int] = []
-        chat = service.chat
+        answer = service.answer
 
         def recording(request: Any) -> ChatResponse:
-            response = chat(request)
+            response = answer(request)
             responses.append(response)
             return response
 
-        service.chat = recording  # type: ignore[method-assign]
+        service.answer = recording  # type: ignore[method-assign]
         for name, policy in (("extractive", None), ("llm-remove", "remove"), ("llm-fallback", "fallback")):
             responses.clear()
             if policy is None:
-                service.chain.answerer = answerer.fallback
+                service.chain.answering = WholeAnswerer(answerer.fallback)
             else:
-                service.chain.answerer = answerer
+                service.chain.answering = StreamingLLMAnswerer(answerer)
                 answerer.policy = policy  # type: ignore[assignment]
             started = time.perf_counter()
             result = run_cases(cases, service_target(service), progress=False)

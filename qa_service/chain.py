@@ -1,6 +1,8 @@
 """The question-answering chain as a LangChain `Runnable`: condense → retrieve → answer.
 
 Being a Runnable gives callers LangChain's callbacks, tracing, batching and `astream` for free.
+The steps are also used one by one: `QAService.stream` runs condense and retrieve, then streams the
+answer from `context(state)` through the same `Answerer` (`qa_service.turn`) the answer step calls.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from langchain_core.documents import Document
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableLambda
@@ -20,16 +22,12 @@ from qa_service.condense import condense
 from qa_service.question import QuestionInfo, analyze_question
 from qa_service.schemas import ChatRequest, ChatResponse, HistoryMessage
 from qa_service.tasks.register import TaskRegister
+from qa_service.turn import AnswerContext, Answerer, WholeAnswerer
 from vectorstore.analyzer import fold, has_diacritics
 from vectorstore.diacritics import DiacriticRestorer
 from vectorstore.registry import DocumentRecord
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
-
-
-class Answerer(Protocol):
-    def answer(self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], docs: Any,
-               chunk_at: Any = None) -> Answer: ...
 
 
 @dataclass
@@ -38,6 +36,7 @@ class ChainState:
 
     request: ChatRequest
     history: list[HistoryMessage]
+    message_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # known before the answer: streams show it
     standalone: str = ""
     info: QuestionInfo | None = None
     chunks: list[Document] = field(default_factory=list)
@@ -46,10 +45,10 @@ class ChainState:
 
 
 class QAChain:
-    def __init__(self, store: IndexStore, retriever: HybridRetriever, answerer: Answerer, top_k: int = 5) -> None:
+    def __init__(self, store: IndexStore, retriever: HybridRetriever, answering: Answerer, top_k: int = 5) -> None:
         self.store = store
         self.retriever = retriever
-        self.answerer = answerer
+        self.answering = answering
         self.top_k = top_k
         self.tasks = TaskRegister(store.registry)  # the register API and register questions share one cache
         # Follow-ups → standalone question; the LLM chain swaps in a model-backed condenser.
@@ -57,6 +56,11 @@ class QAChain:
         self._numbers: tuple[int, dict[str, list[str]]] = (-1, {})
         self._restorer: tuple[int, DiacriticRestorer] = (-1, DiacriticRestorer())
         self._restorer_lock = threading.Lock()
+
+    @property
+    def answerer(self) -> Any:
+        """The engine behind `answering` (ExtractiveAnswerer, LLMAnswerer): tools and tests tune it."""
+        return getattr(self.answering, "engine", self.answering)
 
     # --- steps ------------------------------------------------------------------------------------
     def condense_step(self, state: ChainState) -> ChainState:
@@ -90,10 +94,14 @@ class QAChain:
                 if (rec := self.store.registry.get_document(d)) is not None}
         return facts, docs
 
-    def answer_step(self, state: ChainState) -> ChainState:
+    def context(self, state: ChainState, deadline: float | None = None) -> AnswerContext:
+        """What the answerer reads for a condensed and retrieved `state`."""
         assert state.info is not None
         facts, docs = self.evidence(state)
-        state.answer = self.answerer.answer(state.info, state.chunks, facts, docs, chunk_at=self.chunk_at)
+        return AnswerContext(state.info, state.chunks, facts, docs, chunk_at=self.chunk_at, deadline=deadline)
+
+    def answer_step(self, state: ChainState) -> ChainState:
+        state.answer = self.answering.answer(self.context(state))
         return state
 
     def named_documents(self, info: QuestionInfo) -> list[str]:
@@ -139,7 +147,7 @@ def to_response(state: ChainState) -> ChatResponse:
     assert state.answer is not None
     return ChatResponse(
         conversation_id=state.request.conversation_id or uuid.uuid4().hex,
-        message_id=uuid.uuid4().hex,
+        message_id=state.message_id,
         answer=state.answer.text,
         abstained=state.answer.abstained,
         citations=state.answer.citations.citations,
@@ -150,6 +158,6 @@ def to_response(state: ChainState) -> ChatResponse:
 
 
 def make_extractive_chain(store: IndexStore, retriever: HybridRetriever, top_k: int = 5) -> QAChain:
-    chain = QAChain(store, retriever, ExtractiveAnswerer(), top_k=top_k)
-    chain.answerer = ExtractiveAnswerer(library=chain, register=chain.tasks)
+    chain = QAChain(store, retriever, WholeAnswerer(ExtractiveAnswerer()), top_k=top_k)
+    chain.answering = WholeAnswerer(ExtractiveAnswerer(library=chain, register=chain.tasks))  # reads named documents whole
     return chain

@@ -128,7 +128,7 @@ def ask(
     try:
         service = build_service(get_settings())
         started = time.perf_counter()
-        response = service.chat(request)
+        response = service.answer(request)
     except QAError as exc:
         _fail(exc.message)
         return

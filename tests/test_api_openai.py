@@ -19,6 +19,7 @@ from qa_service.api.app import create_app
 from qa_service.api.routes.openai_compat import MODEL_ID, CompletionRequest
 from qa_service.schemas import ChatRequest, ChatResponse
 from qa_service.service import QAService, build_service
+from qa_service.turn import StreamEvent
 from tests.conftest import api_settings, ingest_sample
 
 QUESTION = "Ai có trách nhiệm xây dựng Chương trình hành động thực hiện Chỉ thị 12-CT/TW?"
@@ -199,7 +200,10 @@ def test_invalid_completion_requests_are_422(client: TestClient, messages: list[
 class BrokenService(QAService):
     """The real service whose answering fails unexpectedly, as a crashed backend would."""
 
-    def chat(self, request: ChatRequest) -> ChatResponse:
+    def answer(self, request: ChatRequest) -> ChatResponse:
+        raise RuntimeError("index went away")
+
+    def stream(self, request: ChatRequest, timeout: float | None = None) -> Iterator[StreamEvent]:
         raise RuntimeError("index went away")
 
 

@@ -1,4 +1,8 @@
-"""One place maps every error to `{"error": {"code", "message"}}`, in wording the widget can show."""
+"""One place maps every error to `{"error": {"code", "message"}}`, in wording the widget can show.
+
+Responses get it from the exception handlers; a stream whose headers are already sent gets it from
+`failure`, which each streaming route writes as its wire's error event.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from qa_service.turn import Failed
 from vectorstore.errors import QAError
 
 log = logging.getLogger(__name__)
+INTERNAL_MESSAGE = "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau."
 
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -25,6 +31,20 @@ _HTTP_MESSAGES = {
     404: "Không có đường dẫn này.",
     405: "Đường dẫn này không nhận phương thức đó.",
 }
+
+
+def timeout_error() -> QAError:
+    return QAError("Quá thời gian xử lý câu hỏi, vui lòng thử lại.", code="timeout", status_code=504)
+
+
+def failure(exc: Exception) -> Failed:
+    """A streamed turn's error event: its deadline passed, a domain error, or a bug (logged here)."""
+    if isinstance(exc, TimeoutError):
+        exc = timeout_error()
+    if isinstance(exc, QAError):
+        return Failed(exc.code, exc.message)
+    log.error("chat stream failed", exc_info=exc)
+    return Failed("internal_error", INTERNAL_MESSAGE)
 
 
 def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
@@ -68,4 +88,4 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s", request.url.path)
-        return error_response(500, "internal_error", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau.")
+        return error_response(500, "internal_error", INTERNAL_MESSAGE)

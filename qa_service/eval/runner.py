@@ -226,7 +226,7 @@ def service_target(service: Any, name: str = "in-process") -> Target:
         return records[0].text if records else None
 
     close = getattr(service, "close", None) or (lambda: None)
-    return Target(name=name, chat=service.chat, chunk_text=chunk_text, close=close)
+    return Target(name=name, chat=service.answer, chunk_text=chunk_text, close=close)
 
 
 def in_process_target(settings: Any = None, ingest: Sequence[str] = ()) -> Target:

@@ -1,6 +1,7 @@
 """The LLM answerer: a chat model writes the answer, verification decides what of it is kept.
 
-It honours the same `answer(...)` interface as `ExtractiveAnswerer`, and keeps one at hand:
+It honours the same `answer(...)` call as `ExtractiveAnswerer` (`qa_service.llm.chain` puts it behind
+the service's one `Answerer` interface), and keeps an extractive answerer at hand:
 a model error, a timeout, a leak of the system prompt or an answer with nothing verifiable left
 all end in the extractive answer (`answerer: "extractive-fallback"`), never in a 500.
 """
@@ -22,12 +23,12 @@ from prompts import load_prompt
 from qa_service.answering.answerer import ExtractiveAnswerer
 from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.answering.result import Answer
-from qa_service.chain import Answerer
 from qa_service.citations import CitationBuilder
 from qa_service.llm.guard import LeakDetector, fence_passage, neutralize, new_fence, strip_links, strip_thinking
 from qa_service.llm.stream import SafeEmitter
 from qa_service.llm.verify import DEFAULT_POLICY, Policy, renumber, verify
 from qa_service.question import QuestionInfo
+from qa_service.turn import PassageAnswerer
 
 log = logging.getLogger(__name__)
 
@@ -55,14 +56,14 @@ class LLMAnswerer:
         name: str = "openai",
         prompt: ChatPromptTemplate | None = None,
         policy: Policy = DEFAULT_POLICY,
-        fallback: Answerer | None = None,
+        fallback: PassageAnswerer | None = None,
         defuse_passages: bool = True,
     ) -> None:
         self.model = model
         self.name = name
         self.prompt = prompt or load_prompt("answer_v1")
         self.policy = policy
-        self.fallback: Answerer = fallback or ExtractiveAnswerer()
+        self.fallback: PassageAnswerer = fallback or ExtractiveAnswerer()
         self.defuse_passages = defuse_passages
 
     # --- prompt -----------------------------------------------------------------------------------

@@ -1,79 +1,83 @@
-"""Build the LLM flavour of `QAChain` and stream a whole chat turn through it.
+"""Build the LLM flavour of `QAChain`: the LLM answerer behind the one `Answerer` interface.
 
-`stream_chat` is the streaming twin of `QAService.chat`: the same steps, but the answer step
-yields the model's (filtered) text as it arrives. Any route can drive it: the SSE route does, and
-an OpenAI-compatible route can map its events to `chat.completion.chunk`s.
+Streaming a turn is `QAService.stream`, the same for every answerer; what is LLM-specific is here:
+`StreamingLLMAnswerer.stream` sends the passages the model reads, the model's filtered tokens, then
+the verified answer. `stream_chat` remains as the old `(kind, data)` view of `QAService.stream`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
 from qa_service.answering.answerer import ExtractiveAnswerer
-from qa_service.chain import ChainState, QAChain, to_response
+from qa_service.answering.result import Answer
+from qa_service.chain import QAChain
 from qa_service.llm.answerer import LLMAnswerer
 from qa_service.llm.condense import LLMCondenser
 from qa_service.llm.verify import DEFAULT_POLICY, Policy
 from qa_service.schemas import ChatRequest, Citation
+from qa_service.turn import AnswerContext, Answered, AnswerEvent, Delta, Done, Sources, StreamEvent
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
 
-if TYPE_CHECKING:
-    from qa_service.service import QAService
+
+class StreamingLLMAnswerer:
+    """`LLMAnswerer` behind `Answerer`: `answer` asks the model once, `stream` streams its tokens."""
+
+    def __init__(self, engine: LLMAnswerer) -> None:
+        self.engine = engine  # kept reachable: tests and tools tune it (policy, prompt, defusing)
+
+    def answer(self, ctx: AnswerContext) -> Answer:
+        return self.engine.answer(ctx.info, ctx.chunks, ctx.facts, ctx.docs, chunk_at=ctx.chunk_at)
+
+    def stream(self, ctx: AnswerContext) -> Iterator[AnswerEvent]:
+        listed = self.engine.register_answer(ctx.info, ctx.chunk_at)
+        if listed is not None:  # a list from the task register: nothing for the model to write
+            yield Sources(listed.citations.citations, listed.abstained)
+            yield Delta(listed.text)
+            yield Answered(listed)
+            return
+        yield Sources([Citation.from_chunk(i, c) for i, c in enumerate(ctx.chunks, 1)])
+        run = self.engine.stream(ctx.info, ctx.chunks, ctx.facts, ctx.docs, ctx.chunk_at, deadline=ctx.deadline)
+        for piece in run:
+            yield Delta(piece)
+        assert run.result is not None  # the run always ends in an answer (the fallback's, on failure)
+        yield Answered(run.result)
 
 
 def make_llm_chain(
     store: IndexStore, retriever: HybridRetriever, model: BaseChatModel, name: str, top_k: int = 5,
     policy: Policy = DEFAULT_POLICY,
 ) -> QAChain:
-    chain = QAChain(store, retriever, LLMAnswerer(model, name=name, policy=policy), top_k=top_k)
+    chain = QAChain(store, retriever, StreamingLLMAnswerer(LLMAnswerer(model, name=name, policy=policy)), top_k=top_k)
     fallback = ExtractiveAnswerer(library=chain, register=chain.tasks)
-    chain.answerer = LLMAnswerer(model, name=name, policy=policy, fallback=fallback)
+    chain.answering = StreamingLLMAnswerer(LLMAnswerer(model, name=name, policy=policy, fallback=fallback))
     chain.condenser = LLMCondenser(model)
     return chain
 
 
+# --- the pre-`QAService.stream` interface --------------------------------------------------------
 @dataclass
-class StreamEvent:
+class ChatEvent:
     kind: Literal["citations", "delta", "done"]
     data: Any  # list[Citation] | str | ChatResponse
 
 
-def can_stream(service: QAService) -> bool:
-    return isinstance(service.chain.answerer, LLMAnswerer)
+class _Streams(Protocol):
+    def stream(self, request: ChatRequest, timeout: float | None = None) -> Iterator[StreamEvent]: ...
 
 
-def stream_chat(service: QAService, request: ChatRequest, timeout: float | None = None) -> Iterator[StreamEvent]:
-    """`citations` (the retrieved passages, numbered as the model sees them), `delta`s, `done`."""
-    chain = service.chain
-    answerer = chain.answerer
-    assert isinstance(answerer, LLMAnswerer)
-    deadline = time.monotonic() + timeout if timeout else None
-    state: ChainState = chain.retrieve_step(chain.condense_step(service.prepare(request)))
-    assert state.info is not None
-    listed = answerer.register_answer(state.info, chain.chunk_at)
-    if listed is not None:  # a list from the task register: nothing for the model to write
-        state.answer = listed
-        yield StreamEvent("citations", listed.citations.citations)
-        yield StreamEvent("delta", listed.text)
-        response = to_response(state)
-        service.remember(request, response)
-        yield StreamEvent("done", response)
-        return
-    yield StreamEvent("citations", [Citation.from_chunk(i, c) for i, c in enumerate(state.chunks, 1)])
-    ids = [c.metadata["chunk_id"] for c in state.chunks]
-    facts = chain.store.registry.facts(chunk_ids=ids)
-    docs = {d: rec for d in {c.metadata["doc_id"] for c in state.chunks}
-            if (rec := chain.store.registry.get_document(d)) is not None}
-    run = answerer.stream(state.info, state.chunks, facts, docs, chain.chunk_at, deadline=deadline)
-    for piece in run:
-        yield StreamEvent("delta", piece)
-    state.answer = run.result
-    response = to_response(state)
-    service.remember(request, response)
-    yield StreamEvent("done", response)
+def stream_chat(service: _Streams, request: ChatRequest, timeout: float | None = None) -> Iterator[ChatEvent]:
+    """`QAService.stream` as `citations`, `delta`s and `done` (kept for callers written against it)."""
+    for event in service.stream(request, timeout):
+        match event:
+            case Sources():
+                yield ChatEvent("citations", event.citations)
+            case Delta():
+                yield ChatEvent("delta", event.text)
+            case Done():
+                yield ChatEvent("done", event.response)

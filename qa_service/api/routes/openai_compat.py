@@ -3,13 +3,13 @@
 Portals that already speak the OpenAI API (the `openai` SDK, LangChain's `ChatOpenAI`, chat UIs)
 point their base URL here and get cited answers. The text carries `[n]` markers and a "Nguồn:" list,
 so a client that only shows `content` still shows the sources; the structured `citations` and
-`abstained` ride along as extra top-level fields that OpenAI clients ignore.
+`abstained` ride along as extra top-level fields that OpenAI clients ignore. A stream is
+`QAService.stream`'s events mapped to `chat.completion.chunk`s by one generator, for any answerer.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -17,7 +17,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import iterate_in_threadpool
 
 from qa_service.api.deps import CallerDep, ChatAuth, ServiceDep, SettingsDep
 from qa_service.api.errors import error_body
@@ -29,14 +28,13 @@ from qa_service.api.openai_schema import (
     CompletionRequest,
 )
 from qa_service.api.ownership import Caller, stamp, token_headers
-from qa_service.api.routes.chat import answer_pieces, answer_with_deadline, bind_conversation
-from qa_service.llm.chain import can_stream, stream_chat
+from qa_service.api.turns import answer_with_deadline, bind_conversation, turn_events
 from qa_service.metrics import record_answer
 from qa_service.schemas import ChatRequest, ChatResponse, Citation
+from qa_service.turn import Delta, Done, Failed, Sources, Started, answer_pieces
 from vectorstore.errors import QAError
 
 router = APIRouter(prefix="/v1", tags=["openai"])
-log = logging.getLogger(__name__)
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Thiếu hoặc sai khoá API"},
@@ -70,15 +68,21 @@ def _usage(request: ChatRequest, text: str) -> dict[str, int]:
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def _extras(response: ChatResponse) -> dict[str, Any]:
-    extras = {
-        "citations": [c.model_dump() for c in response.citations],
-        "abstained": response.abstained,
-        "conversation_id": response.conversation_id,
+def _extras(
+    citations: list[Citation], abstained: bool, conversation_id: str, token: str | None
+) -> dict[str, Any]:
+    extras: dict[str, Any] = {
+        "citations": [c.model_dump() for c in citations],
+        "abstained": abstained,
+        "conversation_id": conversation_id,
     }
-    if response.conversation_token:  # public clients only: the token to continue this conversation
-        extras["conversation_token"] = response.conversation_token
+    if token:  # public clients only: the token to continue this conversation
+        extras["conversation_token"] = token
     return extras
+
+
+def _response_extras(response: ChatResponse) -> dict[str, Any]:
+    return _extras(response.citations, response.abstained, response.conversation_id, response.conversation_token)
 
 
 def completion_body(model: str, request: ChatRequest, response: ChatResponse) -> dict[str, Any]:
@@ -93,7 +97,7 @@ def completion_body(model: str, request: ChatRequest, response: ChatResponse) ->
             {"index": 0, "message": {"role": "assistant", "content": text}, "logprobs": None, "finish_reason": "stop"}
         ],
         "usage": _usage(request, text),
-        **_extras(response),
+        **_response_extras(response),
     }
 
 
@@ -158,55 +162,11 @@ async def _stream(
     include_usage: bool,
     caller: Caller,
 ) -> AsyncIterator[str]:
-    """Role chunk, content chunks, a `stop` chunk (each carrying the citations), optional usage, `[DONE]`."""
-    if can_stream(service):
-        async for line in _stream_llm(model, chat_request, request, service, include_usage, caller):
-            yield line
-        return
-    try:
-        response = await answer_with_deadline(service, chat_request, timeout)
-    except QAError as exc:
-        yield _sse(error_body(exc.code, exc.message))  # the openai SDK raises APIError on this
-        yield _sse("[DONE]")
-        return
-    except Exception:  # headers are sent: an error chunk is the only way left to tell the client
-        log.exception("unhandled error while streaming a completion")
-        yield _sse(error_body("internal_error", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau."))
-        yield _sse("[DONE]")
-        return
-    record_answer(response)
-    response = stamp(response, caller)
-    base = {
-        "id": f"chatcmpl-{response.message_id or response.conversation_id}",
-        "object": "chat.completion.chunk",
-        "created": int(time.time()),
-        "model": model,
-        "system_fingerprint": None,
-    }
+    """Role chunk, content chunks, the "Nguồn:" list, a `stop` chunk, optional usage, `[DONE]`.
 
-    def chunk(delta: dict[str, str], finish: str | None = None, **extra: Any) -> str:
-        choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
-        return _sse({**base, "choices": [choice], **extra})
-
-    yield chunk({"role": "assistant", "content": ""}, **_extras(response))
-    text = answer_text(response)
-    for piece in answer_pieces(text):
-        if await request.is_disconnected():
-            return
-        yield chunk({"content": piece})
-    yield chunk({}, "stop", **_extras(response))
-    if include_usage:
-        yield _sse({**base, "choices": [], "usage": _usage(chat_request, text)})
-    yield _sse("[DONE]")
-
-
-async def _stream_llm(
-    model: str, chat_request: ChatRequest, request: Request, service: ServiceDep, include_usage: bool, caller: Caller
-) -> AsyncIterator[str]:
-    """The model's tokens as they arrive; the final chunk carries the *verified* answer
-    (`verified_answer`), its citations and the "Nguồn:" list, since OpenAI clients cannot retract
-    text already streamed."""
-    settings = request.app.state.settings
+    The role chunk carries the citations when the answer is settled before it is streamed (the
+    extractive answerer). The `stop` chunk always carries the answer's citations and the verified
+    answer (`verified_answer`): OpenAI clients cannot retract a model's draft already streamed."""
     base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk",
             "created": int(time.time()), "model": model, "system_fingerprint": None}
 
@@ -214,29 +174,29 @@ async def _stream_llm(
         choice = {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
         return _sse({**base, "choices": [choice], **extra})
 
-    yield chunk({"role": "assistant", "content": ""})
-    streamed = ""
-    try:
-        events = iterate_in_threadpool(stream_chat(service, chat_request, timeout=settings.request_timeout * 0.9))
-        async for ev in events:
-            if ev.kind == "delta":
+    streamed, conversation_id = "", chat_request.conversation_id or ""
+    async for event in turn_events(service, chat_request, timeout, caller):
+        match event:
+            case Started():
+                base["id"] = f"chatcmpl-{event.message_id}"
+                conversation_id = event.conversation_id
+            case Sources():
+                extras = (_extras(event.citations, bool(event.abstained), conversation_id, caller.token)
+                          if event.settled else {})
+                yield chunk({"role": "assistant", "content": ""}, **extras)
+            case Delta():
                 if await request.is_disconnected():
                     return
-                streamed += ev.data
-                yield chunk({"content": ev.data})
-            elif ev.kind == "done":
-                response: ChatResponse = ev.data
-                record_answer(response)
-                response = stamp(response, caller)
-                tail = answer_text(response)[len(response.answer) :]
-                if tail:
-                    yield chunk({"content": tail})
-                yield chunk({}, "stop", verified_answer=response.answer, **_extras(response))
+                streamed += event.text
+                yield chunk({"content": event.text})
+            case Done():
+                response = event.response
+                tail = source_list(response.citations, response.abstained)
+                for piece in answer_pieces(tail):
+                    yield chunk({"content": piece})
+                yield chunk({}, "stop", verified_answer=response.answer, **_response_extras(response))
                 if include_usage:
                     yield _sse({**base, "choices": [], "usage": _usage(chat_request, streamed + tail)})
-    except QAError as exc:
-        yield _sse(error_body(exc.code, exc.message))
-    except Exception:
-        log.exception("unhandled error while streaming an LLM completion")
-        yield _sse(error_body("internal_error", "Đã xảy ra lỗi máy chủ. Vui lòng thử lại sau."))
+            case Failed():
+                yield _sse(error_body(event.code, event.message))  # the openai SDK raises APIError on this
     yield _sse("[DONE]")

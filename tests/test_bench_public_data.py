@@ -1,13 +1,16 @@
-"""Benchmark adapters on tiny hand-made files, plus the real public data when it is present."""
+"""bench/public_data.py: benchmark adapters on tiny hand-made files, plus the real public data when it is present."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from qa_service.eval.datasets import (
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+from public_data import (  # noqa: E402
     DatasetMissingError,
     answer_contained,
     load_alqac,

@@ -1,15 +1,18 @@
-"""The public-benchmark runner end to end on a tiny SQuAD-format file, with a real service
+"""bench/public_score.py: the public-benchmark runner end to end on a tiny SQuAD-format file, with a real service
 (fake embeddings, lexical retrieval so the ranking is deterministic) in tmp_path."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
-from qa_service.eval.datasets import load_squad
-from qa_service.eval.public import QuestionScore, ingest_benchmark, run_benchmark, summarize_scores
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+from public_data import load_squad  # noqa: E402
+from public_score import QuestionScore, ingest_benchmark, run_benchmark, summarize_scores  # noqa: E402
 
 CONTEXTS = [
     ("Chỉ thị 12", "Chỉ thị số 12-CT/TW ngày 05/01/2022 của Ban Bí thư về đối ngoại nhân dân.",

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from public_data import Benchmark, BenchQuestion, answer_contained
 from tqdm import tqdm
 
-from qa_service.eval.datasets import Benchmark, BenchQuestion, answer_contained
 from qa_service.eval.metrics import percentile, source_name
 from qa_service.schemas import MAX_MESSAGE_CHARS, ChatRequest
 
@@ -83,7 +83,7 @@ def score_question(service: Any, benchmark: Benchmark, q: BenchQuestion, answers
     )
     if answers and q.answers:
         started = time.perf_counter()
-        response = service.chat(ChatRequest(message=q.question[:MAX_MESSAGE_CHARS]))
+        response = service.answer(ChatRequest(message=q.question[:MAX_MESSAGE_CHARS]))
         score.answer_ms = (time.perf_counter() - started) * 1000
         score.abstained = response.abstained
         score.answer_contains_answer = answer_contained(response.answer, q.answers)
