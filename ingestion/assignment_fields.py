@@ -55,7 +55,10 @@ def fold_aligned(text: str) -> str:
 
 
 def actor_dict(a: Any, role: str) -> dict[str, Any]:
-    return {"name": a.display, "role": role, "start": a.start, "end": a.end, "key": a.key}
+    out = {"name": a.display, "role": role, "start": a.start, "end": a.end, "key": a.key}
+    if a.full:  # "Xây dựng" in "các Bộ: …, Xây dựng": the span holds the name as written
+        out["written"] = a.name
+    return out
 
 
 @dataclass

@@ -110,6 +110,7 @@ def test_health_answers_within_a_second_through_a_20000_page_upload_and_40_delet
     uploader.start()
     time.sleep(1.0)  # the body is sent and its pages are being read on the writer thread
     probes: list[tuple[str, int, float]] = []
+    during_upload = 0  # probes answered while the upload was still being read
     with ThreadPoolExecutor(40) as pool, httpx.Client(base_url=server, timeout=10) as probe:
         deletes = [pool.submit(send_delete, i) for i in range(40)]
         chat = pool.submit(lambda: httpx.post(server + "/v1/chat", headers=admin, timeout=30,
@@ -119,13 +120,16 @@ def test_health_answers_within_a_second_through_a_20000_page_upload_and_40_delet
                 started = time.monotonic()
                 status = probe.get(path).status_code
                 probes.append((path, status, time.monotonic() - started))
+                during_upload += uploader.is_alive()
             time.sleep(0.1)
         statuses = [d.result().status_code for d in deletes]
         answer = chat.result()
     uploader.join()
     upload_out = results["upload"].json()["outcomes"][0]  # type: ignore[attr-defined]
     assert upload_out["status"] == "skipped" and "QA_INGEST_SECONDS" in upload_out["reason"]
-    assert len(probes) >= 20  # probed all along the ~4 s upload and the deletes after it
+    # probed all along the upload (stopped by its QA_INGEST_SECONDS budget) and the deletes; the count
+    # of probes depends on how fast the machine is, the probes during the upload do not
+    assert during_upload >= 6, (during_upload, len(probes))
     slowest = max(seconds for _, _, seconds in probes)
     assert all(status == 200 for _, status, _ in probes) and slowest < 1.0, slowest
     assert answer.status_code == 200 and answer.json()["citations"]
