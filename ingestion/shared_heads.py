@@ -39,6 +39,8 @@ _SEPARATOR = re.compile(rf"{_S0}(?:[,;]|và){_S0}(?:{_S0}và{_S0})?")
 
 def shared_head_items(text: str) -> list[SharedItem]:
     """Every name listed after a plural head and a colon, in order."""
+    if ":" not in text:  # most sentences: no list to read (and no normalising to pay for)
+        return []
     low = _low(text)
     if len(low) != len(text):
         return []

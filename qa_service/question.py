@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa_service.answering.lexicon import ISSUED_INSTRUMENT
 from qa_service.synonyms import rewrite
 from vectorstore.analyzer import DOC_NUMBER_RE, analyze, fold, normalize
 
@@ -62,6 +63,8 @@ class QuestionInfo:
 
 
 def classify(folded: str) -> str:
+    if re.search(ISSUED_INSTRUMENT, folded):  # "ai ban hành Quy chế làm việc …": who does it, not the issuer
+        return "responsibility"
     for qtype, patterns in _TYPES:
         if any(re.search(p, folded) for p in patterns):
             return qtype

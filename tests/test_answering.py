@@ -59,6 +59,8 @@ def ask(service: QAService, q: str) -> tuple[str, bool, list]:  # type: ignore[t
         ("Nhà máy điện Nhơn Trạch 4 phải hoàn thành mấy hạng mục?", ["quantity"]),
         ("Công điện 96/CĐ-BXD triển khai công điện nào của Thủ tướng?", ["reference"]),
         ("Theo Kế hoạch 1026/KH-UBND, các sở báo cáo kết quả thực hiện kế hoạch cho cơ quan nào?", ["actor"]),
+        # who issues an instrument the document speaks of is a duty, not the document's issuer
+        ("Theo nghị định về UBND phường, ai ban hành Quy chế làm việc của Ủy ban nhân dân phường?", ["actor"]),
     ],
 )
 def test_answer_types(question: str, types: list[str]) -> None:

@@ -15,6 +15,7 @@ from qa_service.answering.lexicon import (
     ASKED_UNITS,
     ASKING_QUANTITY,
     DUTY_TIME_WORDS,
+    ISSUED_INSTRUMENT,
     ISSUING_WORDS,
     NOT_A_UNIT,
     NOT_ASKED_DOER_BEFORE,
@@ -94,6 +95,9 @@ def answer_types(folded: str) -> list[str]:
         for weaker in _SUBSUMES.get(name, ()):
             if weaker in found and not _only_shared(folded, name, weaker):
                 found.remove(weaker)
+    if "issuer" in found and re.search(ISSUED_INSTRUMENT, folded):
+        found[found.index("issuer")] = "actor"
+        found = list(dict.fromkeys(found))
     if "deadline" in found and re.search(ISSUING_WORDS, folded) and not re.search(DUTY_TIME_WORDS, folded):
         found[found.index("deadline")] = "issue_date"
         found = list(dict.fromkeys(found))

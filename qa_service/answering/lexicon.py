@@ -93,6 +93,12 @@ ABSTAIN_TEXT = "Không tìm thấy thông tin này trong các văn bản hiện 
 # "do ai ban hành và vào ngày nào": a time asked about a document's issuing is its issue date,
 # unless the question also speaks of a duty's deadline.
 ISSUING_WORDS = r"\b(ban hanh|ky ban hanh|duoc ky|phat hanh|ra doi|ai ky|nguoi ky)\b"
+# "Ai ban hành Quy chế làm việc của UBND phường?" asks who issues an instrument the document speaks of
+# (a duty), not who issued the document: these objects after "ban hành" make the issuer question an actor one.
+ISSUED_INSTRUMENT = (
+    r"\b(ban hanh|phat hanh) (quy che|quy dinh|huong dan|danh muc|danh sach|bo tieu chi|tieu chi|bang gia"
+    r"|chuong trinh|de an|khung|bieu mau|mau|tai lieu|so tay)\b"
+)
 DUTY_TIME_WORDS = r"\b(truoc ngay|han chot|hoan thanh|hieu luc|cham nhat|thoi han)\b"
 # "bao nhiêu tỷ đồng / tiền / phần trăm / ngày": the unit asked for (folded) → the units (folded) a
 # number in the answer must carry. A question that names another noun ("bao nhiêu thành viên")
