@@ -30,6 +30,7 @@ _FIELDS = [
 ]
 _YEARS = re.compile(lex.FIELD_YEARS)
 _LEAD_AFTER = re.compile(lex.LEAD_AFTER)
+_REQUESTER_AFTER = re.compile(lex.REQUESTER_AFTER)
 _LEAD_BEFORE = re.compile(lex.LEAD_BEFORE)
 _TOPIC_LEAD_BEFORE = re.compile(lex.TOPIC_LEAD_BEFORE)
 _ASSIGNEE_BEFORE = re.compile(lex.ASSIGNEE_BEFORE)
@@ -167,6 +168,8 @@ def _role(folded: str, group: list[ActorSpan], base: int) -> str | None:
     if _ASSIGNEE_BEFORE.search(before[-30:]):
         return "lead" if _LEAD_AFTER.match(after) else "assignee"
     if _OBJECT_BEFORE.search(before[-90:]) or _DIRECTED_BEFORE.search(before[-90:]) or _NOT_A_TASK.match(after):
+        return None
+    if _REQUESTER_AFTER.match(after):
         return None
     head = MARKER.sub("", before, count=1)
     if not head.strip(" ,:;"):

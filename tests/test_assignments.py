@@ -322,3 +322,11 @@ def test_a_request_to_a_shared_head_list_is_one_task_for_every_listed_ministry()
     assert [r for r in roles(found[0]) if r[0].startswith("Bộ")] == [
         ("Bộ Xây dựng", "assignee"), ("Bộ Y tế", "assignee"), ("Bộ Tài chính", "assignee")]
     assert found[0].deadline is not None and found[0].deadline["date"] == "2025-12-15"
+
+
+def test_the_author_of_a_request_is_not_a_doer() -> None:
+    """"UBND tỉnh giao Sở Tài chính …", "Bộ Xây dựng đề nghị UBND các tỉnh …": the bodies after the verb do it."""
+    found = tasks_of("Ủy ban nhân dân tỉnh giao Sở Tài chính chủ trì bố trí kinh phí trước ngày 30/6/2026.\n")
+    assert [r for r in roles(found[0])] == [("Sở Tài chính", "lead")]
+    found = tasks_of("Bộ Xây dựng đề nghị Ủy ban nhân dân các tỉnh báo cáo kết quả trước ngày 15/12/2025.\n")
+    assert [r[0] for r in roles(found[0])] == ["Ủy ban nhân dân các tỉnh"]

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 # Right after a body (or a list of bodies): it leads ("Sở Tài chính chủ trì, phối hợp …", "Sở Y tế
 # có trách nhiệm …", "UBND các xã theo chức năng, nhiệm vụ được giao chủ động …").
+# Right after a body: it asks or assigns ("UBND tỉnh đề nghị các Bộ: …", "Bộ Xây dựng giao Cục …"): the
+# request's author, not a doer of what it asks (the bodies after the verb are).
+REQUESTER_AFTER = r"^\s*(?:(?:da|tiep tuc|dong thoi)\s+)?(?:yeu cau|de nghi|giao|chi dao|kien nghi|phan cong|uy quyen)\b"
 LEAD_AFTER = (
     r"^\s*[,:]?\s*(?:la co quan |la don vi |la dau moi )?(?:chu tri|tham muu|duoc giao|duoc phan cong"
     r"|chiu trach nhiem|co trach nhiem|co nhiem vu|phai\b)"
