@@ -56,7 +56,7 @@ TASKQ_INGEST = $(foreach f,$(TASKQ_FILES),--ingest $(SHARED)/corpus-bulk/$(f))
 # Gates on data we did not tune on (measured values in the README; the issue's targets are higher).
 OFFICIAL_TEST_GATES := --min-answer-correctness 0.64 --min-abstention-recall 0.9 --min-citation-precision 0.58
 BULK_TEST_GATES := --min-answer-correctness 0.5 --min-abstention-recall 0.8 --min-citation-precision 0.5
-TASKQ_TEST_GATES := --min-answer-correctness 0.5 --min-abstention-recall 0.87 --min-citation-precision 0.75
+TASKQ_TEST_GATES := --min-answer-correctness 0.55 --min-abstention-recall 0.87 --min-citation-precision 0.75
 eval-official: $(STAMP)
 	$(BIN)/python -m qa_service.eval.split $(OFFICIAL)/dev_qa.jsonl --out $(OFFICIAL_DIR)
 	@echo "qa eval (official tuning part; ingests corpus-official and the bulk held-out documents)"
