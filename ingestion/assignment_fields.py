@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ingestion.actors import ActorSpan, find_actors
@@ -102,6 +102,19 @@ def year_deadline(value: str, base: int) -> Deadline | None:
     return Deadline(text, start, start + len(text), "period", dt.date(int(m.group(2)), 12, 31).isoformat(), None)
 
 
+def whole_value(found: Deadline, value: str, base: int) -> Deadline:
+    """The time field's whole value as the deadline's words: "Thời gian thực hiện: Hoàn thành trong năm
+    2025." is due "Hoàn thành trong năm 2025" (dated as "trong năm 2025"), unless the value runs on."""
+    text = value.strip().rstrip(".;")
+    if not text or len(text) > FIELD_VALUE_MAX:
+        return found
+    start = base + value.index(text[:1])
+    return replace(found, text=text, start=start, end=start + len(text))
+
+
+FIELD_VALUE_MAX = 80  # characters; a longer value is a sentence, whose deadline words are quoted alone
+
+
 def field_line(text: str, start: int, end: int, reference: dt.date | None) -> FieldLine | None:
     """The field `text[start:end]` (one paragraph) states, or None when it is no field line.
 
@@ -117,7 +130,8 @@ def field_line(text: str, start: int, end: int, reference: dt.date | None) -> Fi
         if kind == "time":
             found = find_deadlines(value, base, reference)
             usable = [d for d in found if not d.relative]
-            return FieldLine(kind, start, end, deadline=usable[0] if usable else year_deadline(value, base))
+            return FieldLine(kind, start, end, deadline=whole_value(usable[0], value, base) if usable
+                             else year_deadline(value, base))
         if kind == "content":
             return FieldLine(kind, start, end)
         found_actors = find_actors(value, base)

@@ -9,7 +9,7 @@ import pytest
 
 from ingestion.pipeline import ingest_paths
 from qa_service.answering.analysis import analyze, answer_types, same_doer
-from qa_service.answering.compose import field_value, written_date
+from qa_service.answering.compose import written_date
 from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.question import analyze_question
 from qa_service.schemas import ChatRequest
@@ -310,13 +310,6 @@ def test_a_plan_items_task_answers_from_its_field_lines(service: QAService, ques
 def test_a_plan_items_task_is_not_given_to_another_body(service: QAService) -> None:
     answer, abstained, _ = ask(service, "Sở Nội vụ phải số hóa toàn bộ tài liệu địa chí trước ngày nào?")
     assert abstained, answer
-
-
-def test_a_field_value_is_quoted_whole() -> None:
-    text = "c) Thời gian thực hiện: Hoàn\nthành trong năm 2026.\n\nd) Khác"
-    start = text.index("trong năm")
-    lo, hi = field_value(text, start, start + len("trong năm 2026"))
-    assert text[lo:hi] == "Hoàn\nthành trong năm 2026"
 
 
 def test_the_action_words_leave_out_the_body_and_the_question_frame() -> None:

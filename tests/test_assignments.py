@@ -330,3 +330,11 @@ def test_the_author_of_a_request_is_not_a_doer() -> None:
     assert [r for r in roles(found[0])] == [("Sở Tài chính", "lead")]
     found = tasks_of("Bộ Xây dựng đề nghị Ủy ban nhân dân các tỉnh báo cáo kết quả trước ngày 15/12/2025.\n")
     assert [r[0] for r in roles(found[0])] == ["Ủy ban nhân dân các tỉnh"]
+
+
+def test_a_time_field_is_due_as_its_whole_value_says() -> None:
+    text = "c) Thời gian thực hiện: Hoàn\nthành trong năm 2026.\n"
+    line = field_line(text, 0, len(text.rstrip()), REF)
+    assert line is not None and line.deadline is not None
+    assert text[line.deadline.start : line.deadline.end] == line.deadline.text == "Hoàn\nthành trong năm 2026"
+    assert line.deadline.date == "2026-12-31"

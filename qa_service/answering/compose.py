@@ -188,11 +188,10 @@ class Composer:
         task = next(iter(own), None) or next((t for t in cand.tasks if t.get("deadline")), None)
         rec = self.docs.get(cand.doc_id)
         if task and rec is not None and not _in(task["deadline"]["text"], line):
-            # written in the item's field line, outside this sentence: quoted as the line gives it
-            start, end = field_value(rec.text, task["deadline"]["start"], task["deadline"]["end"])
+            d = task["deadline"]  # written in the item's field line, outside this sentence
             stop = "." if line.endswith(".") else ""
-            line = (f"{line.removesuffix('.')} (thời hạn: {_SPACES.sub(' ', rec.text[start:end])}"
-                    f"{self._span_cite(rec, (start, end))}){stop}")
+            line = (f"{line.removesuffix('.')} (thời hạn: {_SPACES.sub(' ', d['text'])}"
+                    f"{self._span_cite(rec, (d['start'], d['end']))}){stop}")
         return line
 
     def tasks_of(self, rec: DocumentRecord, tasks: list[dict[str, Any]], cands: dict[int, Candidate]) -> str | None:
@@ -255,23 +254,6 @@ def _addressee_span(text: str, names: list[str]) -> tuple[int, int] | None:
 def _names(actors: list[dict[str, Any]]) -> str:
     names = list(dict.fromkeys(" ".join(a["name"].split()) for a in actors))
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
-
-
-def field_value(text: str, start: int, end: int) -> tuple[int, int]:
-    """A deadline read in a field line, widened to the line's whole value: "Thời gian thực hiện: Hoàn
-    thành trong năm 2025." gives "Hoàn thành trong năm 2025", not only the "trong năm 2025" it dates."""
-    lo = max(0, start - FIELD_VALUE_REACH)
-    colon = text.rfind(":", lo, start)
-    if colon >= 0 and "\n\n" not in text[colon:start]:
-        start = colon + 1 + (len(text[colon + 1 : start]) - len(text[colon + 1 : start].lstrip()))
-    stop = min((i for i in (text.find("\n\n", end), text.find(".", end), text.find(";", end)) if i >= 0),
-               default=len(text))
-    if stop - end <= FIELD_VALUE_REACH:
-        end = stop
-    return start, end
-
-
-FIELD_VALUE_REACH = 40  # characters a field value may add around the deadline it holds
 
 
 def _in(needle: str, hay: str) -> bool:
