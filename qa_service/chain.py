@@ -44,6 +44,8 @@ class ChainState:
     answer: Answer | None = None
 
 
+FACTS_CACHED_DOCS = 256  # documents whose facts a process keeps between questions (per index version)
+
 class QAChain:
     def __init__(self, store: IndexStore, retriever: HybridRetriever, answering: Answerer, top_k: int = 5) -> None:
         self.store = store
@@ -54,6 +56,7 @@ class QAChain:
         # Follow-ups → standalone question; the LLM chain swaps in a model-backed condenser.
         self.condenser: Callable[[str, list[HistoryMessage]], str] = condense
         self._numbers: tuple[int, dict[str, list[str]]] = (-1, {})
+        self._facts: tuple[int, dict[str, list[dict[str, Any]]]] = (-1, {})
         self._restorer: tuple[int, DiacriticRestorer] = (-1, DiacriticRestorer())
         self._restorer_lock = threading.Lock()
 
@@ -125,7 +128,15 @@ class QAChain:
         return self.retriever.to_documents(ids)
 
     def doc_facts(self, doc_id: str) -> list[dict[str, Any]]:
-        return self.store.registry.facts(doc_id=doc_id)
+        """A document's facts (read-only), kept per index version: one question reads the same
+        documents' tasks for its candidates and again for a named body's own tasks."""
+        version = self.store.registry.version()
+        if self._facts[0] != version or len(self._facts[1]) >= FACTS_CACHED_DOCS:
+            self._facts = (version, {})
+        cached = self._facts[1]
+        if doc_id not in cached:
+            cached[doc_id] = self.store.registry.facts(doc_id=doc_id)
+        return cached[doc_id]
 
     def chunk_at(self, doc_id: str, offset: int) -> Document | None:
         """The stored chunk of `doc_id` covering `offset` (for spans outside the retrieved chunks)."""

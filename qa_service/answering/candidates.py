@@ -107,15 +107,18 @@ def collect(
     """Every sentence of the evidence once, with coverage features; typed spans for the best."""
     focus = focus_documents(analysis, docs)
     evidence = list(chunks)
-    all_facts = list(facts)
+    tasks_by_doc: dict[str, list[dict[str, Any]]] = {}
     if library is not None:
         for doc_id in focus:
             evidence += library.doc_chunks(doc_id)
         # every task of the retrieved documents: an item's task is stored with its heading's chunk,
         # which retrieval may have missed while finding the item's "Nhiệm vụ: …" line
-        all_facts = [f for f in all_facts if f.get("kind") != "task"]
         for doc_id in dict.fromkeys([*focus, *(str(c.metadata["doc_id"]) for c in chunks)]):
-            all_facts += [f for f in library.doc_facts(doc_id) if f.get("kind") == "task"]
+            tasks_by_doc[doc_id] = [f for f in library.doc_facts(doc_id) if f.get("kind") == "task"]
+    else:  # the retrieved chunks' own facts
+        for f in facts:
+            if f.get("kind") == "task":
+                tasks_by_doc.setdefault(f["chunk_id"].rsplit(":", 1)[0], []).append(f)
     seen: set[tuple[str, int]] = set()
     paths: dict[str, SectionPaths] = {}
     out: list[Candidate] = []
@@ -138,10 +141,6 @@ def collect(
             cand.tokens = sentence_tokens(text)
             cand.context = cand.tokens | sentence_tokens(cand.path) | title
             out.append(cand)
-    tasks_by_doc: dict[str, list[dict[str, Any]]] = {}
-    for f in all_facts:
-        if f.get("kind") == "task":
-            tasks_by_doc.setdefault(f["chunk_id"].rsplit(":", 1)[0], []).append(f)
     for cand in out:
         cand.tasks = sentence_tasks(cand, tasks_by_doc.get(cand.doc_id, []))
     _score_coverage(analysis, out, _naming_tokens([docs[d] for d in focus if d in docs]))
