@@ -4,7 +4,6 @@ write): kept here, outside the product, as the "before" of `bench/lexical_write.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+
+from vectorstore.lexical_files import swap_in
 
 
 class LexicalIndex:
@@ -71,11 +72,7 @@ class LexicalIndex:
             (tmp / "state.json").write_text(
                 json.dumps({"version": self.version, "chunk_ids": self.chunk_ids, "k1": self.k1, "b": self.b})
             )
-            old = folder.with_name(folder.name + ".old")
-            if folder.exists():
-                os.replace(folder, old)
-            os.replace(tmp, folder)
-            shutil.rmtree(old, ignore_errors=True)
+            swap_in(tmp, folder)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
 

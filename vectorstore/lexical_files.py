@@ -27,6 +27,16 @@ FORMAT = 2  # 1 was bm25s' own folder (rebuilt from the registry when found)
 _MAIN = ("main_indptr", "main_slots", "main_tf")
 
 
+def swap_in(tmp: Path, folder: Path) -> None:
+    """Put the complete folder `tmp` in `folder`'s place by renames, so a crash leaves the old copy or
+    the new one, never half of either."""
+    old = folder.with_name(folder.name + ".old")
+    if folder.exists():
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def save_state(folder: Path, index: LexicalIndex) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".lexical-", dir=folder.parent))
@@ -48,11 +58,7 @@ def save_state(folder: Path, index: LexicalIndex) -> None:
             "format": FORMAT, "version": index.version, "k1": index.k1, "b": index.b, "n_main": index.n_main,
             "generation": index.generation, "terms": len(terms),
         }))
-        old = folder.with_name(folder.name + ".old")
-        if folder.exists():
-            os.replace(folder, old)
-        os.replace(tmp, folder)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(tmp, folder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
