@@ -38,6 +38,7 @@ _CLAUSE_BREAK = re.compile(lx.CLAUSE_BREAK)
 _ISSUE_LINE = re.compile(lx.ISSUE_LINE)
 _DOC_NAMED = re.compile(lx.DOC_NAMED)
 _SPAN_CELL_LEAD = re.compile(lx.SPAN_CELL_LEAD)
+_SENTENCE_END = re.compile(r"\s*[.;]\s+\S")
 
 
 def _next_day_of_month(piece: str, ref: dt.date | None) -> dt.date | None:
@@ -108,10 +109,12 @@ def _span(m: re.Match[str], doc: Doc) -> Norm | None:
     in ("trong giai đoạn 2026 - 2027") or alone in a time cell ("Giai đoạn 2026 - 2030"); not when
     it runs on ("… và những năm tiếp theo") or had begun before the document (a review of past years)."""
     first, last = (int(y) for y in re.findall(r"\d{4}", m.group(0))[:2])
-    # Alone in its text (a time cell), and not a capitals title ("GIAI ĐOẠN 05 NĂM 2026 – 2028").
+    # Alone in its text (a time cell), or ending the cell's first sentence ("Giai đoạn 2026 - 2027. Thực
+    # hiện rà soát … (nếu có)": a note after the time), and not a capitals title ("GIAI ĐOẠN 05 NĂM 2026 – 2028").
+    tail = doc.folded[m.end() :]
     cell = (
         _SPAN_CELL_LEAD.fullmatch(doc.folded[: m.start()]) is not None
-        and not doc.folded[m.end() :].strip(" .,;:\n")
+        and (not tail.strip(" .,;:\n") or _SENTENCE_END.match(tail) is not None)
         and any(c.islower() for c in doc.text)
     )
     begun = doc.ref is not None and first < doc.ref.year

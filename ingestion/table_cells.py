@@ -20,6 +20,7 @@ from vectorstore.analyzer import fold
 
 _JOINER = re.compile(lex.CELL_JOINERS)
 _TIME_WORDS = re.compile(lex.TIME_WORDS)
+_BULLET = re.compile(lex.CELL_BULLET)
 # What an empty cell costs: a row without its lead or action is unlikely, without supporters common.
 _MAX_CELL_LINES = 14  # longer cells are rare; the bound keeps a long row's cut cheap
 _EMPTY = {"lead": -3.0, "action": -6.0, "support": -0.6, "time": -1.2, "other": -0.6}
@@ -56,10 +57,25 @@ def _coverage(cell: str) -> float:
 
 @lru_cache(maxsize=8192)
 def _looks_time(cell: str) -> bool:
+    if len(cell) > 480:  # NFC text folds to about its own length: far past the bound below
+        return False
     folded = fold(cell).strip()
     if len(folded) > 160:
         return False
+    if bullet := _BULLET.match(folded):
+        return bool(_TIME_WORDS.match(folded[bullet.end() :]))
     return bool(_TIME_WORDS.match(folded) or find_deadlines(cell))
+
+
+@lru_cache(maxsize=16384)
+def _wrap(a: str, b: str, wide: int) -> float:
+    """Line b going on with line a inside one cell: likely (lower-case start, a joiner word, a full
+    line), unlikely (a ends a sentence and b starts a new one), or neither."""
+    if starts_lower(b) or _JOINER.search(fold_aligned(a).lower()) or len(a) >= wide:
+        return 1.0
+    if a[-1:] in ".:":
+        return -1.5
+    return -0.4
 
 
 def _fit(kind: str, part: list[Line], wide: int) -> float:
@@ -68,14 +84,7 @@ def _fit(kind: str, part: list[Line], wide: int) -> float:
     if not part:
         return _EMPTY.get(kind, -0.6)
     body = " ".join(x.text for x in part)
-    score = 0.0
-    for a, b in zip(part, part[1:], strict=False):  # a wrap inside the cell
-        if starts_lower(b.text) or _JOINER.search(fold_aligned(a.text).lower()) or len(a.text) >= wide:
-            score += 1.0
-        elif a.text[-1:] in ".:" and not starts_lower(b.text):
-            score -= 1.5
-        else:
-            score -= 0.4
+    score = sum(_wrap(a.text, b.text, wide) for a, b in zip(part, part[1:], strict=False))
     if len(part[-1].text) >= wide and part[-1].text[-1:] not in ".;:":
         score -= 1.0  # a full line ending a cell
     if starts_lower(part[0].text):
@@ -95,12 +104,11 @@ def _fit(kind: str, part: list[Line], wide: int) -> float:
     return score
 
 
-def split_cells(
-    columns: list[str], lines: list[Line], wide: int = 10**6, memo: dict[tuple[str, int, int], float] | None = None
-) -> tuple[float, list[Cell]]:
-    """The best cut of a row's lines into one run per column (a run may be empty); `memo` keeps the
-    fits of runs between calls on the same lines."""
-    memo = {} if memo is None else memo
+_Memo = dict[tuple[str, int, int], float]
+
+
+def _dp(columns: list[str], lines: list[Line], wide: int, memo: _Memo) -> tuple[list[list[float]], list[list[int]]]:
+    """best[c][k]: the best score of the first k lines cut into the first c columns; back: the cut."""
     n, m = len(lines), len(columns)
     neg = float("-inf")
     best = [[neg] * (n + 1) for _ in range(m + 1)]
@@ -117,14 +125,41 @@ def split_cells(
                 s = best[c - 1][j] + memo[key]
                 if s > best[c][k]:
                     best[c][k], back[c][k] = s, j
+    return best, back
+
+
+def _trace(columns: list[str], lines: list[Line], back: list[list[int]], m: int) -> list[Cell]:
+    """The cells of the best cut of every line into the first m columns."""
     cells: list[Cell] = []
-    k = n
+    k = len(lines)
     for c in range(m, 0, -1):
         j = back[c][k]
         if j < k:
             cells.append(Cell(columns[c - 1], lines[j].start, lines[k - 1].end))
         k = j
-    return best[m][n], cells[::-1]
+    return cells[::-1]
+
+
+def split_cells(columns: list[str], lines: list[Line], wide: int = 10**6, memo: _Memo | None = None) -> tuple[float, list[Cell]]:
+    """The best cut of a row's lines into one run per column (a run may be empty); `memo` keeps the
+    fits of runs between calls on the same lines."""
+    best, back = _dp(columns, lines, wide, {} if memo is None else memo)
+    return best[len(columns)][len(lines)], _trace(columns, lines, back, len(columns))
+
+
+def _repeated_tail(columns: list[str], tail: list[str], lines: list[Line], wide: int, memo: _Memo) -> tuple[float, list[Cell]] | None:
+    """The best cut with the tail columns written again r ≥ 1 times, each time costing 0.5 more than
+    the last (1.0 + 0.5·r in all): one table for every r, read at each copy's end."""
+    repeats = len(lines) // max(1, len(tail))
+    if repeats < 1:
+        return None
+    extended = columns + tail * repeats
+    best, back = _dp(extended, lines, wide, memo)
+    options = [(best[len(columns) + len(tail) * r][len(lines)] - 1.0 - 0.5 * r, r) for r in range(1, repeats + 1)]
+    score, r = max(options)
+    if score == float("-inf"):
+        return None
+    return score, _trace(extended, lines, back, len(columns) + len(tail) * r)
 
 
 def best_cells(columns: list[str], content: list[Line], wide: int) -> list[Cell]:
@@ -132,24 +167,27 @@ def best_cells(columns: list[str], content: list[Line], wide: int) -> list[Cell]
     - a second lead with its own supporters under the same action ("Trung ương MTTQ … 2030 / UBND các
       tỉnh …"): the columns from the lead on, once more, after the first copy's time;
     - one body with several sub-tasks (lead and support first, then action / result / time again and
-      again): the columns after the bodies, repeated."""
-    memo: dict[tuple[str, int, int], float] = {}
+      again, the bodies' cells spanning every sub-row): the columns after the bodies, repeated as often
+      as the lines allow."""
+    memo: _Memo = {}
     score, cells = split_cells(columns, content, wide, memo)
     if len(content) <= len(columns):
         return cells
-    tries: list[tuple[list[str], float]] = []
     if "lead" in columns:
-        tries.append((columns + columns[columns.index("lead") :], 2.0))
-    actors = [n for n, k in enumerate(columns) if k in ("lead", "support")]
-    if actors and "action" in columns and columns.index("action") > actors[-1]:
-        tail = columns[actors[-1] + 1 :]
-        tries += [(columns + tail * r, 1.0 + 0.5 * r) for r in range(1, 6) if len(columns) + len(tail) * r <= len(content)]
-    for extended, margin in tries:
+        extended = columns + columns[columns.index("lead") :]
         score2, cells2 = split_cells(extended, content, wide, memo)
         kinds = [c.kind for c in cells2]
         leads = [n for n, k in enumerate(kinds) if k == "lead"]
         # a second lead counts only after the first copy's time
         closed = len(leads) < 2 or "time" not in columns or "time" in kinds[leads[0] : leads[1]]
-        if score2 > score + margin and len(leads) <= 2 and closed:
-            score, cells = score2 - margin, cells2
+        if score2 > score + 2.0 and len(leads) <= 2 and closed:
+            score, cells = score2 - 2.0, cells2
+    actors = [n for n, k in enumerate(columns) if k in ("lead", "support")]
+    if actors and "action" in columns and columns.index("action") > actors[-1]:
+        # the sub-rows repeat the columns after the bodies, or only those from the action on (a group
+        # column between them spanning every sub-row, as the bodies do)
+        for tail in {tuple(columns[actors[-1] + 1 :]), tuple(columns[columns.index("action") :])}:
+            found = _repeated_tail(columns, list(tail), content, wide, memo)
+            if found is not None and found[0] > score and [c.kind for c in found[1]].count("lead") <= 1:
+                score, cells = found
     return cells

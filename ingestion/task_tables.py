@@ -26,7 +26,7 @@ _GROUP_INLINE = re.compile(lex.GROUP_INLINE)
 _STOP = re.compile(lex.TABLE_STOP)
 _NEXT_PART = re.compile(lex.NEXT_PART)
 _MAX_HEADER_LINES = 20
-_MAX_ROW_LINES = 40
+_MAX_ROW_LINES = 50  # a body over several sub-rows (one per action) runs long; longer rows cut badly
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
 
@@ -110,43 +110,77 @@ def _roman(s: str) -> int:
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
+def _follows(last: str | None, letter: str, restart: bool) -> bool:
+    """Is `letter` the next one after `last` ("c" after "b"; "g" after "e" in the Vietnamese alphabet,
+    "e" after "d" when a list skips "đ")? With `restart`, an "a" opens a new run."""
+    if last is None or (restart and letter == "a"):
+        return letter == "a"
+    for order in lex.LETTER_ORDERS:
+        i, j = order.find(last), order.find(letter)
+        if i >= 0 and j == i + 1 or (i >= 0 and j == i + 2 and order[i + 1] == "đ"):
+            return True
+    return False
+
+
 class _Numbering:
     """Row numbers run in sequence per style; a number out of sequence is a cell's content."""
 
     def __init__(self) -> None:
         self.last: dict[str, int] = {}
+        self.letter: dict[str, str] = {}  # the last letter per lettered style
 
-    def peek(self, s: str) -> tuple[str, int, bool] | None:
-        """(style, value, inline group title) when `s` opens the next row."""
+    def _styles(self, s: str) -> list[tuple[str, str, bool]]:
+        """Every (style, value, inline) reading of `s`: "C." is Roman 100 or the letter after "B."."""
         m = _ROW.match(s) or _GROUP_INLINE.match(s)
         if not m:
-            return None
+            return []
         style = next(k for k, v in m.groupdict().items() if v)
-        value = m.group(style)
-        last = self.last.get(style, 0)
-        if style == "num":
-            n = int(value)
-            ok = n == last + 1 or (n == 1 and "num" in self.last)
-        elif style == "roman":
-            n = _roman(value)
-            ok = n == last + 1
-        elif style in ("upper", "alpha"):
-            n = ord(value.lower()) - ord("a") + 1
-            ok = n == last + 1 or (n == 1 and style == "alpha")
-        else:
-            n, ok = 0, True
-        return (style, n, m.re is _GROUP_INLINE) if ok else None
+        value, inline = m.group(style), m.re is _GROUP_INLINE
+        out = [(style, value, inline)]
+        if style == "roman" and len(value) == 1 and s[1:2] == ".":
+            out.append(("upper", value, inline))
+        return out
+
+    def peek(self, s: str) -> tuple[str, int, bool] | None:
+        """(style, value, inline group title) when `s` opens the next row; a reading that goes on with
+        a run ("I." after "H.") wins over one that opens a new run (Roman I)."""
+        found: list[tuple[bool, tuple[str, int, bool]]] = []
+        for style, value, inline in self._styles(s):
+            last = self.last.get(style, 0)
+            if style == "num":
+                n = int(value)
+                ok = n == last + 1 or (n == 1 and "num" in self.last)
+            elif style == "roman":
+                n = _roman(value)
+                ok = n == last + 1
+            elif style in ("upper", "alpha"):
+                ok = _follows(self.letter.get(style), value.lower(), restart=style == "alpha")
+                n = 1 if value.lower() == "a" else last + 1
+            else:
+                n, ok = 0, True
+            if ok:
+                found.append((n == 1, (style, n, inline)))
+        return min(found, key=lambda f: f[0])[1] if found else None
 
     def accept(self, s: str) -> tuple[str, int, bool] | None:
         found = self.peek(s)
         if found is not None:
             self.last[found[0]] = found[1]
+            if found[0] in ("upper", "alpha"):
+                self.letter[found[0]] = s.split(maxsplit=1)[0].rstrip(".)").lower()
             if found[0] in ("roman", "upper"):
                 self.last.pop("alpha", None)
+                self.letter.pop("alpha", None)
         return found
 
 
-def _row(columns: list[str], number: Line, opened: tuple[str, int, bool], body: list[Line], wide: int) -> Row:
+def _is_title(s: str) -> bool:
+    letters = [ch for ch in s if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _row(columns: list[str], number: Line, opened: tuple[str, int, bool], body: list[Line], wide: int) -> list[Row]:
+    """The row opened by `number` (two when a lettered group's title heads its only row)."""
     style, _, inline = opened
     marker = number.text.split()[0]
     row = Row(marker, number.start, (body[-1] if body else number).end)
@@ -156,21 +190,30 @@ def _row(columns: list[str], number: Line, opened: tuple[str, int, bool], body: 
         content = [Line(number.end - len(title), number.end, title), *body]
     if not content:
         row.group = True
-        return row
+        return [row]
     letters = "".join(ch for x in content for ch in x.text if ch.isalpha())
     headed = style in ("roman", "upper", "sub")  # numbering that heads groups of rows
     if headed and (letters.isupper() or len(content) == 1 or (inline and style != "sub")):
         row.group, row.cells = True, [Cell("group", content[0].start, content[-1].end)]
-        return row
+        return [row]
+    heading = next((n for n, x in enumerate(content) if not _is_title(x.text)), len(content))
+    if headed and 0 < heading < len(content) and len(content) - heading <= _MAX_ROW_LINES:
+        # "D. / BỘ KHOA HỌC VÀ CÔNG / NGHỆ / Bộ Khoa học và Công nghệ / …": a group's title and its only
+        # row under one letter
+        rest = Row(marker, content[heading].start, row.end, best_cells(columns, content[heading:], wide))
+        if rest.cell("lead") is not None:
+            row.end, row.group = content[heading - 1].end, True
+            row.cells = [Cell("group", content[0].start, content[heading - 1].end)]
+            return [row, rest]
     if len(content) > _MAX_ROW_LINES:
-        return row  # too long to cut with confidence: no cells, no task
+        return [row]  # too long to cut with confidence: no cells, no task
     cells = best_cells(columns, content, wide)
     lead = next((c for c in cells if c.kind == "lead"), None)
     if headed and lead is None:
         row.group, row.cells = True, [Cell("group", content[0].start, content[-1].end)]
-        return row
+        return [row]
     row.cells = cells
-    return row
+    return [row]
 
 
 def read_table(lines: list[Line | None], i: int) -> tuple[TaskTable, int] | None:
@@ -201,7 +244,7 @@ def read_table(lines: list[Line | None], i: int) -> tuple[TaskTable, int] | None
             break  # "2. Các nhiệm vụ quá hạn …": the document goes on after the table
         if opened is not None:
             if current is not None:
-                rows.append(_row(data, current[0], current[1], body, wide))
+                rows += _row(data, current[0], current[1], body, wide)
             current, body = (line, opened), []
         elif current is not None:
             body.append(line)
@@ -209,7 +252,7 @@ def read_table(lines: list[Line | None], i: int) -> tuple[TaskTable, int] | None
             break
         j += 1
     if current is not None:
-        rows.append(_row(data, current[0], current[1], body, wide))
+        rows += _row(data, current[0], current[1], body, wide)
     tasks = [r for r in rows if not r.group]
     if not tasks:
         return None

@@ -32,17 +32,28 @@ HEADER_NOISE = r"\[\d+\]|\(\d+\)|\*"
 # A line that opens a row: its number alone ("1", "1.", "I", "II.", "A.", "I.1", "a)"), or a group
 # row's number with its title on the same line ("II. HOÀN THIỆN CƠ CHẾ …", "I. Kinh tế số").
 ROW_NUMBER = (
-    r"^(?:(?P<num>\d{1,3})\.?|(?P<roman>[IVXLC]{1,5})\.?|(?P<upper>[A-Z])\.|(?P<sub>(?:[IVXLC]+|\d{1,2})(?:\.\d{1,2})+)\.?"
+    r"^(?:(?P<num>\d{1,3})\.?|(?P<roman>[IVXLC]{1,5})\.?|(?P<upper>[A-ZĐ])\.|(?P<sub>(?:[IVXLC]+|\d{1,2})(?:\.\d{1,2})+)\.?"
     r"|(?P<alpha>[a-zđ])\))$"
 )
-GROUP_INLINE = r"^(?P<roman>[IVXLC]{1,5})\.\s+\S|^(?P<upper>[A-Z])\.\s+\S|^(?P<sub>(?:[IVXLC]+|\d{1,2})(?:\.\d{1,2})+)\.?\s+[A-ZĐÀ-Ỹ]"
+GROUP_INLINE = r"^(?P<roman>[IVXLC]{1,5})\.\s+\S|^(?P<upper>[A-ZĐ])\.\s+\S|^(?P<sub>(?:[IVXLC]+|\d{1,2})(?:\.\d{1,2})+)\.?\s+[A-ZĐÀ-Ỹ]"
+# Lettered rows run in the Vietnamese alphabet (no f, j, w, z; "đ" after "d", sometimes skipped) or
+# the Latin one.
+LETTER_ORDERS = ("abcdđeghiklmnopqrstuvxy", "abcdefghijklmnopqrstuvwxyz")
 # A cell line ending in these words (folded) goes on in the next line ("Bộ Khoa học và\nCông nghệ").
 CELL_JOINERS = r"(?:,|;|-|–|\bbo|\bso|\buy ban|\bva|\bcua|\bvoi|\bcac|\bcho|\bve|\btai|\btheo|\bdu|\bcap|\bnganh|\bdia|\bthe)$"
-# Time cells with no date that still fill the column ("Thường xuyên", "Hằng năm", "Theo kế hoạch").
+# Time cells with no date that still fill the column ("Thường xuyên", "Hằng năm", "Theo kế hoạch"). A
+# calendar word counts only with what makes it a time ("Năm 2026", "Quý IV", "Trong tháng 12"), not as
+# the first word of a cell that happens to fold alike ("Nam cho …" of "Việt / Nam", "Quy chế", "Đầu tư",
+# "Trồng cây").
+_UNIT = r"(?:nam|quy|qui|thang|tuan|ngay|giai doan|\d)"
 TIME_WORDS = (
     r"^(?:thuong xuyen|lien tuc|hang nam|hang quy|hang thang|dinh ky|kip thoi|ngay sau khi|sau khi|theo (?:ke hoach"
-    r"|tien do|yeu cau|chi dao|lo trinh)|tu nam|nam|giai doan|truoc|trong|quy|qui|thang|den|dau|cuoi|\d{4})"
+    r"|tien do|yeu cau|chi dao|lo trinh)|tu nam|giai doan|\d{4}"
+    rf"|(?:nam|thang|ngay|tuan) \d|(?:quy|qui) (?:[ivx]+\b|\d)|(?:truoc|trong|den|dau|cuoi|giua) (?:het )?{_UNIT})"
 )
+# A bullet opens an item of a list (actions, results), not a time: a bulleted cell is a time only when
+# the bullet's own words are.
+CELL_BULLET = r"^[-–•+*]\s*"
 # Lines that end any table: the next part of the document.
 TABLE_STOP = r"^(?:phu luc|noi nhan|kinh gui|tm\.|kt\.|tl\.|q\.|ghi chu\s*:|chu thich\s*:)"
 # A numbered heading with its title on the line, where the table's rows are numbered alone: the
