@@ -38,6 +38,7 @@ _SUPPORT_BEFORE = re.compile(lex.SUPPORT_BEFORE)
 _OBJECT_BEFORE = re.compile(lex.OBJECT_BEFORE)
 _DIRECTED_BEFORE = re.compile(lex.DIRECTED_BEFORE)
 _CLAUSE_START = re.compile(lex.CLAUSE_START)
+_TIME_LEAD = re.compile(lex.TIME_LEAD_BEFORE)
 _LIST_JOINER = re.compile(lex.LIST_JOINER)
 _NOT_A_TASK = re.compile(lex.NOT_A_TASK)
 _PAST = re.compile(r"^\s*(?:da|dang|vua)\b")
@@ -188,7 +189,7 @@ def _role(folded: str, group: list[ActorSpan], base: int) -> str | None:
     head = MARKER.sub("", before, count=1)
     if not head.strip(" ,:;"):
         return "lead"
-    if (_CLAUSE_START.search(head) and _predicate(after)) or _LEAD_AFTER.match(after):
+    if (_CLAUSE_START.search(head) and _predicate(after)) or _LEAD_AFTER.match(after) or _TIME_LEAD.match(head):
         return "lead"
     return None
 

@@ -481,3 +481,9 @@ def test_a_list_sharing_the_head_bo_names_each_ministry(text: str, full: list[st
 def test_a_list_after_a_plural_head_needs_known_names() -> None:
     """Ordinary words after "các bộ:" are no ministries."""
     assert not [a.full for a in find_actors("Rà soát các bộ: hồ sơ, tài liệu và dữ liệu còn thiếu") if a.full]
+
+
+def test_party_committees_as_a_collective_subject() -> None:
+    """"Các tỉnh ủy, thành ủy" (either tone-mark style) is one collective subject, like "các sở, ngành"."""
+    for text in ("Các tỉnh ủy, thành ủy phối hợp Bộ Y tế", "Các tỉnh uỷ, thành uỷ phối hợp Bộ Y tế"):
+        assert [a.name for a in find_actors(text)] == [text[: text.index(" phối")], "Bộ Y tế"]

@@ -338,3 +338,23 @@ def test_a_time_field_is_due_as_its_whole_value_says() -> None:
     assert line is not None and line.deadline is not None
     assert text[line.deadline.start : line.deadline.end] == line.deadline.text == "Hoàn\nthành trong năm 2026"
     assert line.deadline.date == "2026-12-31"
+
+
+def test_a_body_after_an_opening_time_is_its_clause_s_subject_whatever_the_verb() -> None:
+    """"Trước ngày 01 tháng 8 hằng năm, Bộ Tài chính tính toán …" (a verb no list holds), and a body named by its
+    role ("cơ quan chủ quản")."""
+    found = tasks_of("d) Trước ngày 01 tháng 8 hằng năm, Bộ Tài chính tính toán và thông báo số kiểm tra.\n")
+    assert [r for r in roles(found[0])] == [("Bộ Tài chính", "lead")]
+    assert found[0].deadline is not None and found[0].deadline["recurrence"] == "annual"
+    found = tasks_of("đ) Trước ngày 15 tháng 8 hằng năm, cơ quan chủ quản hoàn thiện dự kiến kế hoạch.\n")
+    assert [r for r in roles(found[0])] == [("cơ quan chủ quản", "lead")]
+    # a body after a time but no clause start stays what it was: the object of "gửi"
+    found = tasks_of("Trước ngày 15/12/2025, Sở Y tế gửi báo cáo về Sở Nội vụ.\n")
+    assert [r[0] for r in roles(found[0]) if r[1] == "lead"] == ["Sở Y tế"]
+
+
+def test_who_allocates_a_plan_does_it_who_assigns_a_body_does_not() -> None:
+    found = tasks_of("b) Trước ngày 20 tháng 11 hằng năm, Thủ tướng Chính phủ giao kế hoạch viện trợ năm sau.\n")
+    assert [r for r in roles(found[0])] == [("Thủ tướng Chính phủ", "lead")]
+    found = tasks_of("Thủ tướng Chính phủ giao Bộ Tài chính hướng dẫn lập kế hoạch trước ngày 01/7/2026.\n")
+    assert [r for r in roles(found[0])] == [("Bộ Tài chính", "lead")]

@@ -151,12 +151,12 @@ LEVEL_WORDS: tuple[str, ...] = (
 GROUP_WORDS: tuple[str, ...] = (
     "cơ quan ngang bộ", "cơ quan thuộc chính phủ", "cơ quan trực thuộc chính phủ", "cơ quan chuyên môn",
     "tổ chức chính trị - xã hội", "đoàn thể", "cơ quan", "đơn vị", "địa phương", "tổ chức", "doanh nghiệp", "cá nhân",
-    "bộ ngành", "sở ngành", "sở", "ban", "ngành", "bộ",
+    "bộ ngành", "sở ngành", "sở", "ban", "ngành", "bộ", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy",
 )
 GROUP_ALONE = (  # enough alone after "các"
     "sở", "bộ", "ngành", "bộ ngành", "sở ngành", "cơ quan", "đơn vị", "địa phương", "doanh nghiệp", "cơ quan ngang bộ",
     "cơ quan thuộc chính phủ", "cơ quan trực thuộc chính phủ", "cơ quan chuyên môn", "đoàn thể",
-    "tổ chức chính trị - xã hội",
+    "tổ chức chính trị - xã hội", "tỉnh ủy", "thành ủy", "huyện ủy", "đảng ủy",
 )
 # A group starting with one of these takes no more words: "các địa phương, đơn vị" is two actors (gold
 # conventions), while "cơ quan, đơn vị, địa phương" stays one.
@@ -171,7 +171,7 @@ GROUP_TAILS = (
 # Regular expressions on the lower-case text (a space also matches a line wrap); any case, "các" may
 # precede and a group tail ("liên quan", "khác") follow. Longer spellings first.
 DESCRIBED_BODIES: tuple[str, ...] = (
-    r"cơ quan có thẩm quyền", r"cơ quan chuyên môn", r"cơ quan chức năng", r"cơ quan đăng ký đầu tư",
+    r"cơ quan chủ quản", r"cơ quan có thẩm quyền", r"cơ quan chuyên môn", r"cơ quan chức năng", r"cơ quan đăng ký đầu tư",
     r"cơ quan quản lý quỹ", r"cơ quan báo chí(?:, phát thanh, truyền hình)?", r"cơ quan phối hợp thẩm định",
     r"cơ quan chủ trì giải quyết thủ tục(?: đầu tư)?(?: dự án)?",
     r"cơ quan phối hợp(?= (?:có trách nhiệm|phải|có ý kiến|chưa có|chịu trách nhiệm))",  # not "Cơ quan phối hợp:"

@@ -13,7 +13,11 @@ from __future__ import annotations
 # có trách nhiệm …", "UBND các xã theo chức năng, nhiệm vụ được giao chủ động …").
 # Right after a body: it asks or assigns ("UBND tỉnh đề nghị các Bộ: …", "Bộ Xây dựng giao Cục …"): the
 # request's author, not a doer of what it asks (the bodies after the verb are).
-REQUESTER_AFTER = r"^\s*(?:(?:da|tiep tuc|dong thoi)\s+)?(?:yeu cau|de nghi|giao|chi dao|kien nghi|phan cong|uy quyen)\b"
+# "giao kế hoạch / dự toán / chỉ tiêu" allocates (its author does it), "giao Cục X …" assigns.
+REQUESTER_AFTER = (
+    r"^\s*(?:(?:da|tiep tuc|dong thoi)\s+)?(?:yeu cau|de nghi|chi dao|kien nghi|phan cong|uy quyen"
+    r"|giao(?!\s+(?:chi tiet\s+)?(?:ke hoach|du toan|chi tieu|von|kinh phi|bien che)))\b"
+)
 LEAD_AFTER = (
     r"^\s*[,:]?\s*(?:la co quan |la don vi |la dau moi )?(?:chu tri|tham muu|duoc giao|duoc phan cong"
     r"|chiu trach nhiem|co trach nhiem|co nhiem vu|phai\b)"
@@ -52,6 +56,13 @@ OBJECT_BEFORE = (
 DIRECTED_BEFORE = (
     r"(?:\bchi dao|\bhuong dan|\bdon doc|\bkiem tra|\bcua|\btheo)"
     r"(?:\s+[^,.;:()§]{1,40}?\s*(?:,|\bva\b))?\s*(?:cac\s+)?$"
+)
+# A time adverbial opens the clause, then the body: its subject, whatever the verb ("Trước ngày 15 tháng 7 hằng
+# năm, cơ quan chủ quản gửi …", "Định kỳ hằng quý, Sở Tài chính tổng hợp …"); matched on what precedes the
+# body in its piece (list marker removed).
+TIME_LEAD_BEFORE = (
+    r"^\W*(?:truoc|cham nhat|dinh ky|hang (?:nam|quy|thang|tuan)|trong (?:thoi han|vong|thang|quy|nam)"
+    r"|sau khi|ke tu|den (?:het )?(?:ngay|thang|nam))\b[^;:§]{0,70},\s*(?:cac\s+)?$"
 )
 # A body is the subject when it starts its clause: at the line start (after a list marker), after
 # ";" or "." or ":", or after a linking word ("Đồng thời, các sở …", "Trong đó, UBND …").

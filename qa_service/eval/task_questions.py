@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qa_service.eval.register import CORPORA, DATED_GOLD, DATED_GOLD_2, dated_gold_is_tuning, locate_file
+from qa_service.eval.register import CORPORA, DATED_GOLD, DATED_GOLD_2, DATED_GOLD_3, dated_gold_is_tuning, locate_file
 from vectorstore.analyzer import fold
 
 TEMPLATES = (
@@ -91,9 +91,12 @@ def build(golds: tuple[Path, ...] = (DATED_GOLD, DATED_GOLD_2)) -> dict[str, lis
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--gold", type=Path, action="append",
+                        help=f"a dated-task gold list (repeatable; default: {DATED_GOLD.name}, {DATED_GOLD_2.name}; "
+                             f"{DATED_GOLD_3.name} makes its own set)")  # fmt: skip
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    for part, rows in build().items():
+    for part, rows in (build(tuple(args.gold)) if args.gold else build()).items():
         lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
         (args.out / f"{part}.jsonl").write_text(lines, encoding="utf-8")
         print(f"{part}: {len(rows)} questions → {args.out / f'{part}.jsonl'}")
