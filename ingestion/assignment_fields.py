@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ingestion.actors import ActorSpan, find_actors
+from ingestion.actors import ActorSpan, canonical_key, find_actors
 from ingestion.deadlines import Deadline, find_deadlines
 from ingestion.lexicon import tasks as lex
 from ingestion.sections import Section
@@ -213,6 +213,25 @@ def _line_end(text: str, start: int) -> int:
     return len(text) if end < 0 else end
 
 
+def _whole_heading_name(heading: str, base: int, actor: ActorSpan) -> dict[str, Any]:
+    """A heading that is one body's name, which the name patterns end too soon: "4. Cục Mỹ thuật, Nhiếp ảnh
+    và Triển lãm" (only the first syllable of each part is capitalised, so "Cục Mỹ" is all they see). The
+    rest of the heading goes on the name when it reads as one: lower-case or a comma next, a few words,
+    no digit, no verb."""
+    tail = heading[actor.end - base :].rstrip(" .:;")
+    words = tail.replace(",", " ").split()
+    if not tail or not (tail[0] == "," or tail[:1].islower()) or len(words) > _NAME_TAIL_WORDS:
+        return {}
+    folded = fold_aligned(tail).lower()
+    if any(ch.isdigit() for ch in tail) or _VERBS.search(folded) or _PAST.search(folded) or "(" in tail:
+        return {}
+    name = heading[actor.start - base : actor.end - base] + tail  # one line: as written, offsets hold
+    return {"name": name, "end": actor.end + len(tail), "key": canonical_key(name)}
+
+
+_NAME_TAIL_WORDS = 8
+
+
 def heading_actors(
     text: str, chain: list[Section], unit_start: int
 ) -> tuple[list[dict[str, Any]], bool, tuple[int, int] | None]:
@@ -242,6 +261,8 @@ def heading_actors(
                  if not (i + 1 < len(found) and "(" in heading[a.end - sec.start : found[i + 1].start - sec.start])]
         request = bool(_HEADING_REQUEST.match(folded))
         lead = [actor_dict(a, "support" if roles.get(a.start) == "support" else "lead") for a in named]
+        if len(lead) == 1 and len(found) == 1:
+            lead[0] |= _whole_heading_name(heading, sec.start, found[0])
         return lead, request, (sec.start, sec.start + len(line))
     return [], False, None
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ingestion.assignment_fields import field_line, year_deadline
+from ingestion.actors import find_actors
+from ingestion.assignment_fields import _whole_heading_name, field_line, year_deadline
 from ingestion.assignments import Task, extract_tasks
 from ingestion.sections import SectionIndex, parse_sections
 from ingestion.split import sentence_spans
@@ -358,3 +359,17 @@ def test_who_allocates_a_plan_does_it_who_assigns_a_body_does_not() -> None:
     assert [r for r in roles(found[0])] == [("Thủ tướng Chính phủ", "lead")]
     found = tasks_of("Thủ tướng Chính phủ giao Bộ Tài chính hướng dẫn lập kế hoạch trước ngày 01/7/2026.\n")
     assert [r for r in roles(found[0])] == [("Bộ Tài chính", "lead")]
+
+
+def test_a_heading_that_is_one_department_s_name_names_it_whole() -> None:
+    """Only the first syllable of each part is capitalised ("Cục Mỹ thuật, Nhiếp ảnh và Triển lãm"), so the
+    name patterns stop at "Cục Mỹ"; a heading that is the name alone gives it whole to its points."""
+    text = ("II. NHIỆM VỤ CỤ THỂ\n\n4. Cục Mỹ thuật, Nhiếp ảnh và Triển lãm:\n\n"
+            "- Hoàn thiện dự thảo Nghị định sửa đổi trước ngày 31/12/2025.\n\n"
+            "5. Vụ Pháp chế:\n\n- Rà soát các dự thảo văn bản trước ngày 15/12/2025.\n")
+    found = tasks_of(text)
+    assert [roles(t) for t in found] == [[("Cục Mỹ thuật, Nhiếp ảnh và Triển lãm", "lead")], [("Vụ Pháp chế", "lead")]]
+    # a heading that goes on with what the body does keeps the name the patterns found
+    heading = "5. Cục Báo chí chủ trì, phối hợp với Vụ Pháp chế"
+    first = find_actors(heading, 0)[0]
+    assert _whole_heading_name(heading, 0, first) == {}
