@@ -9,7 +9,7 @@ call), the same texts sorted by token length or by characters (what a caller wit
 can do) before cutting calls of 8/16/32/64, at 1 and 2 intra-op threads, float32 and int8. All
 sessions live in this one process and every variant runs once per round, interleaved, so a busy
 machine hits them alike; medians over rounds, ratios to today's (f32, 2 threads = ORT's default on
-this machine, arrival, 16).
+this machine, arrival, 16) or to the first of `--variants`.
 """
 
 from __future__ import annotations
@@ -90,19 +90,17 @@ def main() -> None:
     from vectorstore.e5_onnx import E5Onnx
 
     texts = bulk_passages(a.passages)
-    sessions: dict[tuple[str, int], Any] = {}
-    for quant in ("f32", "int8"):
-        for threads in (1, 2):
-            sessions[(quant, threads)] = E5Onnx(threads=threads, int8=quant == "int8")
-    tok = sessions[("f32", 1)].tok
     variants: list[tuple[str, int, str, int]] = [("f32", 2, "arrival", 16), ("f32", 1, "arrival", 16)]
     for threads in (1, 2):
         variants += [("f32", threads, "tokens", b) for b in (8, 16, 32, 64)]
         variants += [("f32", threads, "chars", 16), ("f32", threads, "chars", 64), ("int8", threads, "arrival", 16),
                      ("int8", threads, "chars", 16), ("int8", threads, "chars", 64)]
     name = {v: f"{v[0]} t{v[1]} {v[2]} b{v[3]}" for v in variants}
-    if a.variants:
-        variants = [v for v in variants if name[v] in a.variants or v == variants[0]]
+    if a.variants:  # in the order given; the first is the reference of the ratios
+        by_name = {n: v for v, n in name.items()}
+        variants = [by_name[n] for n in a.variants]
+    sessions = {(q, t): E5Onnx(threads=t, int8=q == "int8") for q, t in dict.fromkeys((v[0], v[1]) for v in variants)}
+    tok = next(iter(sessions.values())).tok
     for m in sessions.values():
         m.passage(texts[:4])  # warm-up: first-run allocations
     times: dict[str, list[float]] = {name[v]: [] for v in variants}

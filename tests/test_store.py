@@ -114,11 +114,11 @@ def test_passages_are_embedded_shortest_first_and_stored_under_their_own_chunk(
     core_store: IndexStore, counting_embeddings: Any
 ) -> None:
     # A call pads every text to its longest: sorting by length keeps long chunks together.
-    texts = [f"Đoạn {i}: " + "kế hoạch số 108-KH/TU " * ((i * 7) % 23 + 1) for i in range(40)]
+    texts = [f"Đoạn {i}: " + "kế hoạch số 108-KH/TU " * ((i * 7) % 23 + 1) for i in range(100)]
     doc = _doc("a", texts)
     _write(core_store, doc)
     lengths = [len(t) for call in counting_embeddings.calls for t in call]
-    assert len(lengths) == 40 and lengths == sorted(lengths)
+    assert len(lengths) == 100 and lengths == sorted(lengths)
     assert len(counting_embeddings.calls) > 1  # several calls, not one
     stored = core_store.vectors([c.chunk_id for c in doc.chunks])
     for chunk in doc.chunks:
