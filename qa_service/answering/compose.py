@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from prompts.phrases import phrase
 from qa_service.answering.analysis import Analysis
 from qa_service.answering.candidates import Candidate
 from qa_service.answering.scoring import typed_spans
@@ -39,8 +40,8 @@ def tidy(text: str) -> str:
 def doc_label(rec: DocumentRecord) -> str:
     meta = rec.metadata
     if meta.get("number"):
-        return f"{meta.get('doc_kind') or 'Văn bản'} số {meta['number']}"
-    return f"“{rec.title}”"
+        return phrase("doc_numbered", kind=meta.get("doc_kind") or phrase("default_kind"), number=meta["number"])
+    return phrase("doc_titled", title=rec.title)
 
 
 def written_date(iso: str, said: str = "") -> str:
@@ -128,21 +129,21 @@ class Composer:
             case "signer" if meta.get("signer"):
                 who = " ".join(x for x in (meta.get("signing_authority"), meta.get("signer_title")) if x)
                 n = self._span_cite(rec, spans.get("signer"))
-                return f"{label} do {who + ' ' if who else ''}{meta['signer']} ký{n}."
+                return phrase("signed_by", label=label, who=who + " " if who else "", signer=meta["signer"], cite=n)
             case "issuer" if meta.get("issuer"):
                 n = self._span_cite(rec, spans.get("issuer") or spans.get("number"))
-                return f"{label} do {meta['issuer']} ban hành{n}."
+                return phrase("issued_by", label=label, issuer=meta["issuer"], cite=n)
             case "issue_date" | "published" if rec.published and spans.get("published"):
                 span = spans["published"]
                 n = self._span_cite(rec, span)
                 said = rec.text[int(span[0]):int(span[1])]
-                return f"{label} được ban hành ngày {written_date(rec.published, said)}{n}."
+                return phrase("issued_on", label=label, date=written_date(rec.published, said), cite=n)
             case "recipients" if meta.get("recipients"):
                 n = self._span_cite(rec, _addressee_span(rec.text, meta["recipients"]))
-                return f"{label} được gửi tới: {'; '.join(meta['recipients'])}{n}."
+                return phrase("sent_to", label=label, recipients="; ".join(meta["recipients"]), cite=n)
             case "doc_number" if meta.get("number"):
                 n = self._span_cite(rec, spans.get("number"))
-                return f"Số hiệu của {rec.title}: {meta['number']}{n}."
+                return phrase("number_of", title=rec.title, number=meta["number"], cite=n)
         return None
 
     def _span_cite(self, rec: DocumentRecord, span: Any) -> str:
@@ -160,10 +161,9 @@ class Composer:
         supports = [a for a in task["actors"] if a["role"] == "support"]
         parts = []
         if leads:
-            verb = "chủ trì" if any(a["role"] == "lead" for a in leads) else "thực hiện"
-            parts.append(f"{_names(leads)} {verb}")
+            parts.append(phrase("leads" if any(a["role"] == "lead" for a in leads) else "doers", names=_names(leads)))
         if supports:
-            parts.append(f"phối hợp: {_names(supports)}")
+            parts.append(phrase("supports", names=_names(supports)))
         head = "; ".join(parts)
         # A doer named by the heading above the sentence is cited through the sentence's section path
         # (one claim, one citation), not by a second citation of the bare heading.
@@ -176,7 +176,7 @@ class Composer:
         line = self.actor(cand) if cand.tasks else self.quote(cand, spans[0] if spans else None)
         written = [d.text for d in cand.deadlines]
         if written and not any(_in(w, line) for w in written[:1]):
-            line += f" (thời hạn: {written[0]})"
+            line += phrase("deadline_note", deadline=written[0], cite="")
         return self._task_deadline(cand, line)
 
     def _task_deadline(self, cand: Candidate, line: str) -> str:
@@ -190,8 +190,8 @@ class Composer:
         if task and rec is not None and not _in(task["deadline"]["text"], line):
             d = task["deadline"]  # written in the item's field line, outside this sentence
             stop = "." if line.endswith(".") else ""
-            line = (f"{line.removesuffix('.')} (thời hạn: {_SPACES.sub(' ', d['text'])}"
-                    f"{self._span_cite(rec, (d['start'], d['end']))}){stop}")
+            note = phrase("deadline_note", deadline=_SPACES.sub(" ", d["text"]), cite=self._span_cite(rec, (d["start"], d["end"])))
+            line = line.removesuffix(".") + note + stop
         return line
 
     def tasks_of(self, rec: DocumentRecord, tasks: list[dict[str, Any]], cands: dict[int, Candidate]) -> str | None:
@@ -206,12 +206,12 @@ class Composer:
                 continue
             line = self.quote(cand)
             if t.get("deadline") and not _in(t["deadline"]["text"], line):
-                line += f" (thời hạn: {t['deadline']['text']})"
+                line += phrase("deadline_note", deadline=t["deadline"]["text"], cite="")
             lines.append(line)
         if not lines:
             return None
         body = self.analysis.bodies[0]
-        return f"Nhiệm vụ của {body} theo {doc_label(rec)}:\n" + "\n".join(f"- {ln}" for ln in lines)
+        return phrase("body_tasks", body=body, label=doc_label(rec)) + "\n" + "\n".join(f"- {ln}" for ln in lines)
 
     def item_line(self, rec: DocumentRecord, item: dict[str, Any]) -> str:
         """"- heading: its leading sentence [n]" — the item's first line of content, cited."""

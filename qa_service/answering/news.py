@@ -18,6 +18,7 @@ from typing import Any
 
 from langchain_core.documents import Document
 
+from prompts.phrases import phrase
 from qa_service.answering.doctext import folded_text
 from qa_service.answering.lexicon import ABSTAIN_TEXT
 from qa_service.answering.news_duties import NewsDuties
@@ -106,7 +107,7 @@ class NewsAnswerer(NewsDuties):
         if len(lead) < 2:
             return None
         lines = "\n".join(f"- {shorten(x.text)} [{cites.cite_sentence(x)}]" for x in lead)
-        return f"Nội dung chính của “{rec.title}”:\n{lines}"
+        return phrase("page_main_points", title=rec.title) + "\n" + lines
 
     # --- abstention ------------------------------------------------------------------------------
     def _abstain(self, cites: CitationBuilder, chunks: list[Document], reason: str) -> Answer:
@@ -170,7 +171,7 @@ class NewsAnswerer(NewsDuties):
             return None
         pos = rec.text.rfind(author)
         n = cites.cite_span(rec, pos, pos + len(author))
-        return f"Tác giả bài viết “{rec.title}” là {author} [{n}]."
+        return phrase("page_author", title=rec.title, author=author, n=n)
 
     def _published(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         rec = docs.get(sentences[0].doc_id)
@@ -183,7 +184,7 @@ class NewsAnswerer(NewsDuties):
         line_start = rec.text.rfind("\n", 0, pos) + 1
         line_end = rec.text.find("\n", pos)
         n = cites.cite_span(rec, line_start, line_end if line_end > 0 else pos + len(written))
-        return f"Bài viết “{rec.title}” được đăng ngày {written} [{n}]."
+        return phrase("page_published", title=rec.title, date=written, n=n)
 
     def _source(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         rec = docs.get(sentences[0].doc_id)
@@ -191,7 +192,7 @@ class NewsAnswerer(NewsDuties):
         if not rec or not lines:
             return None
         parts = [f"{m.group(0).strip('() ')} [{cites.cite_span(rec, m.start(), m.end())}]" for m in lines]
-        return f"Bài viết “{rec.title}” ghi nguồn: " + "; ".join(parts) + "."
+        return phrase("page_sources", title=rec.title, sources="; ".join(parts))
 
     def _issuance_fact(self, sentences: list[Sentence], min_cov: float) -> tuple[Sentence, dict[str, Any]] | None:
         for s in sentences:
@@ -209,11 +210,12 @@ class NewsAnswerer(NewsDuties):
             for num in self._named_numbers(info, docs, sentences):
                 s = self._mention_at(sentences, num) or self._mention(sentences, num["number"], num.get("issuer") or "")
                 if s and num.get("issuer"):
-                    kind = num.get("kind") or "Văn bản"
+                    kind = num.get("kind") or phrase("default_kind")
                     # "do ai ban hành và vào ngày nào": the date the same mention gives, as it writes it
                     when = (_written_date(num["date"], s.text) or num["date"]) if num.get("date") else None
-                    on = f", ban hành ngày {when}" if when and _ASKS_DATE.search(info.folded) else ""
-                    return f"{kind} số {num['number']} là văn bản của {num['issuer']}{on} [{cites.cite_sentence(s)}]."
+                    on = phrase("issued_on_clause", date=when) if when and _ASKS_DATE.search(info.folded) else ""
+                    return phrase("number_of_issuer", kind=kind, number=num["number"], issuer=num["issuer"], when=on,
+                                  n=cites.cite_sentence(s))
             found = self._issuance_fact(sentences, self.min_coverage)
         if found is None:
             return None
@@ -249,8 +251,8 @@ class NewsAnswerer(NewsDuties):
         if best is None or best[0] < self.min_coverage:
             return None
         _, s, num = best
-        kind = num.get("kind") or "Văn bản"
-        extra = f" của {num['issuer']}" if num.get("issuer") else ""
-        extra += f" ngày {_written_date(num['date'], s.text) or num['date']}" if num.get("date") else ""
-        return f"Đó là {kind} số {num['number']}{extra} [{cites.cite_sentence(s)}]."
+        kind = num.get("kind") or phrase("default_kind")
+        issuer = phrase("of_issuer", issuer=num["issuer"]) if num.get("issuer") else ""
+        on = phrase("on_date", date=_written_date(num["date"], s.text) or num["date"]) if num.get("date") else ""
+        return phrase("that_is", kind=kind, number=num["number"], issuer=issuer, when=on, n=cites.cite_sentence(s))
 

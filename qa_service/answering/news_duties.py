@@ -11,6 +11,7 @@ from typing import Any
 
 from ingestion.actors import find_actors
 from ingestion.assignment_fields import actors_of
+from prompts.phrases import phrase
 from qa_service.answering.analysis import same_body
 from qa_service.answering.news_rules import (
     _ASKS_DOCS,
@@ -72,7 +73,7 @@ class NewsDuties:
         clause = self._clause_around(s, d)
         n = cites.cite(s.chunk, s.start + clause[0], s.start + clause[1])
         text = s.text[clause[0] : clause[1]].strip()
-        return f"{_cap(text)} [{n}]. Thời hạn/thời gian nêu trong văn bản: {d['text']}."
+        return phrase("deadline_said", clause=_cap(text), n=n, deadline=d["text"])
 
     def _issue_date(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         for num in self._named_numbers(info, docs, sentences):
@@ -82,9 +83,10 @@ class NewsDuties:
             for s in ([at] if at else []) + sentences:
                 written = _written_date(num["date"], s.text)
                 if written and contains_folded(s.text, num["number"]):
-                    kind = num.get("kind") or "Văn bản"
-                    issuer = f" của {num['issuer']}" if num.get("issuer") else ""
-                    return f"{kind} số {num['number']}{issuer} được ban hành ngày {written} [{cites.cite_sentence(s)}]."
+                    kind = num.get("kind") or phrase("default_kind")
+                    issuer = phrase("of_issuer", issuer=num["issuer"]) if num.get("issuer") else ""
+                    return phrase("number_issued_on", kind=kind, number=num["number"], issuer=issuer, date=written,
+                                  n=cites.cite_sentence(s))
         return None
 
     def _clause_around(self, s: Sentence, d: dict[str, Any]) -> tuple[int, int]:
@@ -121,13 +123,13 @@ class NewsDuties:
     def _duty_sentence(self, f: dict[str, Any], n: int) -> str:
         actor, action = f["actor"], shorten(f.get("action") or "")
         deadline = next((d["text"] for d in f.get("deadlines", []) if d["kind"] != "date" and d["text"] not in action), None)
-        tail = f" ({deadline})" if deadline else ""
+        tail = phrase("duty_time", deadline=deadline) if deadline else ""
         match f["kind"]:
             case "request" if f.get("requested_by"):
-                return f"{_cap(f['requested_by'])} yêu cầu {actor} {action}{tail} [{n}]."
+                return phrase("duty_requested", requester=_cap(f["requested_by"]), actor=actor, action=action, tail=tail, n=n)
             case "issuance":
                 return f"{_cap(shorten(f['sentence']))} [{n}]."
-        return f"{_cap(actor)} có trách nhiệm {action}{tail} [{n}]."
+        return phrase("duty_of", actor=_cap(actor), action=action, tail=tail, n=n)
 
     def _general(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         if _ASKS_TOPIC.search(info.folded):
@@ -170,8 +172,8 @@ class NewsDuties:
                 m = pattern.search(s.text)
                 if m:
                     n = cites.cite(s.chunk, s.start + m.start(), s.start + m.end())
-                    kind = num.get("kind") or "Văn bản"
-                    return f"{kind} số {num['number']} có nội dung “{m.group(1).strip()}” [{n}]."
+                    kind = num.get("kind") or phrase("default_kind")
+                    return phrase("number_says", kind=kind, number=num["number"], content=m.group(1).strip(), n=n)
         return None
 
     def _listed_documents(self, s: Sentence, docs: dict[str, DocumentRecord], kind: str, cites: CitationBuilder) -> str | None:
@@ -184,13 +186,13 @@ class NewsDuties:
             doc_kind = kinds.get(number) or ""
             if kind not in ("van ban",) and doc_kind and fold(doc_kind) != kind:
                 continue
-            label = f"{doc_kind} số {number}".strip() if doc_kind else number
+            label = phrase("doc_numbered", kind=doc_kind, number=number).strip() if doc_kind else number
             if label not in found:
                 found.append(label)
         if not found:
             return None
         n = cites.cite_sentence(s)
-        return f"Các văn bản được nêu: {', '.join(found)} [{n}]."
+        return phrase("documents_named", labels=", ".join(found), n=n)
 
 
 _ASKS_DUTY = re.compile(r"\b(phai lam gi|lam gi|co nhiem vu gi|nhiem vu (gi|nao))\b")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from ingestion.lexicon.layout import DOC_KINDS
+from prompts.phrases import phrase
 from qa_service.answering import lexicon as lx
 from qa_service.answering.analysis import Analysis
 from qa_service.answering.result import Answer
@@ -29,6 +30,7 @@ _DUE = re.compile(lx.REGISTER_DUE_WORDS)
 _RELATIVE = [(re.compile(p), unit, k) for p, unit, k in lx.REGISTER_RELATIVE_PERIODS]
 _ROLES = [(re.compile(p), role) for p, role in lx.REGISTER_ROLES]
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_ROMAN = ("I", "II", "III", "IV")
 _MONTH = re.compile(r"\bthang (\d{1,2})\s*(?:/|nam)\s*(\d{4})\b")
 _QUARTER = re.compile(r"\bquy (iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})\b")
 _YEAR = re.compile(r"\bnam (\d{4})\b")
@@ -53,32 +55,34 @@ def _period(folded: str, today: date) -> tuple[date, date, str] | None:
         month, year = int(m[1]), int(m[2])
         if 1 <= month <= 12:
             first = date(year, month, 1)
-            return first, first + relativedelta(months=1, days=-1), f"tháng {month}/{year}"
+            return first, first + relativedelta(months=1, days=-1), phrase("period_month", month=month, year=year)
     if m := _QUARTER.search(folded):
         q, year = _QUARTERS[m[1]], int(m[2])
         first = date(year, 3 * q - 2, 1)
-        return first, first + relativedelta(months=3, days=-1), f"quý {['I', 'II', 'III', 'IV'][q - 1]}/{year}"
+        return first, first + relativedelta(months=3, days=-1), phrase("period_quarter", quarter=_ROMAN[q - 1], year=year)
     for pattern, unit, k in _RELATIVE:
         if pattern.search(folded):
             return _relative(today, unit, k)
     if m := _YEAR.search(folded):
         year = int(m[1])
-        return date(year, 1, 1), date(year, 12, 31), f"năm {year}"
+        return date(year, 1, 1), date(year, 12, 31), phrase("period_year", year=year)
     return None
 
 
 def _relative(today: date, unit: str, k: int) -> tuple[date, date, str]:
     if unit == "week":
         first = today - timedelta(days=today.weekday()) + timedelta(weeks=k)
-        return first, first + timedelta(days=6), f"tuần từ {first:%d/%m} đến {first + timedelta(days=6):%d/%m/%Y}"
+        last = first + timedelta(days=6)
+        return first, last, phrase("period_week", first=f"{first:%d/%m}", last=f"{last:%d/%m/%Y}")
     if unit == "month":
         first = date(today.year, today.month, 1) + relativedelta(months=k)
-        return first, first + relativedelta(months=1, days=-1), f"tháng {first.month}/{first.year}"
+        return first, first + relativedelta(months=1, days=-1), phrase("period_month", month=first.month, year=first.year)
     if unit == "quarter":
         first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1) + relativedelta(months=3 * k)
-        return first, first + relativedelta(months=3, days=-1), f"quý {(first.month + 2) // 3}/{first.year}"
+        quarter = (first.month + 2) // 3
+        return first, first + relativedelta(months=3, days=-1), phrase("period_quarter", quarter=quarter, year=first.year)
     first = date(today.year + k, 1, 1)
-    return first, date(first.year, 12, 31), f"năm {first.year}"
+    return first, date(first.year, 12, 31), phrase("period_year", year=first.year)
 
 
 def read_register_question(analysis: Analysis, today: date) -> RegisterAsk | None:
@@ -100,16 +104,14 @@ def read_register_question(analysis: Analysis, today: date) -> RegisterAsk | Non
 
 def _condition(ask: RegisterAsk, today: date) -> str:
     parts = []
-    if ask.role == "lead":
-        parts.append("chủ trì")
-    elif ask.role == "support":
-        parts.append("phối hợp")
+    if ask.role in ("lead", "support"):
+        parts.append(phrase(f"role_{ask.role}"))
     if ask.status == "overdue":
-        parts.append(f"đã quá hạn (tính đến ngày {today:%d/%m/%Y})")
+        parts.append(phrase("status_overdue", today=f"{today:%d/%m/%Y}"))
     elif ask.status == "due_soon":
-        parts.append(f"đến hạn trong {DUE_SOON_DAYS} ngày tới (từ ngày {today:%d/%m/%Y})")
+        parts.append(phrase("status_due_soon", days=DUE_SOON_DAYS, today=f"{today:%d/%m/%Y}"))
     if ask.period:
-        parts.append(f"có hạn trong {ask.period}")
+        parts.append(phrase("due_in_period", period=ask.period))
     return ", ".join(parts)
 
 
@@ -118,12 +120,13 @@ def _line(task: TaskRecord, show_actors: bool, today: date) -> str:
     if show_actors and task.actors:
         leads = [a.name for a in task.actors if a.role != "support"]
         support = [a.name for a in task.actors if a.role == "support"]
-        who = (", ".join(leads) or "") + (f" (phối hợp: {', '.join(support)})" if support else "") + ": "
+        who = (", ".join(leads) or "") + (phrase("task_supports", names=", ".join(support)) if support else "") + ": "
     due = task.next_due(today)
-    when = f"hạn {due:%d/%m/%Y}" if due else ""
+    when = phrase("task_due", date=f"{due:%d/%m/%Y}") if due else ""
     if task.deadline and task.deadline.text and (not due or task.deadline.recurrence):
         when = f"{when} ({task.deadline.text})" if when else task.deadline.text
-    doc = " ".join(x for x in (task.doc_kind or "Văn bản", f"số {task.number}" if task.number else "") if x)
+    number = phrase("task_number", number=task.number) if task.number else ""
+    doc = " ".join(x for x in (task.doc_kind or phrase("default_kind"), number) if x)
     action = task.action.rstrip(" .;:")
     return f"{who}{action[:1].upper()}{action[1:]}" + (f" — {when}" if when else "") + f"; {doc}"
 
@@ -136,17 +139,16 @@ def answer_from_register(
     page = register.search(TaskQuery(actor=ask.actor, role=ask.role, status=ask.status, due_from=ask.due_from,
                                      due_to=ask.due_to, as_of=today, limit=lx.REGISTER_MAX_LISTED))
     condition = _condition(ask, today)
-    subject = ask.actor or "Các văn bản đã nạp"
     debug = {"answerer": "extractive", "route": "register", "total": page.total}
     if not page.tasks and not (ask.status or ask.period):
         return None
     if not page.tasks:
-        what = f"nhiệm vụ nào {condition}" if condition else "nhiệm vụ nào"
-        text = f"Không tìm thấy {what} của {ask.actor} trong các văn bản hiện có." if ask.actor else (
-            f"Không tìm thấy {what} trong các văn bản hiện có.")
+        cond = " " + condition if condition else ""
+        text = phrase("no_task_of", condition=cond, actor=ask.actor) if ask.actor else phrase("no_task", condition=cond)
         return Answer(text=text, abstained=True, citations=cites, reason="register: no task", debug=debug)
-    head = f"{subject} có {page.total} nhiệm vụ{' ' + condition if condition else ''}:" if ask.actor else (
-        f"Có {page.total} nhiệm vụ{' ' + condition if condition else ''}:")
+    cond = " " + condition if condition else ""
+    head = (phrase("tasks_of", actor=ask.actor, total=page.total, condition=cond) if ask.actor
+            else phrase("tasks_all", total=page.total, condition=cond))
     lines = [head]
     for i, task in enumerate(page.tasks, 1):
         rec = register.registry.get_document(task.doc_id)
@@ -156,5 +158,5 @@ def answer_from_register(
             marker = f" [{cites.cite_span(rec, task.start, end, task.section or None)}]"
         lines.append(f"{i}. {_line(task, show_actors=ask.actor is None or ask.role == 'any', today=today)}{marker}")
     if page.total > len(page.tasks):
-        lines.append(f"… và {page.total - len(page.tasks)} nhiệm vụ khác (xem đầy đủ ở trang Sổ nhiệm vụ).")
+        lines.append(phrase("more_tasks", more=page.total - len(page.tasks)))
     return Answer(text="\n".join(lines), abstained=False, citations=cites, debug=debug)

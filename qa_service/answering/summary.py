@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from prompts.phrases import phrase
 from qa_service.answering.candidates import Candidate
 from qa_service.answering.compose import Composer, doc_label
 from qa_service.answering.lexicon import AIMS_HEADINGS, STRUCTURAL_HEADINGS, SUBSTANCE_HEADINGS
@@ -46,8 +47,8 @@ def summarize(composer: Composer, rec: DocumentRecord, cands: list[Candidate]) -
         lines += [f"- {composer.quote(c)}" for c in sorted(mine[: SUMMARY_LINES - len(lines)], key=lambda c: c.start)]
     if not lines:
         return None
-    where = f" ({'; '.join(p['heading'] for p in parts)})" if parts else ""
-    return f"Nội dung chính của {doc_label(rec)}{where}:\n" + "\n".join(lines)
+    where = phrase("main_points_parts", headings="; ".join(p["heading"] for p in parts)) if parts else ""
+    return phrase("main_points", label=doc_label(rec), parts=where) + "\n" + "\n".join(lines)
 
 
 def _children(sections: list[Section], part: Section) -> list[Section]:
