@@ -5,7 +5,8 @@
 Each ALQAC article becomes one .txt file (`Article.document_text()`, as `retrieval.py` ingests it);
 then `perf.py`'s own ingest stages run in fresh processes: `ingest-ours` (e5-small) from every
 `--code` tree given (default: this one), and `ingest-baseline` (the tutorial, MiniLM), interleaved
-round after round so a busy machine hits them alike. Reports seconds, chunks/s, and each ours over
+round after round so a busy machine hits them alike; `--fake` adds ours with fake vectors (everything but
+the model). Reports seconds, chunks/s, and each ours over
 the tutorial of the same round.
 """
 
@@ -52,17 +53,21 @@ def main() -> None:
     ap.add_argument("--laws", choices=("gold", "all"), default="gold")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--code", nargs="+", default=[f"ours={ROOT}"], help="label=path of a code tree to run ours from")
+    ap.add_argument("--fake", action="store_true", help="also ours with fake vectors: everything but the model")
     ap.add_argument("--out", type=Path, default=RESULTS / "alqac_ingest.json")
     a = ap.parse_args()
     corpus = write_corpus(a.datasets, a.laws)
     trees = dict(c.split("=", 1) for c in a.code)
+    if a.fake:
+        trees["fake-vectors"] = str(ROOT)
     runs: dict[str, list[dict[str, Any]]] = {}
     for r in range(a.rounds):
         base = stage(ROOT, "ingest-baseline", corpus, CACHE / "alqac-ingest-baseline", "minilm")
         runs.setdefault("tutorial", []).append(base)
         print(f"round {r} tutorial: {base['ingest_s']} s, {base['chunks']} chunks", file=sys.stderr, flush=True)
         for label, tree in trees.items():
-            res = stage(Path(tree), "ingest-ours", corpus, CACHE / f"alqac-ingest-{label}", "e5-small")
+            kind = "fake" if label == "fake-vectors" else "e5-small"
+            res = stage(Path(tree), "ingest-ours", corpus, CACHE / f"alqac-ingest-{label}", kind)
             res["over_tutorial_same_round"] = round(res["ingest_s"] / base["ingest_s"], 3)
             runs.setdefault(label, []).append(res)
             print(f"round {r} {label}: {res['ingest_s']} s, {res['chunks']} chunks, "

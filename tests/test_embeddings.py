@@ -176,3 +176,16 @@ def test_int8_keeps_the_named_linears_in_float() -> None:
     float_mm = {n.name for n in model.graph.node if n.op_type == "MatMul" and n.name.endswith(".mm")}
     assert float_mm == {f"l{i}.fo.mm" for i in range(12)} | {"l0.q.mm"}
     assert sum(n.op_type == "MatMulInteger" for n in model.graph.node) == 12 * 6 - 13
+
+
+@pytest.mark.slow
+def test_onnx_batching_changes_neither_vectors_nor_their_order() -> None:
+    # Runs are cut by padded tokens (sorted by length inside a call): every cut gives each text its own vector.
+    from vectorstore.e5_onnx import E5Onnx
+
+    texts = [*VI_DOCS, LONG_VI, "ngắn", VI_DOCS[1] * 3]
+    small, one_run = E5Onnx(threads=1), E5Onnx(threads=1, batch_tokens=100_000)
+    got, ref = small.passage(texts), one_run.passage(texts)
+    assert np.allclose(got, ref, atol=1e-5)
+    assert np.allclose(got[::-1], small.passage(texts[::-1]), atol=1e-5)
+    assert np.allclose(got[3], small.passage(LONG_VI), atol=1e-5)

