@@ -186,8 +186,9 @@ def best_cells(columns: list[str], content: list[Line], wide: int) -> list[Cell]
     if actors and "action" in columns and columns.index("action") > actors[-1]:
         # the sub-rows repeat the columns after the bodies, or only those from the action on (a group
         # column between them spanning every sub-row, as the bodies do)
-        for tail in {tuple(columns[actors[-1] + 1 :]), tuple(columns[columns.index("action") :])}:
-            found = _repeated_tail(columns, list(tail), content, wide, memo)
+        tails = [columns[actors[-1] + 1 :], columns[columns.index("action") :]]
+        for tail in [t for i, t in enumerate(tails) if t not in tails[:i]]:  # in order: ties go to the first
+            found = _repeated_tail(columns, tail, content, wide, memo)
             if found is not None and found[0] > score and [c.kind for c in found[1]].count("lead") <= 1:
                 score, cells = found
     return cells
