@@ -159,10 +159,11 @@ def test_a_pdf_over_the_time_limit_is_skipped_whole(make_client: Callable[..., T
 
 
 class SlowEmbeddings(DeterministicFakeEmbedding):
-    """A fake embedding that takes its time, as a real model on a long document does."""
+    """A fake embedding that takes its time, as a real model on a long document does: per text, so that
+    how the store groups texts into calls does not change the total."""
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        time.sleep(0.2)
+        time.sleep(0.02 * len(texts))
         return super().embed_documents(texts)
 
 
