@@ -61,6 +61,10 @@ def ask(service: QAService, q: str) -> tuple[str, bool, list]:  # type: ignore[t
         ("Theo Kế hoạch 1026/KH-UBND, các sở báo cáo kết quả thực hiện kế hoạch cho cơ quan nào?", ["actor"]),
         # who issues an instrument the document speaks of is a duty, not the document's issuer
         ("Theo nghị định về UBND phường, ai ban hành Quy chế làm việc của Ủy ban nhân dân phường?", ["actor"]),
+        # when a body must do the issuing is a duty's deadline; when the document was issued is its date
+        ("Khi nào Thủ tướng Chính phủ cần ban hành quy định về việc lập kế hoạch viện trợ?", ["deadline"]),
+        ("Bộ Tài chính phải ban hành thông tư hướng dẫn khi nào?", ["deadline"]),
+        ("Nghị định 305/2025/NĐ-CP được ban hành khi nào?", ["issue_date"]),
     ],
 )
 def test_answer_types(question: str, types: list[str]) -> None:

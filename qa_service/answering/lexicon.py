@@ -99,7 +99,12 @@ ISSUED_INSTRUMENT = (
     r"\b(ban hanh|phat hanh) (quy che|quy dinh|huong dan|danh muc|danh sach|bo tieu chi|tieu chi|bang gia"
     r"|chuong trinh|de an|khung|bieu mau|mau|tai lieu|so tay)\b"
 )
-DUTY_TIME_WORDS = r"\b(truoc ngay|han chot|hoan thanh|hieu luc|cham nhat|thoi han)\b"
+# ... or asks when a body must do the issuing: "Khi nào Thủ tướng Chính phủ cần ban hành quy định …?" is a duty's
+# deadline, not the date the document was issued.
+DUTY_TIME_WORDS = (
+    r"\b(truoc ngay|han chot|hoan thanh|hieu luc|cham nhat|thoi han"
+    r"|(can|phai|co trach nhiem|duoc giao|co nhiem vu)( \w+)? (ban hanh|phat hanh|ky ban hanh))\b"
+)
 # "bao nhiêu tỷ đồng / tiền / phần trăm / ngày": the unit asked for (folded) → the units (folded) a
 # number in the answer must carry. A question that names another noun ("bao nhiêu thành viên")
 # needs a number followed by that noun.
