@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from ingestion.layout import OfficialLayout
+from ingestion.lexicon import layout as layout_lex
 from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE
 
 _HEADER_DATE = re.compile(
@@ -22,12 +23,8 @@ _HEADER_DATE = re.compile(
 _SOURCE_LINE = re.compile(r"\(?\s*Nguồn(?:\s+tin)?\s*:\s*([^\s)]+)\)?", re.IGNORECASE)
 _AUTHOR_LINE = re.compile(r"^\s*(?:Tác giả|Người viết|Bài và ảnh|Bài)\s*:\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
-# The kinds of document a number names, as written before it ("Chỉ thị số 12-CT/TW").
-DOC_KINDS = (
-    "Chương trình hành động", "Nghị quyết", "Chỉ thị", "Kế hoạch", "Quyết định", "Công văn", "Thông tư",
-    "Nghị định", "Thông báo", "Hướng dẫn", "Luật", "Chương trình", "Tờ trình", "Báo cáo", "Công điện",
-)
-_KIND_BEFORE = re.compile(r"(" + "|".join(DOC_KINDS) + r")(?:\s+số)?\s*$", re.IGNORECASE)
+# The kind of document a number names, as written before it ("Chỉ thị số 12-CT/TW").
+_KIND_BEFORE = re.compile(r"(" + "|".join(layout_lex.NUMBERED_KINDS) + r")(?:\s+số)?\s*$", re.IGNORECASE)
 _AFTER_NUMBER = re.compile(
     r"^\s*(?:\([^)]{0,40}\)\s*)?(?:ngày\s+(\d{1,2}/\d{1,2}/\d{4}))?\s*(?:của\s+(.{3,80}?))?(?=\s*(?:[“\"(,;.:]|(?:về|quy định|hướng dẫn|sửa đổi|bổ sung|ban hành|phê duyệt|"
     r"triển khai|thực hiện|tại|trong|nhằm|và)\b|$))",

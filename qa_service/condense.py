@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
+from ingestion.lexicon import layout as layout_lex
 from qa_service.schemas import HistoryMessage
 from vectorstore.analyzer import DOC_NUMBER_RE, normalize
 
-_KINDS = (
-    r"chương trình hành động|nghị quyết|chỉ thị|kế hoạch|quyết định|công văn|thông tư|nghị định|thông báo|"
-    r"hướng dẫn|luật|văn bản|tài liệu|bài viết|bài báo|chương trình"
-)
+# A document's kind or a generic word for it (ingestion/lexicon/layout.py), the longer first.
+_KINDS = "|".join(sorted(map(re.escape, (*layout_lex.NUMBERED_KINDS, *layout_lex.DOCUMENT_WORDS)), key=len, reverse=True))
 # A document reference: kind + optional "số" + number ("Quyết định 45/QĐ-UBND", "Chỉ thị số 12").
 _DOC_REF = re.compile(rf"(?:{_KINDS})(?:\s+số)?\s+(?:\d[\w/.-]*)", re.IGNORECASE)
 _WHAT_ABOUT = re.compile(r"^\s*(?:thế |vậy |và |còn )*còn\s+(.+?)\s*(?:thì sao|thì thế nào|thế nào|ra sao|thì)\s*\??\s*$", re.IGNORECASE)

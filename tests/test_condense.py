@@ -41,6 +41,14 @@ def test_what_about_a_document_of_another_kind_replaces_the_whole_reference() ->
     assert condense("Còn Kế hoạch 108-KH/TU thì sao?", DIRECTIVE) == "Kế hoạch 108-KH/TU ban hành ngày nào?"
 
 
+def test_every_numbered_kind_is_a_document_reference() -> None:
+    """One list of kinds (ingestion/lexicon/layout.py) for ingestion and follow-ups: a Công điện is a document
+    to swap in as a Chỉ thị is."""
+    history = _history("Công điện 96/CĐ-BXD do ai ký?", "Công điện do Bộ trưởng Bộ Xây dựng ký [1].")
+    assert condense("Còn Công điện 230/CĐ-TTg thì sao?", history) == "Công điện 230/CĐ-TTg do ai ký?"
+    assert condense("Còn Tờ trình 12/TTr-UBND thì sao?", DIRECTIVE) == "Tờ trình 12/TTr-UBND ban hành ngày nào?"
+
+
 def test_what_about_a_body_keeps_the_document() -> None:
     """X is not a document ("Còn Ủy ban nhân dân thì sao?"): it must not replace the document reference."""
     history = _history("Chỉ thị 12-CT/TW giao nhiệm vụ gì cho Thành ủy?", "Thành ủy phải quán triệt ... [1].")

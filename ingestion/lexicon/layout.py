@@ -23,6 +23,16 @@ DOC_KINDS = (
     "Lịch", "Đề án", "Phương án", "Giấy mời", "Biên bản", "Luật", "Pháp lệnh", "Điều lệ", "Chiến lược",
     "Quy hoạch", "Danh mục", "Phụ lục", "Lệnh", "Hiến pháp",
 )
+# The kinds a text cites by number ("Chỉ thị số 12-CT/TW", "theo Kế hoạch 624/KH-UBND", "Công điện 96/CĐ-BXD"):
+# a reference's kind is read before its number (ingestion.metadata) and a follow-up question names a
+# document by it ("Quyết định 45/QĐ-UBND", "kế hoạch đó": qa_service.condense). A longer kind stands before
+# one it starts with ("Chương trình hành động", "Chương trình").
+NUMBERED_KINDS = (
+    "Chương trình hành động", "Nghị quyết", "Chỉ thị", "Kế hoạch", "Quyết định", "Công văn", "Thông tư",
+    "Nghị định", "Thông báo", "Hướng dẫn", "Luật", "Chương trình", "Tờ trình", "Báo cáo", "Công điện",
+)
+# Words a follow-up uses for a document without its kind ("văn bản đó", "bài viết này").
+DOCUMENT_WORDS = ("văn bản", "tài liệu", "bài viết", "bài báo")
 # Kinds that head an attached document but never the main one.
 ATTACHMENT_ONLY_KINDS = frozenset({"Phụ lục", "Danh mục"})
 
