@@ -139,14 +139,13 @@ def answer_from_register(
     page = register.search(TaskQuery(actor=ask.actor, role=ask.role, status=ask.status, due_from=ask.due_from,
                                      due_to=ask.due_to, as_of=today, limit=lx.REGISTER_MAX_LISTED))
     condition = _condition(ask, today)
+    cond = " " + condition if condition else ""  # as the phrases put it: after "nhiệm vụ (nào)"
     debug = {"answerer": "extractive", "route": "register", "total": page.total}
     if not page.tasks and not (ask.status or ask.period):
         return None
     if not page.tasks:
-        cond = " " + condition if condition else ""
         text = phrase("no_task_of", condition=cond, actor=ask.actor) if ask.actor else phrase("no_task", condition=cond)
         return Answer(text=text, abstained=True, citations=cites, reason="register: no task", debug=debug)
-    cond = " " + condition if condition else ""
     head = (phrase("tasks_of", actor=ask.actor, total=page.total, condition=cond) if ask.actor
             else phrase("tasks_all", total=page.total, condition=cond))
     lines = [head]

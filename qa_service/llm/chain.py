@@ -2,14 +2,12 @@
 
 Streaming a turn is `QAService.stream`, the same for every answerer; what is LLM-specific is here:
 `StreamingLLMAnswerer.stream` sends the passages the model reads, the model's filtered tokens, then
-the verified answer. `stream_chat` remains as the old `(kind, data)` view of `QAService.stream`.
+the verified answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal, Protocol
 
 from langchain_core.language_models import BaseChatModel
 
@@ -19,8 +17,8 @@ from qa_service.chain import QAChain
 from qa_service.llm.answerer import LLMAnswerer
 from qa_service.llm.condense import LLMCondenser
 from qa_service.llm.verify import DEFAULT_POLICY, Policy
-from qa_service.schemas import ChatRequest, Citation
-from qa_service.turn import AnswerContext, Answered, AnswerEvent, Delta, Done, Sources, StreamEvent
+from qa_service.schemas import Citation
+from qa_service.turn import AnswerContext, Answered, AnswerEvent, Delta, Sources
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
 
@@ -58,26 +56,3 @@ def make_llm_chain(
     chain.answering = StreamingLLMAnswerer(LLMAnswerer(model, name=name, policy=policy, fallback=fallback))
     chain.condenser = LLMCondenser(model)
     return chain
-
-
-# --- the pre-`QAService.stream` interface --------------------------------------------------------
-@dataclass
-class ChatEvent:
-    kind: Literal["citations", "delta", "done"]
-    data: Any  # list[Citation] | str | ChatResponse
-
-
-class _Streams(Protocol):
-    def stream(self, request: ChatRequest, timeout: float | None = None) -> Iterator[StreamEvent]: ...
-
-
-def stream_chat(service: _Streams, request: ChatRequest, timeout: float | None = None) -> Iterator[ChatEvent]:
-    """`QAService.stream` as `citations`, `delta`s and `done` (kept for callers written against it)."""
-    for event in service.stream(request, timeout):
-        match event:
-            case Sources():
-                yield ChatEvent("citations", event.citations)
-            case Delta():
-                yield ChatEvent("delta", event.text)
-            case Done():
-                yield ChatEvent("done", event.response)
