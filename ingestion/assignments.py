@@ -33,6 +33,7 @@ from ingestion.sections import Section, SectionIndex
 from ingestion.shared_heads import list_regions
 from ingestion.split import Span, group_paragraphs
 from vectorstore.analyzer import fold
+from vectorstore.task_rows import TaskFact
 
 __all__ = ["Task", "extract_tasks", "fold_aligned", "paragraph_tasks", "pick_deadline", "report_recipient"]
 
@@ -59,12 +60,13 @@ class Task:
     report_to: str | None = None
     inherited: bool = False
     chunk_id: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def record(self, doc_id: str = "") -> TaskFact:
+        """The typed record the registry stores (`vectorstore.task_rows`)."""
+        return TaskFact.from_json({**asdict(self), "kind": "task"}, doc_id)
 
     def as_fact(self) -> dict[str, Any]:
-        out = asdict(self)
-        out.pop("extra")
-        return {"kind": "task", **out, **self.extra}
+        return self.record().as_json()
 
 
 @dataclass

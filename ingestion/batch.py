@@ -100,6 +100,5 @@ class BatchWriter:
 
 
 def _outcome(path: str, result: Any, doc: PreparedDocument) -> FileOutcome:
-    tasks = sum(1 for f in doc.facts if f.get("kind") == "task")
     return FileOutcome(path, result.status, result.doc_id, result.chunks, doc_kind=doc.record.metadata.get("doc_kind"),
-                       tasks=tasks)
+                       tasks=len(doc.tasks))

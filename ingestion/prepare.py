@@ -25,6 +25,7 @@ from vectorstore.analyzer import analyze, fold
 from vectorstore.errors import InvalidDocumentError
 from vectorstore.registry import ChunkRecord, DocumentRecord
 from vectorstore.store import PreparedDocument
+from vectorstore.task_rows import TaskFact
 
 __all__ = ["PIPELINE_VERSION", "content_hash", "make_doc_id", "prepare"]
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
@@ -83,13 +84,16 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
     tasks = extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip + in_tables,
                           addressees=addressee_actors(text, layout.recipients))
     tasks += table_tasks(text, tables, index, reference)
-    found += [t.as_fact() for t in sorted(tasks, key=lambda t: t.start)]
     facts = []
     for fact in found:
-        owner = next((c for c in chunks if c.start <= fact["start"] < c.end), None)
-        if owner is not None:
+        if (owner := _owner(chunks, fact["start"])) is not None:
             fact["chunk_id"] = owner.chunk_id
             facts.append(fact)
+    records: dict[tuple[int, int], TaskFact] = {}  # one task per span: its id is made of the span
+    for task in sorted(tasks, key=lambda t: t.start):
+        if (owner := _owner(chunks, task.start)) is not None and (task.start, task.end) not in records:
+            task.chunk_id = owner.chunk_id
+            records[task.start, task.end] = task.record(doc_id)
     metadata = {
         **meta.as_dict(), "kind": loaded.kind, "notes": loaded.notes,
         "sections": [s.as_dict() for s in sections if s.is_heading],
@@ -102,7 +106,11 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
         doc_id=doc_id, source=source, path=loaded.path, title=meta.title, published=meta.published,
         content_hash=content_hash, text=text, metadata=metadata, ingested_at=time.time(),
     )
-    return PreparedDocument(record=record, chunks=chunks, facts=facts)
+    return PreparedDocument(record=record, chunks=chunks, facts=facts, tasks=list(records.values()))
+
+
+def _owner(chunks: list[ChunkRecord], offset: int) -> ChunkRecord | None:
+    return next((c for c in chunks if c.start <= offset < c.end), None)
 
 
 def addressee_actors(text: str, recipients: list[str]) -> list[dict[str, Any]]:

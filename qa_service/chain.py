@@ -28,6 +28,7 @@ from vectorstore.diacritics import DiacriticRestorer
 from vectorstore.registry import DocumentRecord
 from vectorstore.retriever import HybridRetriever
 from vectorstore.store import IndexStore
+from vectorstore.task_rows import TaskFact
 
 
 @dataclass
@@ -44,7 +45,14 @@ class ChainState:
     answer: Answer | None = None
 
 
-FACTS_CACHED_DOCS = 256  # documents whose facts a process keeps between questions (per index version)
+TASKS_CACHED_DOCS = 256  # documents whose tasks a process keeps between questions (per index version)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    facts: list[dict[str, Any]]  # the first build's sentence facts of the retrieved chunks
+    tasks: list[TaskFact]  # the task records of the retrieved chunks
+    docs: dict[str, DocumentRecord]  # the retrieved and the named documents
 
 class QAChain:
     def __init__(self, store: IndexStore, retriever: HybridRetriever, answering: Answerer, top_k: int = 5) -> None:
@@ -56,7 +64,7 @@ class QAChain:
         # Follow-ups → standalone question; the LLM chain swaps in a model-backed condenser.
         self.condenser: Callable[[str, list[HistoryMessage]], str] = condense
         self._numbers: tuple[int, dict[str, list[str]]] = (-1, {})
-        self._facts: tuple[int, dict[str, list[dict[str, Any]]]] = (-1, {})
+        self._tasks: tuple[int, dict[str, list[TaskFact]]] = (-1, {})
         self._restorer: tuple[int, DiacriticRestorer] = (-1, DiacriticRestorer())
         self._restorer_lock = threading.Lock()
 
@@ -89,19 +97,20 @@ class QAChain:
         state.chunks = self.retriever.invoke(query, config=config, k=k, boost_doc_ids=state.named)
         return state
 
-    def evidence(self, state: ChainState) -> tuple[list[dict[str, Any]], dict[str, DocumentRecord]]:
-        """The facts of the retrieved chunks and the records of their documents (and of the
+    def evidence(self, state: ChainState) -> Evidence:
+        """The facts and tasks of the retrieved chunks and the records of their documents (and of the
         documents the question names): what the answerer reads, in serving and in fitting alike."""
-        facts = self.store.registry.facts(chunk_ids=[c.metadata["chunk_id"] for c in state.chunks])
+        ids = [c.metadata["chunk_id"] for c in state.chunks]
         docs = {d: rec for d in [c.metadata["doc_id"] for c in state.chunks] + state.named
                 if (rec := self.store.registry.get_document(d)) is not None}
-        return facts, docs
+        return Evidence(self.store.registry.facts(chunk_ids=ids), self.store.registry.tasks(chunk_ids=ids), docs)
 
     def context(self, state: ChainState, deadline: float | None = None) -> AnswerContext:
         """What the answerer reads for a condensed and retrieved `state`."""
         assert state.info is not None
-        facts, docs = self.evidence(state)
-        return AnswerContext(state.info, state.chunks, facts, docs, chunk_at=self.chunk_at, deadline=deadline)
+        ev = self.evidence(state)
+        return AnswerContext(state.info, state.chunks, ev.facts, ev.docs, chunk_at=self.chunk_at, deadline=deadline,
+                             tasks=ev.tasks)
 
     def answer_step(self, state: ChainState) -> ChainState:
         state.answer = self.answering.answer(self.context(state))
@@ -127,15 +136,15 @@ class QAChain:
         ids = [(c.chunk_id, 0.0, 0.0, 0.0) for c in self.store.registry.doc_chunks(doc_id)]
         return self.retriever.to_documents(ids)
 
-    def doc_facts(self, doc_id: str) -> list[dict[str, Any]]:
-        """A document's facts (read-only), kept per index version: one question reads the same
+    def doc_tasks(self, doc_id: str) -> list[TaskFact]:
+        """A document's task records (read-only), kept per index version: one question reads the same
         documents' tasks for its candidates and again for a named body's own tasks."""
         version = self.store.registry.version()
-        if self._facts[0] != version or len(self._facts[1]) >= FACTS_CACHED_DOCS:
-            self._facts = (version, {})
-        cached = self._facts[1]
+        if self._tasks[0] != version or len(self._tasks[1]) >= TASKS_CACHED_DOCS:
+            self._tasks = (version, {})
+        cached = self._tasks[1]
         if doc_id not in cached:
-            cached[doc_id] = self.store.registry.facts(doc_id=doc_id)
+            cached[doc_id] = self.store.registry.tasks(doc_id=doc_id)
         return cached[doc_id]
 
     def chunk_at(self, doc_id: str, offset: int) -> Document | None:

@@ -30,6 +30,9 @@ TABLES = {
         "chunks": 'chunk_id, doc_id, ord, start, "end", text, header, tokens',
         "facts": "doc_id, chunk_id, data",
         "embedding_cache": "key, vector",
+        "tasks": 'task_id, doc_id, chunk_id, start, "end", action, sentence, section, report_to, inherited, '
+                 'deadline_text, deadline_date, recurrence, deadline_start, deadline_end',
+        "task_actors": 'task_id, doc_id, ord, name, role, actor_key, start, "end", written',
     },
     "conversations": {
         "conversations": "conversation_id, owner, created",

@@ -11,8 +11,8 @@ The routes map `StreamEvent`s to their wire formats (SSE, OpenAI chunks).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from langchain_core.documents import Document
@@ -21,6 +21,7 @@ from qa_service.answering.result import Answer
 from qa_service.question import QuestionInfo
 from qa_service.schemas import ChatResponse, Citation
 from vectorstore.registry import DocumentRecord
+from vectorstore.task_rows import TaskFact
 
 ChunkAt = Callable[[str, int], Document | None]
 
@@ -31,10 +32,11 @@ class AnswerContext:
 
     info: QuestionInfo
     chunks: list[Document]
-    facts: list[dict[str, Any]]
+    facts: list[dict[str, Any]]  # the first build's sentence facts of the retrieved chunks
     docs: dict[str, DocumentRecord]
     chunk_at: ChunkAt | None = None  # the stored chunk covering an offset (spans outside the retrieved chunks)
     deadline: float | None = None  # `time.monotonic()` by which a streamed answer must be written
+    tasks: list[TaskFact] = field(default_factory=list)  # the task records of the retrieved chunks
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -102,7 +104,7 @@ class PassageAnswerer(Protocol):
     """The extractive answerer's own call (also what the LLM answerer falls back to)."""
 
     def answer(self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], docs: Any,
-               chunk_at: Any = None) -> Answer: ...
+               chunk_at: Any = None, tasks: Sequence[TaskFact] = ()) -> Answer: ...
 
 
 def answer_pieces(text: str) -> list[str]:
@@ -118,7 +120,7 @@ class WholeAnswerer:
         self.engine = engine  # kept reachable: tools and tests tune it (`today`, weights)
 
     def answer(self, ctx: AnswerContext) -> Answer:
-        return self.engine.answer(ctx.info, ctx.chunks, ctx.facts, ctx.docs, chunk_at=ctx.chunk_at)
+        return self.engine.answer(ctx.info, ctx.chunks, ctx.facts, ctx.docs, chunk_at=ctx.chunk_at, tasks=ctx.tasks)
 
     def stream(self, ctx: AnswerContext) -> Iterator[AnswerEvent]:
         answer = self.answer(ctx)

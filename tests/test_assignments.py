@@ -196,7 +196,7 @@ def test_conclusion_notice_gives_tasks_and_its_closing_formula_gives_none() -> N
     )
     data = text.encode()
     doc = prepare(load_bytes("tb.txt", data, "tb.txt"), "tb.txt", content_hash(data), "tb")
-    tasks = [f for f in doc.facts if f["kind"] == "task"]
+    tasks = [t.as_json() for t in doc.tasks]
     assert len(tasks) == 1
     assert {(a["name"], a["role"]) for a in tasks[0]["actors"]} == {("Bộ Xây dựng", "lead"), ("Bộ Tài chính", "support")}
     assert tasks[0]["deadline"]["date"] == "2025-12-15"
@@ -214,7 +214,7 @@ def test_an_article_on_a_bodys_duties_gives_its_clauses_to_that_body() -> None:
         "2. Hướng dẫn các đơn vị lập dự toán.\n\nĐiều 16. Hiệu lực thi hành\n\nThông tư này có hiệu lực từ ngày 01/01/2026.\n"
     )
     doc = prepare(load_bytes("tt.txt", text.encode(), "tt.txt"), "tt.txt", content_hash(text.encode()), "tt")
-    tasks = [f for f in doc.facts if f.get("kind") == "task"]
+    tasks = [t.as_json() for t in doc.tasks]
     assert [[(a["name"], a["role"]) for a in t["actors"]] for t in tasks] == [[("Sở Tài chính", "lead")]] * 2
     assert tasks[0]["deadline"]["date"] == "2025-12-31"
 
@@ -224,7 +224,7 @@ def _tasks_of(text: str) -> list[dict]:
     from ingestion.pipeline import content_hash, prepare
 
     doc = prepare(load_bytes("x.txt", text.encode(), "x.txt"), "x.txt", content_hash(text.encode()), "x")
-    return [f for f in doc.facts if f.get("kind") == "task"]
+    return [t.as_json() for t in doc.tasks]
 
 
 HEAD = "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 70/2025/NQ-HĐND\nHà Nội, ngày 10 tháng 11 năm 2025\n\n"

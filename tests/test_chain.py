@@ -85,6 +85,8 @@ def test_context_holds_the_chunks_facts_and_documents_the_answerer_reads(chain: 
     ids = {c.metadata["chunk_id"] for c in s.chunks}
     assert ctx.info is s.info and ctx.chunks == s.chunks and ctx.deadline == 42.0
     assert ctx.facts and all(f["chunk_id"] in ids for f in ctx.facts)
+    assert ctx.tasks and all(t.chunk_id in ids for t in ctx.tasks)
+    assert any(a.key == "so tai chinh" for t in ctx.tasks for a in t.actors)
     assert set(ctx.docs) == {c.metadata["doc_id"] for c in s.chunks} | set(s.named)
     assert ctx.chunk_at is not None
     first = s.chunks[0].metadata
@@ -109,7 +111,7 @@ def test_the_runnable_answers_through_the_one_answerer_interface(chain: QAChain)
 
 def test_the_extractive_chain_reads_named_documents_whole_through_its_engine(chain: QAChain) -> None:
     assert isinstance(chain.answering, WholeAnswerer) and isinstance(chain.answerer, ExtractiveAnswerer)
-    assert chain.answerer.official.library is chain  # doc_chunks / doc_facts come from this chain
+    assert chain.answerer.official.library is chain  # doc_chunks / doc_tasks come from this chain
     doc_id = next(iter(chain.store.documents()))
     chunks = chain.doc_chunks(doc_id)
     assert chunks and all(isinstance(c, Document) and c.metadata["doc_id"] == doc_id for c in chunks)

@@ -25,6 +25,7 @@ def test_migrate_copies_registry_conversations_and_vectors(tmp_path: Path, pg_ur
     data_dir = ingest_sample(tmp_path / "index")
     embedded = build_service(api_settings(data_dir))
     before = embedded.store.registry.counts()
+    tasks = embedded.store.registry.tasks()
     embedded.conversations.claim("c1", "key1")
     embedded.conversations.append("c1", QUESTION, "m1", "Ban Thường vụ Thành ủy [1].")
     embedded.conversations.add_feedback("c1", "m1", "up", "Đúng.")
@@ -35,11 +36,13 @@ def test_migrate_copies_registry_conversations_and_vectors(tmp_path: Path, pg_ur
     assert out.returncode == 0, out.stderr
     assert f"documents {before[0]}" in out.stderr and f"chunks {before[1]}" in out.stderr
     assert f"vectors {vectors}" in out.stderr and "messages 2" in out.stderr and "feedback 1" in out.stderr
+    assert f"tasks {len(tasks)}" in out.stderr
 
     # a worker on PostgreSQL + the Chroma server, in an empty folder, answers as the embedded index did
     moved = build_service(api_settings(tmp_path / "elsewhere", database_url=pg_url, chroma_url=chroma_url))
     try:
         assert moved.store.registry.counts() == before
+        assert moved.store.registry.tasks() == tasks
         assert moved.store.collection.count() == vectors == moved.store.chunk_count()
         assert moved.conversations.owner("c1") == "key1" and len(moved.conversations.messages("c1")) == 2
         from qa_service.schemas import ChatRequest

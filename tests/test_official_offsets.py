@@ -27,11 +27,13 @@ def test_chunks_and_tasks_are_exact_spans_of_every_official_document() -> None:
         text = doc.record.text
         for chunk in doc.chunks:
             assert text[chunk.start : chunk.end] == chunk.text, path.name
-        for fact in doc.facts:
-            if fact["kind"] == "task":
-                assert text[fact["start"] : fact["end"]] == fact["sentence"], path.name
-                for a in fact["actors"]:
-                    assert " ".join(text[a["start"] : a["end"]].split()) == " ".join(a.get("written", a["name"]).split()), path.name
+        for task in doc.tasks:
+            assert text[task.start : task.end] == task.sentence, path.name
+            for a in task.actors:
+                assert a.start is not None and a.end is not None, path.name
+                assert " ".join(text[a.start : a.end].split()) == " ".join((a.written or a.name).split()), path.name
+            if task.deadline is not None and task.deadline.start is not None and task.deadline.end is not None:
+                assert " ".join(text[task.deadline.start : task.deadline.end].split()) == " ".join(task.deadline.text.split())
 
 
 def test_a_docx_copy_reads_like_the_text_copy(tmp_path: Path) -> None:

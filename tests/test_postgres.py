@@ -65,7 +65,7 @@ def test_registry_and_conversations_record_their_schema_versions(pg_url: str) ->
 
     Registry(pg_url).close()
     ConversationStore(pg_url).close()
-    assert _versions(pg_url) == {"registry": 1, "conversations": 1}
+    assert _versions(pg_url) == {"registry": 2, "conversations": 1}
 
 
 def test_unreachable_database_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -135,12 +135,12 @@ def test_upsert_order_vectors_before_commit_stale_deleted_after(
     seen: dict[str, Any] = {}
     original_commit = core_store.registry.commit_document
 
-    def commit_spy(rec: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]]) -> None:
+    def commit_spy(rec: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]], tasks: Any = ()) -> None:
         chroma = _chroma_ids(core_store)
         seen["dirty"] = core_store.registry.get_meta("dirty")
         seen["new_in_chroma"] = {c.chunk_id for c in chunks} <= chroma
         seen["old_still_in_chroma"] = {c.chunk_id for c in old.chunks} <= chroma
-        original_commit(rec, chunks, facts)
+        original_commit(rec, chunks, facts, tasks)
 
     monkeypatch.setattr(core_store.registry, "commit_document", commit_spy)
     _write(core_store, new)

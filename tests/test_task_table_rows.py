@@ -45,7 +45,7 @@ def test_one_task_per_sub_row_with_its_own_deadline() -> None:
     doc = prepare(load_bytes(ANNEX.name, data, str(ANNEX)), ANNEX.name, content_hash(data), "t")
     text = doc.record.text
     annex = text.index("BẢNG PHÂN CÔNG")
-    tasks = [f for f in doc.facts if f["kind"] == "task" and f["start"] > annex]
+    tasks = [t.as_json() for t in doc.tasks if t.start > annex]
     leads = [next(a["name"] for a in t["actors"] if a["role"] == "lead") for t in tasks]
     assert leads == ["Bộ Nông nghiệp và Môi trường"] * 7 + ["Bộ Xây dựng", "Bộ Công Thương", "Bộ Y tế"]
     assert [t["deadline"]["date"] for t in tasks] == [

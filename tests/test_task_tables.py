@@ -62,7 +62,7 @@ def test_tables_without_task_columns_are_not_task_tables() -> None:
 def test_one_task_per_row_with_lead_support_and_deadline() -> None:
     doc = _prepared(PLAN)
     text = doc.record.text
-    tasks = [f for f in doc.facts if f["kind"] == "task" and "Phụ lục" in f["section"]]
+    tasks = [t.as_json() for t in doc.tasks if "Phụ lục" in t.section]
     assert [t["action"][:20] for t in tasks] == [
         "Triển khai nền tảng ", "Xây dựng Bộ tiêu chí", "Tổ chức hội nghị kết", "Hỗ trợ doanh nghiệp ",
     ]
@@ -92,7 +92,7 @@ def test_unwrapping_keeps_cells_apart_and_joins_wraps_inside_them() -> None:
 
 
 def test_prose_rows_before_the_table_still_give_their_tasks() -> None:
-    tasks = [f for f in _prepared(PLAN).facts if f["kind"] == "task"]
+    tasks = [t.as_json() for t in _prepared(PLAN).tasks]
     assert any(t["section"].startswith("II. TỔ CHỨC THỰC HIỆN") for t in tasks)
 
 

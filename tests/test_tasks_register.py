@@ -13,8 +13,9 @@ from icalendar import Calendar
 
 from ingestion.pipeline import ingest_bytes, remove
 from qa_service.tasks.export import to_csv, to_ics
-from qa_service.tasks.records import TaskDeadline, TaskRecord, task_id
+from qa_service.tasks.records import TaskDeadline, TaskRecord
 from qa_service.tasks.register import TaskQuery, TaskRegister
+from vectorstore.task_rows import task_id
 
 FIXTURE = Path(__file__).parent / "fixtures" / "official" / "kehoach-mau-ha-tinh.txt"
 AS_OF = date(2025, 12, 1)
@@ -156,7 +157,7 @@ def test_register_follows_updates_and_deletes(register: TaskRegister, core_store
     assert len(register.all()) == before
     remove(core_store, outcome.doc_id)
     assert all(t.doc_id != outcome.doc_id for t in register.all())
-    assert not [f for _, f in core_store.registry.iter_facts() if f.get("kind") == "task" and "Nội vụ" in str(f)]
+    assert not [t for t in core_store.registry.tasks() if "Nội vụ" in str(t)]
 
 
 def test_csv_has_a_bom_vietnamese_headers_and_no_formulas(register: TaskRegister) -> None:

@@ -10,6 +10,7 @@ from qa_service.answering.result import Answer
 from qa_service.citations import CitationBuilder
 from qa_service.question import analyze_question
 from qa_service.turn import AnswerContext, Answered, Delta, Sources, WholeAnswerer, answer_pieces
+from vectorstore.task_rows import TaskActor, TaskFact
 
 CHUNK = Document(page_content="Chỉ thị số 12-CT/TW ngày 05/01/2022 của Ban Bí thư.", metadata={
     "chunk_id": "d:0", "doc_id": "d", "start": 0, "end": 51, "source": "ct12.txt", "title": "Chỉ thị 12"})
@@ -22,8 +23,9 @@ class Quoting:
         self.calls: list[tuple[Any, ...]] = []
         self.abstain = abstain
 
-    def answer(self, info: Any, chunks: list[Document], facts: Any, docs: Any, chunk_at: Any = None) -> Answer:
-        self.calls.append((info, chunks, facts, docs, chunk_at))
+    def answer(self, info: Any, chunks: list[Document], facts: Any, docs: Any, chunk_at: Any = None,
+               tasks: Any = ()) -> Answer:
+        self.calls.append((info, chunks, facts, docs, chunk_at, tasks))
         cites = CitationBuilder(chunk_at)
         n = cites.cite(chunks[0])
         return Answer(f"Ngày 05/01/2022 [{n}], theo  văn bản.", self.abstain, cites)
@@ -33,8 +35,10 @@ def context() -> AnswerContext:
     def chunk_at(doc_id: str, offset: int) -> Document | None:
         return CHUNK
 
+    task = TaskFact(doc_id="d", chunk_id="d:0", start=0, end=51, action="ban hành", sentence="x" * 51, section="",
+                    actors=(TaskActor("Ban Bí thư", "assignee", "ban bi thu"),))
     return AnswerContext(analyze_question("Chỉ thị 12 ban hành ngày nào?"), [CHUNK], [{"kind": "issuance"}],
-                         {}, chunk_at=chunk_at, deadline=123.0)
+                         {}, chunk_at=chunk_at, deadline=123.0, tasks=[task])
 
 
 def test_answer_pieces_keep_markers_whole_and_join_back() -> None:
@@ -49,8 +53,8 @@ def test_whole_answerer_passes_the_context_to_its_engine() -> None:
     ctx = context()
     answer = WholeAnswerer(engine).answer(ctx)
     assert answer.text.startswith("Ngày 05/01/2022 [1]")
-    [(info, chunks, facts, docs, chunk_at)] = engine.calls
-    assert (info, chunks, facts, docs, chunk_at) == (ctx.info, ctx.chunks, ctx.facts, ctx.docs, ctx.chunk_at)
+    [(info, chunks, facts, docs, chunk_at, tasks)] = engine.calls
+    assert (info, chunks, facts, docs, chunk_at, tasks) == (ctx.info, ctx.chunks, ctx.facts, ctx.docs, ctx.chunk_at, ctx.tasks)
 
 
 def test_a_whole_answer_streams_as_settled_sources_words_and_itself() -> None:

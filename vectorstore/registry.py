@@ -19,6 +19,7 @@ import numpy as np
 from vectorstore.database import open_database
 from vectorstore.db import Database, Tx
 from vectorstore.registry_schema import REGISTRY_SCHEMA
+from vectorstore.task_rows import TaskFact, delete_tasks, insert_tasks, move_task_facts, select_tasks
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Registry:
     def __init__(self, location: Path | str) -> None:
         self.path = location
         self.db: Database = open_database(location, REGISTRY_SCHEMA)
+        move_task_facts(self.db)  # once per registry: task facts of earlier releases → their columns
 
     def close(self) -> None:
         self.db.close()
@@ -182,15 +184,21 @@ class Registry:
             rows = self.db.query("SELECT data FROM facts ORDER BY rowid")
         return [json.loads(r[0]) for r in rows]
 
-    def iter_facts(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Every fact with its document id, in document then insertion order."""
-        for doc_id, data in self.db.query("SELECT doc_id, data FROM facts ORDER BY doc_id, rowid"):
-            yield doc_id, json.loads(data)
+    def tasks(self, doc_id: str | None = None, chunk_ids: Iterable[str] | None = None) -> list[TaskFact]:
+        """Task records (typed, from their columns) of a document, of some chunks, or all."""
+        return select_tasks(self.db, doc_id=doc_id, chunk_ids=chunk_ids)
+
+    def doc_heads(self) -> dict[str, DocumentRecord]:
+        """Every document without its text (empty): what a list of tasks shows of their documents."""
+        rows = self.db.query("SELECT doc_id, source, path, title, published, content_hash, '', metadata, ingested_at, 0 "
+                             "FROM documents")
+        return {r[0]: _doc(r) for r in rows}
 
     def commit_document(
-        self, doc: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]]
+        self, doc: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]],
+        tasks: Iterable[TaskFact] = (),
     ) -> None:
-        """Replace a document, its chunks and facts in one transaction, and bump the version."""
+        """Replace a document, its chunks, facts and tasks in one transaction, and bump the version."""
         with self.db.tx() as tx:
             _delete_doc(tx, doc.doc_id)
             tx.execute(
@@ -207,6 +215,7 @@ class Registry:
                 "INSERT INTO facts (doc_id, chunk_id, data) VALUES (?,?,?)",
                 [(doc.doc_id, f["chunk_id"], json.dumps(f, ensure_ascii=False)) for f in facts],
             )
+            insert_tasks(tx, tasks)
             _bump(tx, doc.doc_id)
 
     def delete_document(self, doc_id: str) -> list[str]:
@@ -263,6 +272,7 @@ def _delete_doc(tx: Tx, doc_id: str) -> None:
     tx.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
     tx.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
     tx.execute("DELETE FROM facts WHERE doc_id=?", (doc_id,))
+    delete_tasks(tx, doc_id)
 
 
 def _doc(row: tuple[Any, ...]) -> DocumentRecord:

@@ -32,6 +32,22 @@ CREATE INDEX IF NOT EXISTS facts_chunk ON facts(chunk_id);
 CREATE TABLE IF NOT EXISTS embedding_cache (
     key TEXT PRIMARY KEY, vector BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS tasks (
+    task_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL, start INTEGER NOT NULL,
+    end INTEGER NOT NULL, action TEXT NOT NULL, sentence TEXT NOT NULL, section TEXT NOT NULL, report_to TEXT,
+    inherited INTEGER NOT NULL, deadline_text TEXT, deadline_date TEXT, recurrence TEXT,
+    deadline_start INTEGER, deadline_end INTEGER
+);
+CREATE INDEX IF NOT EXISTS tasks_doc ON tasks(doc_id, start);
+CREATE INDEX IF NOT EXISTS tasks_chunk ON tasks(chunk_id);
+CREATE INDEX IF NOT EXISTS tasks_due ON tasks(deadline_date);
+CREATE TABLE IF NOT EXISTS task_actors (
+    task_id TEXT NOT NULL, doc_id TEXT NOT NULL, ord INTEGER NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+    actor_key TEXT NOT NULL, start INTEGER, end INTEGER, written TEXT
+);
+CREATE INDEX IF NOT EXISTS task_actors_task ON task_actors(task_id, ord);
+CREATE INDEX IF NOT EXISTS task_actors_doc ON task_actors(doc_id);
+CREATE INDEX IF NOT EXISTS task_actors_key ON task_actors(actor_key, role);
 """
 
 _PG_1 = """
@@ -59,4 +75,24 @@ CREATE INDEX facts_chunk ON facts(chunk_id);
 CREATE TABLE embedding_cache (key TEXT PRIMARY KEY, vector BYTEA NOT NULL);
 """
 
-REGISTRY_SCHEMA = Schema(name="registry", sqlite=_SQLITE, postgresql=(_PG_1,))
+# Stop 23: tasks in real columns (`vectorstore.task_rows`); earlier task facts move there at the first start.
+_PG_2 = """
+CREATE TABLE tasks (
+    task_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, chunk_id TEXT NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, action TEXT NOT NULL, sentence TEXT NOT NULL, section TEXT NOT NULL, report_to TEXT,
+    inherited INTEGER NOT NULL, deadline_text TEXT, deadline_date TEXT, recurrence TEXT,
+    deadline_start INTEGER, deadline_end INTEGER
+);
+CREATE INDEX tasks_doc ON tasks(doc_id, start);
+CREATE INDEX tasks_chunk ON tasks(chunk_id);
+CREATE INDEX tasks_due ON tasks(deadline_date);
+CREATE TABLE task_actors (
+    task_id TEXT NOT NULL, doc_id TEXT NOT NULL, ord INTEGER NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL,
+    actor_key TEXT NOT NULL, start INTEGER, "end" INTEGER, written TEXT
+);
+CREATE INDEX task_actors_task ON task_actors(task_id, ord);
+CREATE INDEX task_actors_doc ON task_actors(doc_id);
+CREATE INDEX task_actors_key ON task_actors(actor_key, role);
+"""
+
+REGISTRY_SCHEMA = Schema(name="registry", sqlite=_SQLITE, postgresql=(_PG_1, _PG_2))

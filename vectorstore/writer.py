@@ -64,7 +64,7 @@ class IndexWriter(IndexParts):
             embedded = self._upsert_vectors([(d.record, d.chunks) for d, _, _ in todo], check)
             stale: set[str] = set()
             for doc, old_ids, existed in todo:
-                self.registry.commit_document(doc.record, doc.chunks, doc.facts)
+                self.registry.commit_document(doc.record, doc.chunks, doc.facts, doc.tasks)
                 stale |= set(old_ids) - {c.chunk_id for c in doc.chunks}
                 results[doc.record.doc_id] = WriteResult(
                     doc.record.doc_id, "updated" if existed else "added", len(doc.chunks), embedded.get(doc.record.doc_id, 0)

@@ -9,7 +9,7 @@ per-type rules in `qa_service.answering.news` until the typed pipeline covers th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -48,6 +48,7 @@ from qa_service.question import QuestionInfo
 from qa_service.tasks.register import TaskRegister, office_today
 from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
+from vectorstore.task_rows import TaskFact
 
 _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu)\b")
 
@@ -81,14 +82,14 @@ class OfficialAnswerer:
         self.library = library
         self.weights = weights
 
-    def candidates(self, analysis: Analysis, chunks: list[Document], facts: list[dict[str, Any]],
+    def candidates(self, analysis: Analysis, chunks: list[Document], tasks: Sequence[TaskFact],
                    docs: dict[str, DocumentRecord]) -> list[Candidate]:
-        return score(analysis, collect(analysis, chunks, facts, docs, self.library), self.weights)
+        return score(analysis, collect(analysis, chunks, list(tasks), docs, self.library), self.weights)
 
-    def answer(self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]],
+    def answer(self, info: QuestionInfo, chunks: list[Document], tasks: Sequence[TaskFact],
                docs: dict[str, DocumentRecord], cites: CitationBuilder) -> Answer:
         analysis = analyze(info)
-        cands = self.candidates(analysis, chunks, facts, docs)
+        cands = self.candidates(analysis, chunks, tasks, docs)
         focus = [c.doc_id for c in cands if c.focus_doc]
         missing = missing_entities(analysis, docs)
         debug: dict[str, Any] = {"types": analysis.types, "missing": missing, "answerer": "extractive"}
@@ -114,12 +115,12 @@ class OfficialAnswerer:
         g = abstain_features(cands, len(missing), 1.0 if focus else 0.0)
         p = answerable_probability(g, self.weights)
         debug |= {"p_answerable": round(p, 3), "features": g}
-        # the facts of the named document, read once: a body's own tasks in it answer "X phải làm gì?"
-        doc_facts = (self.library.doc_facts(rec.doc_id) if rec is not None and self.library is not None
+        # the tasks of the named document, read once: a body's own tasks in it answer "X phải làm gì?"
+        doc_tasks = (self.library.doc_tasks(rec.doc_id) if rec is not None and self.library is not None
                      and analysis.body_keys and {"action", "summary"} & set(other) else [])
         # a named document's main points are in it; so are the tasks it gives a body it names
         always = bool(focus) and (other == ["summary"] or (other == ["action"]
-                                                           and bool(own_tasks(doc_facts, analysis.body_keys))))
+                                                           and bool(own_tasks(doc_tasks, analysis.body_keys))))
         assigned = assigned_task(analysis, cands)
         if assigned is None and not focus and assigned_to_others(analysis, cands):
             return _abstain(cites, chunks, "the task asked about is another body's", debug)
@@ -131,21 +132,21 @@ class OfficialAnswerer:
             if not parts:
                 return _abstain(cites, chunks, f"not answerable (p={p:.2f})", debug)
             other = []
-        parts += self._compose(analysis, other, cands, rec, composer, doc_facts)
+        parts += self._compose(analysis, other, cands, rec, composer, doc_tasks)
         text = "\n".join(p for p in parts if p)
         if not text:
             return _abstain(cites, chunks, "nothing to compose", debug)
         return Answer(text=cites.finalize(text), abstained=False, citations=cites, debug=debug)
 
     def _compose(self, analysis: Analysis, types: list[str], cands: list[Candidate], rec: DocumentRecord | None,
-                 composer: Composer, doc_facts: list[dict[str, Any]]) -> list[str]:
+                 composer: Composer, doc_tasks: list[TaskFact]) -> list[str]:
         parts: list[str] = []
         used: set[int] = set()
         for t in types:
             # "Công điện 81 yêu cầu Bộ Công an những việc chính nào": the named body's tasks are the summary
-            if t in ("action", "summary") and analysis.bodies and rec is not None and doc_facts:
+            if t in ("action", "summary") and analysis.bodies and rec is not None and doc_tasks:
                 by_start = {c.start: c for c in cands if c.doc_id == rec.doc_id}
-                listed = composer.tasks_of(rec, doc_facts, by_start)
+                listed = composer.tasks_of(rec, doc_tasks, by_start)
                 if listed:
                     parts.append(listed)
                     continue
@@ -184,8 +185,8 @@ class OfficialAnswerer:
 
 def _field_of_shown(cand: Candidate, shown: list[Candidate]) -> bool:
     """A field line ("Đơn vị chủ trì: …", "Thời gian thực hiện: …") of an item already shown."""
-    items = {t["start"] for c in shown for t in c.tasks}
-    return (any(t["start"] < cand.start and t["start"] in items for t in cand.tasks)
+    items = {t.start for c in shown for t in c.tasks}
+    return (any(t.start < cand.start and t.start in items for t in cand.tasks)
             and field_line(cand.text, 0, len(cand.text), None) is not None)
 
 
@@ -200,8 +201,8 @@ def assigned_to_others(analysis: Analysis, cands: list[Candidate]) -> bool:
     said = f" {fold(best.path)} {fold(best.text)} "
     if any(f" {q} " in said for q in analysis.doer_keys):
         return False  # the asked body is named there, whatever the task record read
-    doers = [a.get("key", "") for t in best.tasks if (t.get("deadline") or {}).get("text")
-             and not t.get("inherited") for a in t.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
+    doers = [a.key for t in best.tasks if t.deadline is not None and t.deadline.text
+             and not t.inherited for a in t.actors if a.role in ASSIGNED_TASK_ROLES]
     return bool(doers) and not same_body(analysis.doer_keys, doers)
 
 
@@ -222,8 +223,8 @@ def assigned_task(analysis: Analysis, cands: list[Candidate]) -> Candidate | Non
 def _dated_task_of_asked(analysis: Analysis, cand: Candidate) -> bool:
     for task in cand.tasks:
         # "Bộ trưởng" is the body in "Đồng chí Bộ trưởng, Thủ trưởng cơ quan ngang bộ"
-        named = [a.get("key", "") for a in task.get("actors", []) if a.get("role") in ASSIGNED_TASK_ROLES]
-        if (task.get("deadline") or {}).get("text") and same_doer(analysis.doer_keys, named):
+        named = [a.key for a in task.actors if a.role in ASSIGNED_TASK_ROLES]
+        if task.deadline is not None and task.deadline.text and same_doer(analysis.doer_keys, named):
             return True
     return False
 
@@ -287,12 +288,15 @@ class ExtractiveAnswerer:
         facts: list[dict[str, Any]],
         docs: dict[str, DocumentRecord],
         chunk_at: Callable[[str, int], Document | None] | None = None,
+        tasks: Sequence[TaskFact] = (),
     ) -> Answer:
+        """`facts`: the first build's sentence facts (news pages); `tasks`: the retrieved chunks' task
+        records, read when the answerer has no library (with one, it reads whole documents' tasks)."""
         if (listed := self.register_answer(info, chunk_at)) is not None:
             return listed
         cites = CitationBuilder(chunk_at)
         if not chunks:
             return _abstain(cites, chunks, "no evidence retrieved", {})
         if reads_as_document(docs.get(str(chunks[0].metadata["doc_id"]))):
-            return self.official.answer(info, chunks, facts, docs, cites)
+            return self.official.answer(info, chunks, tasks, docs, cites)
         return self.news.answer(info, chunks, facts, docs, chunk_at)

@@ -23,6 +23,7 @@ from qa_service.answering.lexicon import NUMBER_WORDS, UNITS
 from qa_service.evidence import coverage, local_idf, sentence_tokens
 from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
+from vectorstore.task_rows import TaskFact
 
 TYPED_TOP = 60  # typed spans are read for this many best-covered sentences only (cost)
 _NUMBER = re.compile(
@@ -39,7 +40,7 @@ class Library(Protocol):
 
     def doc_chunks(self, doc_id: str) -> list[Document]: ...
 
-    def doc_facts(self, doc_id: str) -> list[dict[str, Any]]: ...
+    def doc_tasks(self, doc_id: str) -> list[TaskFact]: ...
 
 
 @dataclass
@@ -57,7 +58,7 @@ class Candidate:
     deadlines: list[Deadline] = field(default_factory=list)
     actors: list[ActorSpan] = field(default_factory=list)
     numbers: list[tuple[int, int, str]] = field(default_factory=list)  # absolute spans
-    tasks: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[TaskFact] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
 
@@ -100,25 +101,24 @@ def focus_documents(analysis: Analysis, docs: dict[str, DocumentRecord]) -> list
 def collect(
     analysis: Analysis,
     chunks: list[Document],
-    facts: list[dict[str, Any]],
+    tasks: list[TaskFact],
     docs: dict[str, DocumentRecord],
     library: Library | None = None,
 ) -> list[Candidate]:
     """Every sentence of the evidence once, with coverage features; typed spans for the best."""
     focus = focus_documents(analysis, docs)
     evidence = list(chunks)
-    tasks_by_doc: dict[str, list[dict[str, Any]]] = {}
+    tasks_by_doc: dict[str, list[TaskFact]] = {}
     if library is not None:
         for doc_id in focus:
             evidence += library.doc_chunks(doc_id)
         # every task of the retrieved documents: an item's task is stored with its heading's chunk,
         # which retrieval may have missed while finding the item's "Nhiệm vụ: …" line
         for doc_id in dict.fromkeys([*focus, *(str(c.metadata["doc_id"]) for c in chunks)]):
-            tasks_by_doc[doc_id] = [f for f in library.doc_facts(doc_id) if f.get("kind") == "task"]
-    else:  # the retrieved chunks' own facts
-        for f in facts:
-            if f.get("kind") == "task":
-                tasks_by_doc.setdefault(f["chunk_id"].rsplit(":", 1)[0], []).append(f)
+            tasks_by_doc[doc_id] = library.doc_tasks(doc_id)
+    else:  # the retrieved chunks' own tasks
+        for t in tasks:
+            tasks_by_doc.setdefault(t.doc_id, []).append(t)
     seen: set[tuple[str, int]] = set()
     paths: dict[str, SectionPaths] = {}
     out: list[Candidate] = []
@@ -150,11 +150,11 @@ def collect(
     return out
 
 
-def sentence_tasks(cand: Candidate, tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def sentence_tasks(cand: Candidate, tasks: list[TaskFact]) -> list[TaskFact]:
     """The tasks the sentence states, then the task whose item it belongs to: "a) Nhiệm vụ: Lựa chọn …"
     under "1.1. …" is the item's task, whose lead and time stand in the field lines after it."""
-    own = [t for t in tasks if cand.start <= t["start"] < cand.end]
-    return own + [t for t in tasks if t["start"] < cand.start < t["end"]]
+    own = [t for t in tasks if cand.start <= t.start < cand.end]
+    return own + [t for t in tasks if t.start < cand.start < t.end]
 
 
 def _outside_body(rec: DocumentRecord | None, offset: int) -> bool:

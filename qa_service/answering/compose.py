@@ -18,6 +18,7 @@ from qa_service.answering.scoring import typed_spans
 from qa_service.citations import CitationBuilder
 from qa_service.evidence import Sentence, best_window
 from vectorstore.registry import DocumentRecord
+from vectorstore.task_rows import TaskActor, TaskFact
 
 QUOTE_CHARS = 420
 LIST_ITEMS = 6
@@ -59,11 +60,10 @@ _WRITTEN_DATE = re.compile(r"(?<!\d)(?:(?P<d>\d{1,2})/(?P<m>\d{1,2})/\d{4}|"
                            r"(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+\d{4})", re.IGNORECASE)
 
 
-def own_tasks(facts: list[dict[str, Any]], body_keys: list[str]) -> list[dict[str, Any]]:
+def own_tasks(tasks: list[TaskFact], body_keys: list[str]) -> list[TaskFact]:
     """The task records in which a body the question names leads or is asked (not only supports)."""
     keys = set(body_keys)
-    return [t for t in facts if t.get("kind", "task") == "task"
-            and any(a.get("key") in keys and a.get("role") != "support" for a in t.get("actors", []))]
+    return [t for t in tasks if any(a.key in keys and a.role != "support" for a in t.actors)]
 
 
 class Composer:
@@ -154,20 +154,20 @@ class Composer:
 
     def actor(self, cand: Candidate) -> str:
         """Who leads and who supports, from the task the sentence states, then the sentence."""
-        task = next((t for t in cand.tasks if t.get("actors")), None)
+        task = next((t for t in cand.tasks if t.actors), None)
         if task is None:
             return self.quote(cand)
-        leads = [a for a in task["actors"] if a["role"] in ("lead", "assignee")]
-        supports = [a for a in task["actors"] if a["role"] == "support"]
+        leads = [a for a in task.actors if a.role in ("lead", "assignee")]
+        supports = [a for a in task.actors if a.role == "support"]
         parts = []
         if leads:
-            parts.append(phrase("leads" if any(a["role"] == "lead" for a in leads) else "doers", names=_names(leads)))
+            parts.append(phrase("leads" if any(a.role == "lead" for a in leads) else "doers", names=_names(leads)))
         if supports:
             parts.append(phrase("supports", names=_names(supports)))
         head = "; ".join(parts)
         # A doer named by the heading above the sentence is cited through the sentence's section path
         # (one claim, one citation), not by a second citation of the bare heading.
-        section = task.get("section") or None
+        section = task.section or None
         line = f"{cap(head)}: {self.quote(cand, section=section)}." if head else self.quote(cand, section=section)
         return self._task_deadline(cand, line) if self.analysis.asks("deadline") else line
 
@@ -182,31 +182,32 @@ class Composer:
     def _task_deadline(self, cand: Candidate, line: str) -> str:
         """Add the task's deadline when it is written outside the sentence (a field line) and the
         sentence states none of its own."""
-        own = [t for t in cand.tasks if cand.start <= t["start"] < cand.end and t.get("deadline")]
+        own = [t for t in cand.tasks if cand.start <= t.start < cand.end and t.deadline is not None]
         if not own and any(_in(d.text, line) for d in cand.deadlines):
             return line  # the item around the sentence has its own time; the sentence states one itself
-        task = next(iter(own), None) or next((t for t in cand.tasks if t.get("deadline")), None)
+        task = next(iter(own), None) or next((t for t in cand.tasks if t.deadline is not None), None)
         rec = self.docs.get(cand.doc_id)
-        if task and rec is not None and not _in(task["deadline"]["text"], line):
-            d = task["deadline"]  # written in the item's field line, outside this sentence
+        if task and task.deadline is not None and rec is not None and not _in(task.deadline.text, line):
+            d = task.deadline  # written in the item's field line, outside this sentence
             stop = "." if line.endswith(".") else ""
-            note = phrase("deadline_note", deadline=_SPACES.sub(" ", d["text"]), cite=self._span_cite(rec, (d["start"], d["end"])))
+            span = (d.start, d.end) if d.start is not None and d.end is not None else None
+            note = phrase("deadline_note", deadline=_SPACES.sub(" ", d.text), cite=self._span_cite(rec, span))
             line = line.removesuffix(".") + note + stop
         return line
 
-    def tasks_of(self, rec: DocumentRecord, tasks: list[dict[str, Any]], cands: dict[int, Candidate]) -> str | None:
+    def tasks_of(self, rec: DocumentRecord, tasks: list[TaskFact], cands: dict[int, Candidate]) -> str | None:
         """"Sở Tài chính phải làm gì?": the body's tasks in the document, each cited, with deadlines."""
         mine = own_tasks(tasks, self.analysis.body_keys)
         if not mine:
             return None
         lines = []
-        for t in sorted(mine, key=lambda t: t["start"])[:6]:
-            cand = cands.get(t["start"])
+        for t in sorted(mine, key=lambda t: t.start)[:6]:
+            cand = cands.get(t.start)
             if cand is None:
                 continue
             line = self.quote(cand)
-            if t.get("deadline") and not _in(t["deadline"]["text"], line):
-                line += phrase("deadline_note", deadline=t["deadline"]["text"], cite="")
+            if t.deadline is not None and not _in(t.deadline.text, line):
+                line += phrase("deadline_note", deadline=t.deadline.text, cite="")
             lines.append(line)
         if not lines:
             return None
@@ -251,8 +252,8 @@ def _addressee_span(text: str, names: list[str]) -> tuple[int, int] | None:
     return found.start(), end
 
 
-def _names(actors: list[dict[str, Any]]) -> str:
-    names = list(dict.fromkeys(" ".join(a["name"].split()) for a in actors))
+def _names(actors: list[TaskActor]) -> str:
+    names = list(dict.fromkeys(" ".join(a.name.split()) for a in actors))
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " và " + names[-1]
 
 

@@ -37,6 +37,7 @@ from qa_service.schemas import ChatRequest, HistoryMessage
 from qa_service.service import QAService, build_service
 from qa_service.settings import get_settings
 from vectorstore.registry import DocumentRecord
+from vectorstore.task_rows import TaskFact
 
 
 def logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000, lr: float = 0.5) -> tuple[np.ndarray, float]:
@@ -65,13 +66,13 @@ def evidence_span(rec: DocumentRecord, evidence: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def question_state(service: QAService, case: TestCase) -> tuple[Any, list[Any], list[dict[str, Any]], dict[str, Any]]:
+def question_state(service: QAService, case: TestCase) -> tuple[Any, list[Any], list[TaskFact], dict[str, Any]]:
     """Condense and retrieve as serving does; the evidence comes from the chain's own method."""
     chain = service.chain
     history = [HistoryMessage(role=t.role, content=t.content) for t in case.history]
     state = chain.retrieve_step(chain.condense_step(service.prepare(ChatRequest(message=case.question, history=history))))
-    facts, docs = chain.evidence(state)
-    return state, state.chunks, facts, docs
+    ev = chain.evidence(state)
+    return state, state.chunks, ev.tasks, ev.docs
 
 
 def fit(cases: list[TestCase], service: QAService, recall_target: float = 0.8) -> dict[str, Any]:
@@ -80,11 +81,11 @@ def fit(cases: list[TestCase], service: QAService, recall_target: float = 0.8) -
     per_question: list[tuple[TestCase, Any, list[Any], int, float]] = []
     library = service.chain
     for case in cases:
-        state, chunks, facts, docs = question_state(service, case)
+        state, chunks, tasks, docs = question_state(service, case)
         if not chunks or not reads_as_document(docs.get(str(chunks[0].metadata["doc_id"]))):
             continue
         analysis = analyze(state.info)
-        cands = collect(analysis, chunks, facts, docs, library)  # type: ignore[arg-type]
+        cands = collect(analysis, chunks, tasks, docs, library)  # type: ignore[arg-type]
         gold = None
         if case.answerable and case.gold_sources:
             rec = next((r for r in docs.values() if r.source == case.gold_sources[0]), None)

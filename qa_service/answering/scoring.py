@@ -54,12 +54,13 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
     if analysis.asks("deadline"):
         spans += [(d.start, d.end) for d in cand.deadlines if d.kind in _DEADLINE_KINDS]
         # a plan item's deadline may stand in its field line ("Thời gian thực hiện: Tháng 12/2025")
-        spans += [(t["deadline"]["start"], t["deadline"]["end"]) for t in cand.tasks if t.get("deadline")]
+        spans += [(t.deadline.start, t.deadline.end) for t in cand.tasks
+                  if t.deadline is not None and t.deadline.start is not None and t.deadline.end is not None]
     if analysis.asks("recurrence"):
         spans += [(d.start, d.end) for d in cand.deadlines if d.recurrence]
     if analysis.asks("actor"):
         spans += [(a.start, a.end) for a in cand.actors]
-        spans += [(cand.start, cand.start + 1) for t in cand.tasks if t.get("inherited")]
+        spans += [(cand.start, cand.start + 1) for t in cand.tasks if t.inherited]
     if analysis.asks("quantity"):
         if analysis.units:  # "bao nhiêu tỷ đồng": a number in tỷ, not any number
             spans += [(s, e) for s, e, t in cand.numbers
@@ -67,7 +68,7 @@ def typed_spans(analysis: Analysis, cand: Candidate) -> list[tuple[int, int]]:
         else:
             spans += [(s, e) for s, e, _ in cand.numbers if unit_after(cand, e)] or [(s, e) for s, e, _ in cand.numbers]
     if analysis.asks("action"):  # a task the sentence states (not the item it belongs to)
-        spans += [(t["start"], t["end"]) for t in cand.tasks if cand.start <= t["start"] < cand.end]
+        spans += [(t.start, t.end) for t in cand.tasks if cand.start <= t.start < cand.end]
     if analysis.asks("dated"):  # the day a document was signed, told in prose ("Ngày 14/2/2025, … đã ký")
         spans += [(d.start, d.end) for d in cand.deadlines if d.kind == "on" and d.date]
     if analysis.asks("signed_by"):  # a signer read in prose (no signature block at hand)
@@ -105,7 +106,7 @@ def features(analysis: Analysis, cand: Candidate) -> dict[str, float]:
     spans = typed_spans(analysis, cand)
     f["typed"] = (1.0 if spans else 0.0) if asked else 0.5
     if analysis.body_keys:
-        keys = {a.key for a in cand.actors} | {x.get("key", "") for t in cand.tasks for x in t.get("actors", [])}
+        keys = {a.key for a in cand.actors} | {x.key for t in cand.tasks for x in t.actors}
         in_path = any(fold(b) in fold(cand.path) for b in analysis.bodies)
         f["focus_body"] = 1.0 if keys & set(analysis.body_keys) or in_path else 0.0
     else:

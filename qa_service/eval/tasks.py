@@ -90,13 +90,13 @@ def score_file(path: Path, gold: list[dict[str, Any]], scores: TaskScores) -> No
     data = path.read_bytes()
     doc = prepare(load_bytes(path.name, data, str(path)), path.name, content_hash(data), "gold")
     text = doc.record.text
-    predicted = [f for f in doc.facts if f.get("kind") == "task"]
+    predicted = doc.tasks
     spans = [(g, locate(text, g["evidence"])) for g in gold]
     located = [(g, s) for g, s in spans if s is not None]
     if not located:
         return
     lo, hi = min(s[0] for _, s in located), max(s[1] for _, s in located)
-    in_region = [t for t in predicted if lo <= t["start"] < hi]
+    in_region = [t for t in predicted if lo <= t.start < hi]
     scores.predicted_tasks += len(in_region)
     used: set[int] = set()
     for g, span in spans:
@@ -107,7 +107,7 @@ def score_file(path: Path, gold: list[dict[str, Any]], scores: TaskScores) -> No
             scores.dated += 1
         best = None
         if span is not None:
-            overlaps = [(min(span[1], t["end"]) - max(span[0], t["start"]), i) for i, t in enumerate(in_region)]
+            overlaps = [(min(span[1], t.end) - max(span[0], t.start), i) for i, t in enumerate(in_region)]
             overlaps = [o for o in overlaps if o[0] > 0 and o[1] not in used]
             best = max(overlaps)[1] if overlaps else None
         if best is None:
@@ -116,11 +116,11 @@ def score_file(path: Path, gold: list[dict[str, Any]], scores: TaskScores) -> No
         used.add(best)
         task = in_region[best]
         scores.matched += 1
-        names = [a["name"] for a in task["actors"]]
+        names = [a.name for a in task.actors]
         scores.actor_found += sum(1 for ga in gold_actors if any(_same(ga, n) for n in names))
         scores.actor_tp += sum(1 for n in names if any(_same(ga, n) for ga in gold_actors))
         scores.predicted_actors += len(names)
-        date = (task.get("deadline") or {}).get("date")
+        date = task.deadline.date if task.deadline else None
         if g.get("deadline_date"):
             if date == g["deadline_date"]:
                 scores.date_exact += 1
@@ -129,7 +129,7 @@ def score_file(path: Path, gold: list[dict[str, Any]], scores: TaskScores) -> No
                                       "why": f"date {date} != {g['deadline_date']}"})
     for i, task in enumerate(in_region):  # tasks the gold does not have: all their actors are wrong
         if i not in used:
-            scores.predicted_actors += len(task["actors"])
+            scores.predicted_actors += len(task.actors)
 
 
 def part(gold_path: Path, name: str) -> str:

@@ -1,14 +1,10 @@
-"""Typed task records: the "task" facts ingestion stores, joined with their document.
-
-A task fact is written by `ingestion.assignments` (actors with roles, action, deadline, offsets in
-the stored text); the register serves it with the document's kind, number and date, a stable id,
-the cited passage, and a status that depends on the day it is asked.
+"""The register's view of a task: the stored record (`vectorstore.task_rows.TaskFact`, written once
+by ingestion in its own columns) joined with its document's kind, number and date, with its cited
+passage and a status that depends on the day it is asked.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +13,9 @@ from dateutil.relativedelta import relativedelta
 
 from ingestion.sections import PATH_SEPARATOR
 from vectorstore.registry import DocumentRecord
+from vectorstore.task_rows import TaskActor, TaskDeadline, TaskFact
+
+__all__ = ["DUE_SOON_DAYS", "STATUSES", "TaskActor", "TaskDeadline", "TaskRecord", "from_task", "period_end"]
 
 # How far ahead "due soon" looks (the issue's "next 30 days").
 DUE_SOON_DAYS = 30
@@ -31,23 +30,6 @@ RECURRENCE_STEP = {
     "semiannual": relativedelta(months=6),
     "annual": relativedelta(years=1),
 }
-
-
-@dataclass(frozen=True)
-class TaskActor:
-    name: str
-    role: str  # lead | support | assignee
-    key: str  # `ingestion.actors.canonical_key`: one per body, whatever the spelling
-
-
-@dataclass(frozen=True)
-class TaskDeadline:
-    date: str | None  # YYYY-MM-DD
-    text: str
-    recurrence: str | None
-
-    def due(self) -> dt.date | None:
-        return dt.date.fromisoformat(self.date) if self.date else None
 
 
 @dataclass
@@ -129,41 +111,29 @@ def period_end(day: date, recurrence: str | None) -> date | None:
     return first + relativedelta(months=months, days=-1)
 
 
-def task_id(doc_id: str, start: int, end: int) -> str:
-    """Stable while the document's text is: re-ingesting the same file keeps every id."""
-    return "t-" + hashlib.sha1(f"{doc_id}:{start}:{end}".encode()).hexdigest()[:16]
-
-
-def _snippet(text: str, start: int, end: int) -> str:
-    passage = " ".join(text[start:end].split())
+def _snippet(sentence: str) -> str:
+    passage = " ".join(sentence.split())
     return passage if len(passage) <= SNIPPET_CHARS else passage[: SNIPPET_CHARS - 1].rstrip() + "…"
 
 
-def _section(path: str, text: str, start: int) -> str:
+def _section(path: str, sentence: str) -> str:
     """The heading path above the task: a numbered item that is the task itself is not its own section."""
     parts = path.split(PATH_SEPARATOR) if path else []
-    own = " ".join(text[start : start + 200].split())
-    if parts and own.startswith(parts[-1].rstrip("…").strip()[:60]):
+    own = " ".join(sentence[:200].split())
+    head = parts[-1].rstrip("…").strip()[:60] if parts else ""
+    # the task may be shorter than its heading's first 60 characters ("1. Quỹ … công lập." under "1. Quỹ … công lập. Quỹ được …")
+    if parts and (own.startswith(head) or (own and head.startswith(own))):
         parts.pop()
     return PATH_SEPARATOR.join(parts)
 
 
-def from_fact(fact: dict[str, Any], doc: DocumentRecord) -> TaskRecord:
-    """A stored task fact as a record; `fact` must have kind "task"."""
+def from_task(task: TaskFact, doc: DocumentRecord) -> TaskRecord:
+    """A stored task with what the register shows of its document (`doc` may lack its text)."""
     meta = doc.metadata
-    raw_deadline = fact.get("deadline") or None
-    deadline = None
-    if raw_deadline:
-        deadline = TaskDeadline(
-            date=raw_deadline.get("date"), text=raw_deadline.get("text") or "",
-            recurrence=raw_deadline.get("recurrence"),
-        )
-    start, end = int(fact["start"]), int(fact["end"])
     return TaskRecord(
-        task_id=task_id(doc.doc_id, start, end), doc_id=doc.doc_id, source=doc.source, title=doc.title,
+        task_id=task.task_id, doc_id=doc.doc_id, source=doc.source, title=doc.title,
         doc_kind=meta.get("doc_kind"), number=meta.get("number"), published=doc.published,
-        actors=[TaskActor(a["name"], a.get("role") or "assignee", a.get("key") or "") for a in fact.get("actors", [])],
-        action=fact.get("action") or "", deadline=deadline, report_to=fact.get("report_to"),
-        section=_section(fact.get("section") or "", doc.text, start), start=start, end=end, snippet=_snippet(doc.text, start, end),
-        chunk_id=fact.get("chunk_id") or "",
+        actors=list(task.actors), action=task.action, deadline=task.deadline, report_to=task.report_to,
+        section=_section(task.section, task.sentence), start=task.start, end=task.end,
+        snippet=_snippet(task.sentence), chunk_id=task.chunk_id,
     )

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from ingestion.actors import canonical_key
-from qa_service.tasks.records import STATUSES, TaskRecord, from_fact
+from qa_service.tasks.records import STATUSES, TaskRecord, from_task
 from vectorstore.analyzer import analyze
 from vectorstore.registry import Registry
 
@@ -114,20 +114,15 @@ class TaskRegister:
             return self._tasks
 
     def _load(self) -> list[TaskRecord]:
-        by_doc = defaultdict(list)
-        for doc_id, fact in self.registry.iter_facts():
-            if fact.get("kind") == "task":
-                by_doc[doc_id].append(fact)
+        heads = self.registry.doc_heads()  # no document text: every field shown is a column
         out: list[TaskRecord] = []
-        for doc_id, facts in by_doc.items():
-            doc = self.registry.get_document(doc_id)
-            if doc is None:
+        for task in self.registry.tasks():
+            if (doc := heads.get(task.doc_id)) is None:
                 continue
-            for fact in sorted(facts, key=lambda f: int(f["start"])):
-                record = from_fact(fact, doc)
-                record.actors = [a if a.key else type(a)(a.name, a.role, canonical_key(a.name)) for a in record.actors]
-                record.search_tokens = frozenset(analyze(f"{record.action} {record.section}", "index"))
-                out.append(record)
+            record = from_task(task, doc)
+            record.actors = [a if a.key else replace(a, key=canonical_key(a.name)) for a in record.actors]
+            record.search_tokens = frozenset(analyze(f"{record.action} {record.section}", "index"))
+            out.append(record)
         return out
 
     def get(self, task_id: str) -> TaskRecord | None:

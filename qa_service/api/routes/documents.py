@@ -207,7 +207,8 @@ def get_document(doc_id: DocId, service: ServiceDep, _: AdminAuth) -> DocumentDe
         doc_numbers=meta.get("doc_numbers") or [],
         notes=meta.get("notes") or [],
         ingested_at=datetime.fromtimestamp(rec.ingested_at, UTC).isoformat(),
-        facts=service.store.registry.facts(doc_id=doc_id),
+        # sentence facts, then task records in their public shape (as one list since the first build)
+        facts=service.store.registry.facts(doc_id=doc_id) + [t.as_json() for t in service.store.registry.tasks(doc_id=doc_id)],
     )
 
 
