@@ -71,6 +71,23 @@ def test_answer_types(question: str, types: list[str]) -> None:
     assert answer_types(fold(question)) == types
 
 
+@pytest.mark.parametrize(
+    ("question", "refs"),
+    [
+        ("Kế hoạch 308 giao Sở Tài chính việc gì?", [("ke hoach", "308")]),
+        ("Quyết định số 2623 ngày 15/3/2025 do ai ký?", [("quyet dinh", "2623")]),
+        ("Chương trình hành động 12 của Tỉnh ủy có mấy nhiệm vụ?", [("chuong trinh hanh dong", "12")]),
+        ("Kết luận 123 của Bộ Chính trị yêu cầu gì?", [("ket luan", "123")]),
+        ("Văn bản số 15 gửi cơ quan nào?", [("van ban", "15")]),
+        # a number followed by a unit is a length, not a document's number
+        ("Báo cáo 6 tháng đầu năm phải gửi trước ngày nào?", []),
+        ("Kế hoạch 5 năm của ngành được phê duyệt khi nào?", []),
+    ],
+)
+def test_a_kind_and_a_number_name_a_document(question: str, refs: list[tuple[str, str]]) -> None:
+    assert analyze(analyze_question(question)).doc_refs == refs
+
+
 def test_metadata_from_the_layout(service: QAService) -> None:
     answer, abstained, cites = ask(service, "Kế hoạch 624/KH-UBND do ai ký?")
     assert not abstained and "Nguyễn Thị Nguyệt" in answer and "Phó Chủ tịch" in answer

@@ -17,9 +17,11 @@ from qa_service.answering.lexicon import (
     DUTY_TIME_WORDS,
     ISSUED_INSTRUMENT,
     ISSUING_WORDS,
+    NOT_A_DOC_NUMBER_AFTER,
     NOT_A_UNIT,
     NOT_ASKED_DOER_BEFORE,
     NOT_ASKED_DOER_VERB_REACH,
+    QUESTION_DOC_KINDS,
     REFERENCE_RELATIONS,
 )
 from qa_service.question import QuestionInfo
@@ -31,8 +33,8 @@ _NOT_DOER = re.compile(NOT_ASKED_DOER_BEFORE)
 _VERB_BEFORE = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in ACTION_VERBS) + r")\s*(?:xong\s+)?(?:cac\s+)?$")
 # "Kế hoạch 308", "Quyết định số 2623": a kind word then a number names a document.
 _KIND_NUMBER = re.compile(
-    r"\b(ke hoach|chi thi|quyet dinh|cong van|cong dien|thong bao|nghi dinh|nghi quyet|thong tu|ket luan|van ban)"
-    r"(?: so)? (\d{1,5})\b"
+    r"\b(" + "|".join(sorted({fold(k) for k in QUESTION_DOC_KINDS}, key=len, reverse=True)) + r")"
+    r"(?: so (\d{1,5})\b| (\d{1,5})\b(?!\s*" + NOT_A_DOC_NUMBER_AFTER + r"))"
 )
 # Question words that only frame the question: the weak "which/what" of the action type.
 _WEAK_ACTION = {r"\bgi\b", r"\bnao\b"}
@@ -133,8 +135,8 @@ def analyze(info: QuestionInfo) -> Analysis:
     analysis.action_tokens = action_tokens(info, bodies)
     analysis.doer_keys = list(dict.fromkeys(doer_keys(info.text, bodies)))
     analysis.doc_refs = [(None, n) for n in info.doc_numbers]
-    analysis.doc_refs += [(m.group(1), m.group(2)) for m in _KIND_NUMBER.finditer(info.folded)
-                          if not any(fold(n).startswith(m.group(2)) for n in info.doc_numbers)]
+    kind_refs = [(m.group(1), m.group(2) or m.group(3)) for m in _KIND_NUMBER.finditer(info.folded)]
+    analysis.doc_refs += [(k, ref) for k, ref in kind_refs if not any(fold(n).startswith(ref) for n in info.doc_numbers)]
     return analysis
 
 

@@ -7,6 +7,8 @@ several types ("do ai ban hành và vào ngày nào" → issuer + issue date): e
 
 from __future__ import annotations
 
+from ingestion.lexicon.layout import DOCUMENT_WORDS, NUMBERED_KINDS
+
 # (answer type, folded patterns). Order matters only for reporting; every matching type counts.
 ANSWER_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("signer", (r"\b(ai|nguoi nao|vi nao|dong chi nao|lanh dao nao) (da )?ky\b", r"\bnguoi ky\b", r"\bky ten\b",
@@ -176,3 +178,10 @@ NOT_ASKED_DOER_BEFORE = (
     r"|\btheo\b[^,]{0,60}\d[\w/.-]*\s+cua\s*$"
 )
 NOT_ASKED_DOER_VERB_REACH = 12  # an action verb this close before the body makes it the verb's object
+
+# A question names a document by a kind and a number ("Kế hoạch 308", "Quyết định số 2623", "văn bản số
+# 12"): the kinds a text cites by number (the same list ingestion reads references with), "Kết luận"
+# ("Kết luận 123"), and the generic "văn bản". Without "số", a number followed by a unit is a length,
+# not a document's number ("báo cáo 6 tháng", "kế hoạch 5 năm"; "Quyết định số 2623 ngày …" names one).
+QUESTION_DOC_KINDS = (*NUMBERED_KINDS, "Kết luận", DOCUMENT_WORDS[0])
+NOT_A_DOC_NUMBER_AFTER = r"(?:(?:thang|nam|tuan|quy|gio|phut|lan|nguoi|ty|trieu)\b|%)"

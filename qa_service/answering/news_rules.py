@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 
-from qa_service.answering.lexicon import NUMBER_WORDS
+from ingestion.lexicon.layout import DOCUMENT_WORDS
+from qa_service.answering.lexicon import NUMBER_WORDS, QUESTION_DOC_KINDS
 from qa_service.question import QuestionInfo
+from vectorstore.analyzer import fold
 
 MIN_COVERAGE = 0.42
 ACTION_CHARS = 480
@@ -19,15 +21,14 @@ _ASKS_SIGNER = re.compile(r"\b(ai ky|nguoi ky|ky ten|duoc ky|do ai ky|ai da ky)\
 _CARDINAL = re.compile(r"(?<![\w/.-])(?!(?:19|20)\d\d\b)\d+(?:[.,]\d+)?(?![\w/-])")
 _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu|truong phong)\b")
 _ASKS_LIST = re.compile(r"\b(nhung gi|gom|bao gom|nhung \w+( \w+)? (nao|gi)|cac \w+( \w+)? nao|nhung ai|la gi)\b")
-_ASKS_DOCS = re.compile(
-    r"\b(?:nhung|cac) (van ban|chi thi|ke hoach|nghi quyet|quyet dinh|chuong trinh hanh dong|chuong trinh|cong van) nao\b"
-)
+# Kinds of documents as a question writes them (the answering lexicon's list, folded, longest first).
+_KINDS = "|".join(sorted({fold(k) for k in (*QUESTION_DOC_KINDS, "tài liệu đính kèm", *DOCUMENT_WORDS[:2])},
+                         key=len, reverse=True))
+_ASKS_DOCS = re.compile(r"\b(?:nhung|cac) (" + _KINDS + r") nao\b")
 _ASKS_WHO = re.compile(r"\b(ai|co quan nao|don vi nao|to chuc nao|nhung co quan|nhung don vi)\b")
 _ASKS_TOPIC = re.compile(r"\b(ve van de gi|noi ve|ve noi dung gi|noi dung (chinh )?(la )?gi|de cap)\b")
 _ASKING_NUMBER = re.compile(r"\b(so may|so hieu|so nao|nao)\b")
-_KIND_WORDS = re.compile(
-    r"(chuong trinh hanh dong|nghi quyet|chi thi|ke hoach|quyet dinh|cong van|tai lieu dinh kem|van ban|tai lieu)"
-)
+_KIND_WORDS = re.compile(r"\b(" + _KINDS + r")\b")
 
 
 def shorten(text: str, limit: int = ACTION_CHARS) -> str:
