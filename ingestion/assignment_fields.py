@@ -38,6 +38,7 @@ _SUPPORT_BEFORE = re.compile(lex.SUPPORT_BEFORE)
 _OBJECT_BEFORE = re.compile(lex.OBJECT_BEFORE)
 _DIRECTED_BEFORE = re.compile(lex.DIRECTED_BEFORE)
 _CLAUSE_START = re.compile(lex.CLAUSE_START)
+_OPENING = re.compile(lex.OPENING_PHRASE)
 _TIME_LEAD = re.compile(lex.TIME_LEAD_BEFORE)
 _LIST_JOINER = re.compile(lex.LIST_JOINER)
 _NOT_A_TASK = re.compile(lex.NOT_A_TASK)
@@ -152,7 +153,8 @@ def _groups(folded: str, actors: list[ActorSpan], base: int) -> list[list[ActorS
     groups: list[list[ActorSpan]] = []
     for a in actors:
         gap = folded[groups[-1][-1].end - base : a.start - base] if groups else ""
-        if groups and (_LIST_JOINER.match(gap) or (a.full and groups[-1][-1].full and same_list(gap))):
+        opens = gap.strip() == "," and _OPENING.match(folded[: a.start - base]) and _predicate(folded[a.end - base :])
+        if groups and not opens and (_LIST_JOINER.match(gap) or (a.full and groups[-1][-1].full and same_list(gap))):
             groups[-1].append(a)
         else:
             groups.append([a])

@@ -29,7 +29,7 @@ from vectorstore.task_rows import TaskFact
 
 __all__ = ["PIPELINE_VERSION", "content_hash", "make_doc_id", "prepare"]
 # Bump when cleaning/splitting changes, so re-ingesting rebuilds documents made the old way.
-PIPELINE_VERSION = "26"  # 5: official layout, unwrapping, sections, tasks; 16: spans of years as deadlines; 17: heads of bodies; 18: cross-references are no headings; 19: points under a lead-in that asks a body; 20: "Đối với X" leads, Liên hiệp bodies; 21: "các Bộ: A; B" lists (wraps inside them too); 22: the author of a request is no doer; 23: a time field's whole value; 24: task tables whose bodies span sub-rows; 25: a body after an opening time is its clause's subject; 26: a heading that is a department's name alone
+PIPELINE_VERSION = "27"  # 5: official layout, unwrapping, sections, tasks; 16: spans of years as deadlines; 17: heads of bodies; 18: cross-references are no headings; 19: points under a lead-in that asks a body; 20: "Đối với X" leads, Liên hiệp bodies; 21: "các Bộ: A; B" lists (wraps inside them too); 22: the author of a request is no doer; 23: a time field's whole value; 24: task tables whose bodies span sub-rows; 25: a body after an opening time is its clause's subject; 26: a heading that is a department's name alone; 27: time cells, name stops, directors lead, opening phrases
 
 
 def make_doc_id(path: str) -> str:

@@ -64,7 +64,11 @@ def _looks_time(cell: str) -> bool:
         return False
     if bullet := _BULLET.match(folded):
         return bool(_TIME_WORDS.match(folded[bullet.end() :]))
-    return bool(_TIME_WORDS.match(folded) or find_deadlines(cell))
+    if _TIME_WORDS.match(folded):
+        return True
+    # an undated span of years ("cho giai đoạn 2026 - 2030") late in a sentence is what an action covers
+    return any(d.date or d.kind != "period" or len(cell[: d.start].split()) <= lex.PERIOD_CELL_LEAD_WORDS
+               for d in find_deadlines(cell))
 
 
 @lru_cache(maxsize=16384)

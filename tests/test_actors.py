@@ -286,6 +286,10 @@ FIXES = [
     ("Bộ Xây dựng, cơ quan quản lý Quỹ tổ chức kiểm tra", ["Bộ Xây dựng", "cơ quan quản lý Quỹ"]),
     ("Các cơ quan được phân\ncông chủ trì thực hiện nhiệm vụ theo Kế hoạch này có trách nhiệm",
      ["Các cơ quan được phân\ncông chủ trì thực hiện nhiệm vụ theo Kế hoạch này"]),
+    # a capitalised verb opening the duty after the name ("Khẩn trương", "Đẩy mạnh"), an adverb ("luôn"): not name parts
+    ("6. Cục Văn hóa cơ sở Khẩn trương hoàn thành thực thi phương án", ["Cục Văn hóa cơ sở"]),
+    ("Cục Hợp tác quốc tế Đẩy mạnh việc hoàn thành", ["Cục Hợp tác quốc tế"]),
+    ("Văn phòng Trung ương Đảng luôn sẵn sàng phối hợp", ["Văn phòng Trung ương Đảng"]),
 ]
 
 

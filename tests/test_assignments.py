@@ -373,3 +373,26 @@ def test_a_heading_that_is_one_department_s_name_names_it_whole() -> None:
     heading = "5. Cục Báo chí chủ trì, phối hợp với Vụ Pháp chế"
     first = find_actors(heading, 0)[0]
     assert _whole_heading_name(heading, 0, first) == {}
+
+
+def test_a_body_that_directs_others_leads_the_duty() -> None:
+    """"Bộ Xây dựng chỉ đạo Sở Xây dựng …": the ministry answers for it (the directed bodies are no actors); only
+    a lead-in ("Chủ tịch UBND tỉnh chỉ đạo:") makes its author no doer."""
+    found = tasks_of("2. Bộ trưởng Bộ Y tế chỉ đạo các cơ sở y tế rà soát trang thiết bị, hoàn thành trước ngày"
+                     " 15/12/2025.\n")
+    task = only(found, "rà soát trang thiết bị")
+    assert roles(task) == [("Bộ trưởng Bộ Y tế", "lead")]
+    assert task.deadline is not None and task.deadline["date"] == "2025-12-15"
+
+
+def test_a_body_named_in_an_opening_phrase_is_not_in_the_subjects_list() -> None:
+    """"Căn cứ hướng dẫn của Bộ Tài chính, cơ quan chủ quản có trách nhiệm: …": the body after the comma is the
+    subject; the one in the opening phrase is named in passing."""
+    raw = ("b) Căn cứ hướng dẫn của Bộ Tài chính, cơ quan chủ quản có trách nhiệm: lập dự kiến kế hoạch năm sau;"
+           " trước ngày 20 tháng 7 hằng năm, gửi Bộ Tài chính kế hoạch năm sau;\n")
+    task = only(tasks_of(raw), "lập dự kiến kế hoạch")
+    assert [r for r in roles(task) if r[1] == "lead"] == [("cơ quan chủ quản", "lead")]
+    assert task.deadline is not None and task.deadline["date"] == "2026-07-20"
+    # a list after "đề nghị" stays one list of the asked bodies
+    asked = only(tasks_of("Đề nghị Sở Y tế, Sở Nội vụ rà soát danh mục, báo cáo trước ngày 15/12/2025.\n"), "rà soát")
+    assert roles(asked) == [("Sở Y tế", "assignee"), ("Sở Nội vụ", "assignee")]

@@ -72,6 +72,13 @@ def test_one_task_per_sub_row_with_its_own_deadline() -> None:
     ("Trồng cây xanh đô thị", False),
     # a bulleted item that mentions a period is an action, not the time column
     ("- Triển khai các nghiên cứu cấp quốc gia.\nGiai đoạn 2026 - 2030", False),
+    # a verb of doing before the time words; a span of years a few words in
+    ("Thực hiện thường xuyên, liên tục", True), ("Hoàn thành đầu tư giai đoạn 2026 - 2027", True),
+    # a year that is the subject of a sentence wrapped from the line before ("… giai đoạn / 2026 - 2030 được …")
+    ("2026 - 2030 được phê duyệt và phân bổ chỉ tiêu.", False), ("2025 đã hoàn thành.", False),
+    # a span of years late in an action's sentence says what period it covers
+    ("Tiếp tục triển khai hiệu quả Đề án phát triển cây xanh đô thị và xây dựng chương trình cho giai đoạn 2026 - 2030.",
+     False),
 ])
 def test_what_fills_a_time_column(cell: str, is_time: bool) -> None:
     assert _looks_time(cell) is is_time

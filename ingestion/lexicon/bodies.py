@@ -191,7 +191,7 @@ CAP_STOP = (  # words separated by spaces
 # Capitalised words that start a sentence or a table cell: a name part only right after the head word.
 CAP_STOP_LATER = (  # words separated by spaces
     "cơ thông chỉ công hồ thời trường thực chủ phối tham tổ hướng kiểm đôn báo xây triển lãnh đơn nội bảo "
-    "ban hành tăng nâng rà nắm tiếp nhận gửi kế tổng tờ biên xác dự ngoài quy"
+    "ban hành tăng nâng rà nắm tiếp nhận gửi kế tổng tờ biên xác dự ngoài quy khẩn đẩy"
 )
 # Verbs spelled like a name part ("Xây dựng", "Tổ chức"): in lower case after a name they end it
 # ("Sở Nội vụ xây dựng Kế hoạch" names the Sở Nội vụ).
@@ -205,7 +205,7 @@ LOWER_STOP = (  # words separated by spaces
     "trong về của để khi với cho đã sẽ đang phải cần không này đó nơi ở từ đến thuộc qua xem lấy tiếp gửi chỉ hỗ "
     "nắm rà đôn căn nghiên phê cung bố đảm nâng tăng tập tuyên ký xử giải lập duy khẩn kịp thường quyết hoàn đánh "
     "chuẩn yêu nhận trả ra đưa mở cấp sau trước nhằm lựa sớm thẩm mỗi một hai ba hàng năm quý tháng tuần ngày "
-    "khác hoặc xây trở nhấn biết đứng chậm gồm bao cũng vẫn còn đều như kể bị chấp phục"
+    "khác hoặc xây trở nhấn biết đứng chậm gồm bao cũng vẫn còn đều như kể bị chấp phục luôn"
 )
 
 # Level words at the end of a folded key → the level they name ("UBND các xã, phường" → "cap xa").

@@ -40,17 +40,24 @@ GROUP_INLINE = r"^(?P<roman>[IVXLC]{1,5})\.\s+\S|^(?P<upper>[A-ZĐ])\.\s+\S|^(?P
 # the Latin one.
 LETTER_ORDERS = ("abcdđeghiklmnopqrstuvxy", "abcdefghijklmnopqrstuvwxyz")
 # A cell line ending in these words (folded) goes on in the next line ("Bộ Khoa học và\nCông nghệ").
-CELL_JOINERS = r"(?:,|;|-|–|\bbo|\bso|\buy ban|\bva|\bcua|\bvoi|\bcac|\bcho|\bve|\btai|\btheo|\bdu|\bcap|\bnganh|\bdia|\bthe)$"
+CELL_JOINERS = r"(?:,|;|-|–|\bgiai doan|\b(?:truoc|trong|den|tu|cuoi|dau) (?:ngay|thang|nam|quy)|\bbo|\bso|\buy ban|\bva|\bcua|\bvoi|\bcac|\bcho|\bve|\btai|\btheo|\bdu|\bcap|\bnganh|\bdia|\bthe)$"
 # Time cells with no date that still fill the column ("Thường xuyên", "Hằng năm", "Theo kế hoạch"). A
 # calendar word counts only with what makes it a time ("Năm 2026", "Quý IV", "Trong tháng 12"), not as
 # the first word of a cell that happens to fold alike ("Nam cho …" of "Việt / Nam", "Quy chế", "Đầu tư",
 # "Trồng cây").
 _UNIT = r"(?:nam|quy|qui|thang|tuan|ngay|giai doan|\d)"
 TIME_WORDS = (
-    r"^(?:thuong xuyen|lien tuc|hang nam|hang quy|hang thang|dinh ky|kip thoi|ngay sau khi|sau khi|theo (?:ke hoach"
-    r"|tien do|yeu cau|chi dao|lo trinh)|tu nam|giai doan|\d{4}"
+    r"^(?:(?:thuc hien|trien khai|hoan thanh|duy tri)\s+)?(?:thuong xuyen|lien tuc|hang nam|hang quy|hang thang|dinh ky|kip thoi|ngay sau khi|sau khi|theo (?:ke hoach"
+    r"|tien do|yeu cau|chi dao|lo trinh)|tu nam|giai doan|\d{4}(?![\s\d–-]*(?:duoc|da|la|co|se)\b)"
     rf"|(?:nam|thang|ngay|tuan) \d|(?:quy|qui) (?:[ivx]+\b|\d)|(?:truoc|trong|den|dau|cuoi|giua) (?:het )?{_UNIT})"
 )
+# A time column's cell opens with its time, a verb of doing at most before it ("Thực hiện thường xuyên", "Hoàn thành
+# trong năm 2026"); a year followed by "được", "đã" … is the subject of a sentence wrapped from the line before
+# ("… giai đoạn / 2026 - 2030 được phê duyệt"), not a time.
+# A span of years named late in a sentence ("Tiếp tục triển khai Đề án … cho giai đoạn 2026 - 2030.") says what
+# period an action covers: only this many words may stand before such a span in a time cell ("Hoàn thành đầu tư
+# giai đoạn 2026 - 2027").
+PERIOD_CELL_LEAD_WORDS = 6
 # A bullet opens an item of a list (actions, results), not a time: a bulleted cell is a time only when
 # the bullet's own words are.
 CELL_BULLET = r"^[-–•+*]\s*"

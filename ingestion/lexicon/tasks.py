@@ -12,10 +12,12 @@ from __future__ import annotations
 # Right after a body (or a list of bodies): it leads ("Sở Tài chính chủ trì, phối hợp …", "Sở Y tế
 # có trách nhiệm …", "UBND các xã theo chức năng, nhiệm vụ được giao chủ động …").
 # Right after a body: it asks or assigns ("UBND tỉnh đề nghị các Bộ: …", "Bộ Xây dựng giao Cục …"): the
-# request's author, not a doer of what it asks (the bodies after the verb are).
+# request's author, not a doer of what it asks (the bodies after the verb are). "Chỉ đạo" only as a lead-in
+# ("Chủ tịch UBND tỉnh chỉ đạo:"): "Bộ Xây dựng chỉ đạo Sở Xây dựng nghiên cứu …" gives the ministry the duty
+# of seeing it done (the gold lists' convention: the directed bodies are no actors, the director leads).
 # "giao kế hoạch / dự toán / chỉ tiêu" allocates (its author does it), "giao Cục X …" assigns.
 REQUESTER_AFTER = (
-    r"^\s*(?:(?:da|tiep tuc|dong thoi)\s+)?(?:yeu cau|de nghi|chi dao|kien nghi|phan cong|uy quyen"
+    r"^\s*(?:(?:da|tiep tuc|dong thoi)\s+)?(?:yeu cau|de nghi|chi dao(?=\s*(?:nhu sau\s*)?:)|kien nghi|phan cong|uy quyen"
     r"|giao(?!\s+(?:chi tiet\s+)?(?:ke hoach|du toan|chi tieu|von|kinh phi|bien che)))\b"
 )
 LEAD_AFTER = (
@@ -63,6 +65,12 @@ DIRECTED_BEFORE = (
 TIME_LEAD_BEFORE = (
     r"^\W*(?:truoc|cham nhat|dinh ky|hang (?:nam|quy|thang|tuan)|trong (?:thoi han|vong|thang|quy|nam)"
     r"|sau khi|ke tu|den (?:het )?(?:ngay|thang|nam))\b[^;:§]{0,70},\s*(?:cac\s+)?$"
+)
+# An opening phrase that names a body in passing ("Căn cứ hướng dẫn của Bộ Tài chính, cơ quan chủ quản có trách
+# nhiệm: …", "Trên cơ sở đề xuất của Sở Nội vụ, UBND cấp xã rà soát …"): the body after its comma starts the
+# clause (its subject), not the list of the body before it. Matched on the folded text before that body.
+OPENING_PHRASE = (
+    r"^\W*(?:(?:[a-zd]|\d{1,3})[.)]\s*)?(?:can cu|tren co so|theo de nghi|theo huong dan|sau khi|de(?!\s+(?:nghi|xuat|an|ra)\b))\b[^;:]{0,160},\s*$"
 )
 # A body is the subject when it starts its clause: at the line start (after a list marker), after
 # ";" or "." or ":", or after a linking word ("Đồng thời, các sở …", "Trong đó, UBND …").
