@@ -21,6 +21,16 @@ def test_locate_ignores_line_wraps() -> None:
     assert locate(text, "không có") is None
 
 
+def test_locate_finds_evidence_copied_with_its_line_breaks_where_it_was_copied_from() -> None:
+    # a plan says the task in its body and again in its Phụ lục table, wrapped differently
+    printed = "2. Sở Tài chính rà soát\ndanh mục dự án.\nPHỤ LỤC\nSở Tài chính | rà soát danh mục\ndự án | Quý I/2026"
+    stored = printed.replace("rà soát\ndanh", "rà soát danh")  # unwrapping joins the body's wrap, same length
+    evidence = "rà soát danh mục\ndự án"
+    assert locate(stored, evidence) == (stored.index("rà soát"), stored.index("án.") + 2)  # the first, by words
+    at = printed.rindex("rà soát")
+    assert locate(stored, evidence, printed) == (at, at + len(evidence))  # the one it was copied from
+
+
 @pytest.mark.skipif(not (CORPUS.is_dir() and Path(GOLD).is_file()), reason="../shared/corpus-official is not here")
 def test_assignments_against_the_gold() -> None:
     scores = score()

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.pipeline import ingest_paths
-from qa_service.eval.tasks import BULK_CORPUS, CORPUS, GOLD
+from qa_service.eval.tasks import BULK_CORPUS, CORPUS, GOLD, locate, printed_text
 from qa_service.settings import Settings
 from qa_service.tasks.register import TaskQuery, TaskRegister
 
@@ -94,16 +93,6 @@ def _listed(register: TaskRegister, doc_id: str, gold: dict[str, Any], span: tup
     return listed, False
 
 
-def _evidence_span(text: str, evidence: str) -> tuple[int, int] | None:
-    """Where the gold evidence is in the stored text (line breaks and spaces may differ after loading)."""
-    at = text.find(evidence)
-    if at >= 0:
-        return at, at + len(evidence)
-    words = [re.escape(w) for w in evidence.split()]
-    found = re.search(r"\s+".join(words), text) if words else None
-    return None if found is None else (found.start(), found.end())
-
-
 def _part(gold_path: Path, name: str) -> str:
     if gold_path.name in HASH_SPLIT:
         return "tuning" if dated_gold_is_tuning(name) else "check"
@@ -132,9 +121,10 @@ def score(gold_path: Path = GOLD, corpora: tuple[Path, ...] = CORPORA) -> Regist
             for name, rows in sorted(by_file.items()):
                 part = _part(gold_path, name)
                 record = store.registry.find_by_path(str(paths[name].resolve()))
+                printed = printed_text(paths[name]) if record is not None else None
                 for gold in rows:
                     scores.dated[part] += 1
-                    span = None if record is None else _evidence_span(record.text, gold["evidence"])
+                    span = None if record is None else locate(record.text, gold["evidence"], printed)
                     listed, exact = (False, False) if record is None else _listed(register, record.doc_id, gold, span)
                     scores.found[part] += listed
                     scores.exact[part] += exact

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion.actors import same_body
+from ingestion.clean import clean_text
 from ingestion.load import load_bytes
 from ingestion.pipeline import content_hash, prepare
 
@@ -75,11 +76,21 @@ class TaskScores:
         }
 
 
-def locate(text: str, evidence: str) -> tuple[int, int] | None:
-    """The evidence's span in the stored (unwrapped) text: whitespace runs compare equal."""
+def locate(text: str, evidence: str, printed: str | None = None) -> tuple[int, int] | None:
+    """The evidence's span in the stored (unwrapped) text. Copied with its line breaks, it is found
+    exactly in the `printed` text (cleaned, before unwrapping: same offsets) even when a plan says the
+    same words twice (in its body and in its Phụ lục table, wrapped differently); else whitespace runs
+    compare equal and the first occurrence counts."""
+    if printed is not None and evidence.strip() and (at := printed.find(evidence)) >= 0:
+        return at, at + len(evidence)
     words = evidence.split()
     m = re.search(r"\s+".join(re.escape(w) for w in words), text) if words else None
     return (m.start(), m.end()) if m else None
+
+
+def printed_text(path: Path) -> str:
+    """A file's text as cleaning leaves it, before line wraps are joined (the offsets of the stored text)."""
+    return clean_text(load_bytes(path.name, path.read_bytes(), str(path)).text)
 
 
 def _same(a: str, b: str) -> bool:
@@ -88,10 +99,11 @@ def _same(a: str, b: str) -> bool:
 
 def score_file(path: Path, gold: list[dict[str, Any]], scores: TaskScores) -> None:
     data = path.read_bytes()
-    doc = prepare(load_bytes(path.name, data, str(path)), path.name, content_hash(data), "gold")
-    text = doc.record.text
+    loaded = load_bytes(path.name, data, str(path))
+    doc = prepare(loaded, path.name, content_hash(data), "gold")
+    text, printed = doc.record.text, clean_text(loaded.text)
     predicted = doc.tasks
-    spans = [(g, locate(text, g["evidence"])) for g in gold]
+    spans = [(g, locate(text, g["evidence"], printed)) for g in gold]
     located = [(g, s) for g, s in spans if s is not None]
     if not located:
         return
