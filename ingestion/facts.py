@@ -8,10 +8,9 @@ the action as exact spans of the sentence, so answers built from them quote the 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from ingestion.split import Span, sentence_spans
+from vectorstore.sentence_facts import FactDeadline, SentenceFact
 
 # Verbs that open the action after a list of actors ("... thành phố tiếp tục quán triệt ...").
 _ACTION_VERBS = (
@@ -35,33 +34,16 @@ DEADLINE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-@dataclass
-class Fact:
-    kind: str  # "responsibility" | "request" | "issuance"
-    sentence: str
-    start: int
-    end: int
-    actor: str | None = None
-    actor_start: int | None = None
-    action: str | None = None
-    requested_by: str | None = None
-    deadlines: list[dict[str, Any]] = field(default_factory=list)
-    chunk_id: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def find_deadlines(sentence: str, offset: int = 0) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = []
+def find_deadlines(sentence: str, offset: int = 0) -> list[FactDeadline]:
+    found: list[FactDeadline] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in DEADLINE_PATTERNS:
         for m in pattern.finditer(sentence):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.append({"kind": kind, "text": m.group(0), "start": offset + m.start(), "end": offset + m.end()})
-    return sorted(found, key=lambda d: d["start"])
+            found.append(FactDeadline(kind, m.group(0), offset + m.start(), offset + m.end()))
+    return sorted(found, key=lambda d: d.start)
 
 
 def _split_actor_action(text: str) -> tuple[str, str] | None:
@@ -75,42 +57,41 @@ def _trim(s: str) -> str:
     return s.strip().rstrip(".;…").strip()
 
 
-def sentence_fact(sentence: str, start: int) -> Fact | None:
+def sentence_fact(sentence: str, start: int) -> SentenceFact | None:
     """The duty a sentence states, if any; actor and action are substrings of the sentence."""
-    fact = Fact(kind="", sentence=sentence, start=start, end=start + len(sentence))
+    kind, actor, actor_start, action, requested_by = "", None, None, None, None
     if m := _RESPONSIBLE.search(sentence):
-        actor = sentence[: m.start()]
-        fact.kind, fact.actor, fact.action = "responsibility", _trim(actor), _trim(sentence[m.end() :])
-        fact.actor_start = start
+        kind, actor, action = "responsibility", _trim(sentence[: m.start()]), _trim(sentence[m.end() :])
+        actor_start = start
     elif m := _FOR.match(sentence):
         split = _split_actor_action(sentence[m.end() :])
         if split:
-            fact.kind, fact.actor, fact.action = "responsibility", _trim(split[0]), _trim(split[1])
-            fact.actor_start = start + m.end()
+            kind, actor, action = "responsibility", _trim(split[0]), _trim(split[1])
+            actor_start = start + m.end()
     elif (m := _ISSUE.search(sentence)) and m.start() < 200:
         head = sentence[: m.start()]
-        actor = head.split(",")[-1] if "," in head else head
-        fact.kind, fact.actor, fact.action = "issuance", _trim(actor), _trim(sentence[m.start(1) :])
-        fact.actor_start = start + m.start() - len(actor.lstrip())
+        said = head.split(",")[-1] if "," in head else head
+        kind, actor, action = "issuance", _trim(said), _trim(sentence[m.start(1) :])
+        actor_start = start + m.start() - len(said.lstrip())
     elif (m := _REQUEST.search(sentence)) and m.start() < 120:
-        fact.kind, fact.requested_by = "request", _trim(sentence[: m.start()])
+        kind, requested_by = "request", _trim(sentence[: m.start()])
         rest = sentence[m.end() :]
         split = _split_actor_action(rest)
         if split:
-            fact.actor, fact.action = _trim(split[0]), _trim(split[1])
-            fact.actor_start = start + m.end()
+            actor, action = _trim(split[0]), _trim(split[1])
+            actor_start = start + m.end()
         else:
-            fact.action = _trim(rest)
-    else:
-        deadlines = find_deadlines(sentence, start)
-        if not any(d["kind"] != "date" for d in deadlines):
+            action = _trim(rest)
+    deadlines = find_deadlines(sentence, start)
+    if not kind:
+        if not any(d.kind != "date" for d in deadlines):
             return None
-        fact.kind = "deadline"
-    fact.deadlines = find_deadlines(sentence, start)
-    return fact
+        kind = "deadline"
+    return SentenceFact(kind=kind, sentence=sentence, start=start, end=start + len(sentence), actor=actor,
+                        actor_start=actor_start, action=action, requested_by=requested_by, deadlines=tuple(deadlines))
 
 
-def extract_facts(text: str, spans: list[Span] | None = None) -> list[Fact]:
+def extract_facts(text: str, spans: list[Span] | None = None) -> list[SentenceFact]:
     facts = []
     for span in spans if spans is not None else sentence_spans(text):
         fact = sentence_fact(text[span.start : span.end], span.start)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -79,16 +80,12 @@ def prepare(loaded: LoadedFile, source: str, content_hash: str, doc_id: str | No
             )
         )
     reference = date.fromisoformat(meta.published) if meta.published else None
-    found = [f.as_dict() for f in extract_facts(text, spans)]
+    found = extract_facts(text, spans)
     in_tables = [(t.start, t.end) for t in tables]  # their rows are read as rows, not as prose
     tasks = extract_tasks(text, spans, index, reference, body if layout.is_official else None, skip + in_tables,
                           addressees=addressee_actors(text, layout.recipients))
     tasks += table_tasks(text, tables, index, reference)
-    facts = []
-    for fact in found:
-        if (owner := _owner(chunks, fact["start"])) is not None:
-            fact["chunk_id"] = owner.chunk_id
-            facts.append(fact)
+    facts = [replace(fact, chunk_id=owner.chunk_id) for fact in found if (owner := _owner(chunks, fact.start)) is not None]
     records: dict[tuple[int, int], TaskFact] = {}  # one task per span: its id is made of the span
     for task in sorted(tasks, key=lambda t: t.start):
         if (owner := _owner(chunks, task.start)) is not None and (task.start, task.end) not in records:

@@ -27,6 +27,7 @@ from vectorstore.analyzer import fold, has_diacritics
 from vectorstore.diacritics import DiacriticRestorer
 from vectorstore.registry import DocumentRecord
 from vectorstore.retriever import HybridRetriever
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.store import IndexStore
 from vectorstore.task_rows import TaskFact
 
@@ -50,7 +51,7 @@ TASKS_CACHED_DOCS = 256  # documents whose tasks a process keeps between questio
 
 @dataclass(frozen=True)
 class Evidence:
-    facts: list[dict[str, Any]]  # the first build's sentence facts of the retrieved chunks
+    facts: list[SentenceFact]  # the first build's sentence facts of the retrieved chunks
     tasks: list[TaskFact]  # the task records of the retrieved chunks
     docs: dict[str, DocumentRecord]  # the retrieved and the named documents
 

@@ -10,7 +10,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from langchain_core.documents import Document
 
@@ -18,6 +17,7 @@ from ingestion.facts import find_deadlines
 from ingestion.split import sentence_spans
 from qa_service.question import QuestionInfo
 from vectorstore.analyzer import analyze, fold
+from vectorstore.sentence_facts import FactDeadline, SentenceFact
 
 
 @dataclass
@@ -28,8 +28,8 @@ class Sentence:
     end: int
     coverage: float = 0.0
     score: float = 0.0
-    facts: list[dict[str, Any]] = field(default_factory=list)
-    deadlines: list[dict[str, Any]] = field(default_factory=list)
+    facts: list[SentenceFact] = field(default_factory=list)
+    deadlines: list[FactDeadline] = field(default_factory=list)
 
     @property
     def doc_id(self) -> str:
@@ -70,17 +70,17 @@ def local_idf(question_tokens: list[str], token_sets: list[frozenset[str]]) -> d
 
 
 def collect(
-    info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], doc_texts: dict[str, str] | None = None
+    info: QuestionInfo, chunks: list[Document], facts: list[SentenceFact], doc_texts: dict[str, str] | None = None
 ) -> list[Sentence]:
     """Every sentence of the retrieved chunks (once, though chunks overlap), best first.
     `doc_texts` (folded full texts) let names in the question favour the documents that name them."""
     doc_texts = doc_texts or {}
     by_start: dict[tuple[str, int], Sentence] = {}
     header_tokens: dict[str, frozenset[str]] = {}  # the title counts as context of every sentence
-    facts_at = {(f["chunk_id"], f["start"]): f for f in facts}
-    facts_by_doc: dict[str, list[dict[str, Any]]] = {}
+    facts_at = {(f.chunk_id, f.start): f for f in facts}
+    facts_by_doc: dict[str, list[SentenceFact]] = {}
     for f in facts:
-        facts_by_doc.setdefault(f["chunk_id"].rsplit(":", 1)[0], []).append(f)
+        facts_by_doc.setdefault(f.doc_id, []).append(f)
     pending: list[tuple[Sentence, frozenset[str], frozenset[str], float, int]] = []
     for rank, chunk in enumerate(chunks):
         base = int(chunk.metadata["start"])
@@ -98,7 +98,7 @@ def collect(
             )
             sent.deadlines = find_deadlines(text, sent.start)
             sent.facts = [
-                f for f in facts_by_doc.get(doc_id, []) if f["start"] <= sent.start < f["end"] or sent.start <= f["start"] < sent.end
+                f for f in facts_by_doc.get(doc_id, []) if f.start <= sent.start < f.end or sent.start <= f.start < sent.end
             ]
             if not sent.facts and (chunk.metadata["chunk_id"], sent.start) in facts_at:
                 sent.facts = [facts_at[(chunk.metadata["chunk_id"], sent.start)]]

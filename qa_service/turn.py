@@ -21,6 +21,7 @@ from qa_service.answering.result import Answer
 from qa_service.question import QuestionInfo
 from qa_service.schemas import ChatResponse, Citation
 from vectorstore.registry import DocumentRecord
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.task_rows import TaskFact
 
 ChunkAt = Callable[[str, int], Document | None]
@@ -32,7 +33,7 @@ class AnswerContext:
 
     info: QuestionInfo
     chunks: list[Document]
-    facts: list[dict[str, Any]]  # the first build's sentence facts of the retrieved chunks
+    facts: list[SentenceFact]  # the first build's sentence facts of the retrieved chunks
     docs: dict[str, DocumentRecord]
     chunk_at: ChunkAt | None = None  # the stored chunk covering an offset (spans outside the retrieved chunks)
     deadline: float | None = None  # `time.monotonic()` by which a streamed answer must be written
@@ -103,7 +104,7 @@ class Answerer(Protocol):
 class PassageAnswerer(Protocol):
     """The extractive answerer's own call (also what the LLM answerer falls back to)."""
 
-    def answer(self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], docs: Any,
+    def answer(self, info: QuestionInfo, chunks: list[Document], facts: list[SentenceFact], docs: Any,
                chunk_at: Any = None, tasks: Sequence[TaskFact] = ()) -> Answer: ...
 
 

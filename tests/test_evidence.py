@@ -6,6 +6,7 @@ from langchain_core.documents import Document
 
 from qa_service.evidence import best_window, collect, contains_folded, coverage, local_idf, sentence_tokens
 from qa_service.question import analyze_question
+from vectorstore.sentence_facts import SentenceFact
 
 DOC = (
     "Kế hoạch số 108-KH/TU ngày 20/5/2022 của Ban Thường vụ Thành uỷ. "
@@ -32,14 +33,15 @@ def test_coverage_weighs_document_numbers_over_plain_words() -> None:
 def test_collect_reads_each_sentence_once_with_its_offsets_facts_and_deadlines() -> None:
     info = analyze_question("Ai chủ trì báo cáo kết quả Kế hoạch 108-KH/TU?")
     overlapping = [chunk("a", 0, len(DOC)), chunk("b", SPLIT, len(DOC), score=0.9)]
-    fact = {"chunk_id": "kh108:a", "start": SPLIT, "end": DOC.index(" Các cấp"), "kind": "responsibility"}
+    fact = SentenceFact(kind="responsibility", sentence=DOC[SPLIT : DOC.index(" Các cấp")], start=SPLIT,
+                        end=DOC.index(" Các cấp"), chunk_id="kh108:a")
     sentences = collect(info, overlapping, [fact])
     assert len(sentences) == 3  # the overlap is read once
     for s in sentences:
         assert DOC[s.start : s.end] == s.text and s.doc_id == "kh108"
     best = sentences[0]
     assert best.text.startswith("Ban Tuyên giáo") and best.facts == [fact]
-    assert [(d["kind"], DOC[d["start"] : d["end"]]) for d in best.deadlines] == [("before", "trước ngày 30/6/2022")]
+    assert [(d.kind, DOC[d.start : d.end]) for d in best.deadlines] == [("before", "trước ngày 30/6/2022")]
     assert best.score >= sentences[1].score >= sentences[2].score
     assert info.idf, "collect leaves the candidates' idf on the question for the answerer"
 

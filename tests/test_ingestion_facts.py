@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from ingestion.clean import clean_text
-from ingestion.facts import Fact, extract_facts, find_deadlines, sentence_fact
+from ingestion.facts import extract_facts, find_deadlines, sentence_fact
+from vectorstore.sentence_facts import SentenceFact as Fact
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 TEXT_000 = clean_text((SAMPLE / "000_bcc9d3f070f74c9b.txt").read_text(encoding="utf-8"))
@@ -30,7 +31,7 @@ def _assert_spans(text: str, fact: Fact) -> None:
     if fact.action is not None:
         assert fact.action in fact.sentence
     for d in fact.deadlines:
-        assert text[d["start"] : d["end"]] == d["text"]
+        assert text[d.start : d.end] == d.text
 
 
 # --- "có trách nhiệm" ---------------------------------------------------------------------------
@@ -112,7 +113,7 @@ def test_doi_voi_sentence_with_recurring_and_term_deadlines() -> None:
     assert fact.kind == "responsibility"
     assert fact.actor == "Liên hiệp các tổ chức hữu nghị Việt Nam thành phố"
     assert fact.action is not None and fact.action.startswith("bám sát sự chỉ đạo, hướng dẫn của Liên hiệp")
-    assert [(d["kind"], d["text"]) for d in fact.deadlines] == [
+    assert [(d.kind, d.text) for d in fact.deadlines] == [
         ("recurring", "hàng năm"),
         ("period", "nhiệm kỳ 2020 - 2025"),
     ]
@@ -127,7 +128,7 @@ def test_issuance_sentence_000() -> None:
     assert fact.kind == "issuance"
     assert fact.actor == "Ban Thường vụ Thành ủy"
     assert fact.action is not None and fact.action.startswith("ban hành công văn chỉ đạo")
-    assert [d["text"] for d in fact.deadlines] == ["ngày 05/01/2022"]
+    assert [d.text for d in fact.deadlines] == ["ngày 05/01/2022"]
     _assert_spans(TEXT_000, fact)
 
 
@@ -145,7 +146,7 @@ def test_every_fact_quotes_the_document(text: str) -> None:
     assert facts
     for fact in facts:
         _assert_spans(text, fact)
-        assert fact.as_dict()["kind"] == fact.kind
+        assert fact.as_json()["kind"] == fact.kind and Fact.from_json(fact.as_json()) == fact
 
 
 def test_sentences_without_a_duty_give_no_fact() -> None:
@@ -176,18 +177,18 @@ def test_sentences_without_a_duty_give_no_fact() -> None:
 )
 def test_deadline_kinds(sentence: str, expected: list[tuple[str, str]]) -> None:
     found = find_deadlines(sentence)
-    assert [(d["kind"], d["text"]) for d in found] == expected
+    assert [(d.kind, d.text) for d in found] == expected
     for d in found:
-        assert sentence[d["start"] : d["end"]] == d["text"]
+        assert sentence[d.start : d.end] == d.text
 
 
 def test_deadline_offsets_are_shifted_and_not_double_counted() -> None:
     sentence = "Báo cáo trước ngày 30/6/2023 và chậm nhất ngày 15/12/2023, định kỳ hàng quý."
     found = find_deadlines(sentence, offset=100)
-    assert [d["text"] for d in found] == ["trước ngày 30/6/2023", "chậm nhất ngày 15/12/2023", "định kỳ hàng quý"]
-    assert found[0]["start"] == 100 + sentence.index("trước")
+    assert [d.text for d in found] == ["trước ngày 30/6/2023", "chậm nhất ngày 15/12/2023", "định kỳ hàng quý"]
+    assert found[0].start == 100 + sentence.index("trước")
     # "ngày 30/6/2023" inside "trước ngày 30/6/2023" is not a second, separate date
-    assert not any(d["kind"] == "date" for d in found)
+    assert not any(d.kind == "date" for d in found)
 
 
 def test_deadline_only_sentence_is_a_deadline_fact() -> None:
@@ -195,7 +196,7 @@ def test_deadline_only_sentence_is_a_deadline_fact() -> None:
     fact = sentence_fact(sentence, 0)
     assert fact is not None
     assert fact.kind == "deadline"
-    assert [d["text"] for d in fact.deadlines] == ["trước ngày 30/6/2023"]
+    assert [d.text for d in fact.deadlines] == ["trước ngày 30/6/2023"]
 
 
 def test_responsibility_with_a_deadline() -> None:
@@ -205,4 +206,4 @@ def test_responsibility_with_a_deadline() -> None:
     assert fact.kind == "responsibility"
     assert fact.actor == "Sở Ngoại vụ"
     assert fact.action == "tổng hợp, báo cáo Ủy ban nhân dân thành phố trước ngày 30/6/2023"
-    assert [(d["kind"], d["text"]) for d in fact.deadlines] == [("before", "trước ngày 30/6/2023")]
+    assert [(d.kind, d.text) for d in fact.deadlines] == [("before", "trước ngày 30/6/2023")]

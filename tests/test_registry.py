@@ -14,6 +14,7 @@ import pytest
 
 from vectorstore.db import IntegrityError
 from vectorstore.registry import ChunkRecord, DocumentRecord, Registry
+from vectorstore.sentence_facts import FactDeadline, SentenceFact
 
 
 @pytest.fixture
@@ -31,6 +32,11 @@ def _doc(doc_id: str, published: str | None = "2023-01-12", title: str = "Văn b
     )
 
 
+def _fact(chunk_id: str, kind: str = "deadline", actor: str | None = None) -> SentenceFact:
+    return SentenceFact(kind=kind, sentence="Sở báo cáo trước ngày 30/6/2023.", start=0, end=33, actor=actor,
+                        deadlines=(FactDeadline("before", "trước ngày 30/6/2023", 12, 32),), chunk_id=chunk_id)
+
+
 def _chunks(doc_id: str, n: int, tag: str = "") -> list[ChunkRecord]:
     return [
         ChunkRecord(chunk_id=f"{doc_id}:{tag}{i}", doc_id=doc_id, ord=i, start=i * 10, end=i * 10 + 9,
@@ -41,7 +47,7 @@ def _chunks(doc_id: str, n: int, tag: str = "") -> list[ChunkRecord]:
 
 def test_commit_document_round_trip_and_version_bump(registry: Registry) -> None:
     assert registry.version() == 0
-    registry.commit_document(_doc("a"), _chunks("a", 3), [{"chunk_id": "a:0", "kind": "request", "actor": "Sở"}])
+    registry.commit_document(_doc("a"), _chunks("a", 3), [_fact("a:0", "request", actor="Sở")])
     assert registry.version() == 1
 
     rec = registry.get_document("a")
@@ -51,24 +57,24 @@ def test_commit_document_round_trip_and_version_bump(registry: Registry) -> None
     assert registry.chunk_ids("a") == ["a:0", "a:1", "a:2"]
     chunk = registry.doc_chunks("a")[1]
     assert (chunk.text, chunk.start, chunk.end, chunk.tokens) == ("đoạn 1", 10, 19, ["đoạn", "1", "~doan"])
-    assert registry.facts(doc_id="a") == [{"chunk_id": "a:0", "kind": "request", "actor": "Sở"}]
+    assert registry.facts(doc_id="a") == [_fact("a:0", "request", actor="Sở")]
     assert registry.facts(chunk_ids=["a:0"]) == registry.facts()
     assert registry.facts(chunk_ids=[]) == []
 
 
 def test_recommit_replaces_chunks_and_facts(registry: Registry) -> None:
-    registry.commit_document(_doc("a"), _chunks("a", 3), [{"chunk_id": "a:0"}, {"chunk_id": "a:1"}])
-    registry.commit_document(_doc("a", content="h2"), _chunks("a", 2, tag="n"), [{"chunk_id": "a:n0"}])
+    registry.commit_document(_doc("a"), _chunks("a", 3), [_fact("a:0"), _fact("a:1")])
+    registry.commit_document(_doc("a", content="h2"), _chunks("a", 2, tag="n"), [_fact("a:n0")])
     assert registry.version() == 2
     assert registry.chunk_ids("a") == ["a:n0", "a:n1"]
     assert registry.chunk_ids() == ["a:n0", "a:n1"]
-    assert registry.facts(doc_id="a") == [{"chunk_id": "a:n0"}]
+    assert registry.facts(doc_id="a") == [_fact("a:n0")]
     rec = registry.get_document("a")
     assert rec is not None and rec.content_hash == "h2"
 
 
 def test_failed_commit_rolls_back_everything(registry: Registry) -> None:
-    registry.commit_document(_doc("a"), _chunks("a", 2), [{"chunk_id": "a:0"}])
+    registry.commit_document(_doc("a"), _chunks("a", 2), [_fact("a:0")])
     version = registry.version()
     duplicate = _chunks("a", 2, tag="n") + _chunks("a", 1, tag="n")  # same chunk id twice → IntegrityError
     with pytest.raises(IntegrityError):
@@ -76,7 +82,7 @@ def test_failed_commit_rolls_back_everything(registry: Registry) -> None:
     # the old version of the document is intact, the version did not move
     assert registry.version() == version
     assert registry.chunk_ids("a") == ["a:0", "a:1"]
-    assert registry.facts(doc_id="a") == [{"chunk_id": "a:0"}]
+    assert registry.facts(doc_id="a") == [_fact("a:0")]
     rec = registry.get_document("a")
     assert rec is not None and rec.content_hash == "h1"
     # and the connection is usable afterwards
@@ -85,13 +91,13 @@ def test_failed_commit_rolls_back_everything(registry: Registry) -> None:
 
 
 def test_delete_document(registry: Registry) -> None:
-    registry.commit_document(_doc("a"), _chunks("a", 2), [{"chunk_id": "a:0"}])
-    registry.commit_document(_doc("b"), _chunks("b", 1), [{"chunk_id": "b:0"}])
+    registry.commit_document(_doc("a"), _chunks("a", 2), [_fact("a:0")])
+    registry.commit_document(_doc("b"), _chunks("b", 1), [_fact("b:0")])
     assert sorted(registry.delete_document("a")) == ["a:0", "a:1"]
     assert registry.version() == 3
     assert registry.get_document("a") is None
     assert registry.chunk_ids() == ["b:0"]
-    assert registry.facts() == [{"chunk_id": "b:0"}]
+    assert registry.facts() == [_fact("b:0")]
     assert registry.delete_document("a") == []
 
 

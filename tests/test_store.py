@@ -17,6 +17,7 @@ from vectorstore.analyzer import analyze
 from vectorstore.embeddings import make_embeddings
 from vectorstore.errors import IndexConfigError, IndexLockedError
 from vectorstore.registry import ChunkRecord, DocumentRecord
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.store import IndexStore, PreparedDocument, WriterLock, embedding_text
 
 TEXTS = [
@@ -42,7 +43,8 @@ def _doc(doc_id: str, texts: list[str], version: str = "v1", title: str = "Văn 
         content_hash=hashlib.sha256((version + "".join(texts)).encode()).hexdigest(), text="\n".join(texts),
         metadata={"kind": "txt"}, ingested_at=time.time(),
     )
-    facts = [{"kind": "responsibility", "chunk_id": chunks[0].chunk_id, "actor": "Thành ủy"}]
+    facts = [SentenceFact(kind="responsibility", sentence=texts[0], start=0, end=len(texts[0]), actor="Thành ủy",
+                          chunk_id=chunks[0].chunk_id)]
     return PreparedDocument(record=record, chunks=chunks, facts=facts)
 
 
@@ -135,7 +137,7 @@ def test_upsert_order_vectors_before_commit_stale_deleted_after(
     seen: dict[str, Any] = {}
     original_commit = core_store.registry.commit_document
 
-    def commit_spy(rec: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]], tasks: Any = ()) -> None:
+    def commit_spy(rec: DocumentRecord, chunks: list[ChunkRecord], facts: Any = (), tasks: Any = ()) -> None:
         chroma = _chroma_ids(core_store)
         seen["dirty"] = core_store.registry.get_meta("dirty")
         seen["new_in_chroma"] = {c.chunk_id for c in chunks} <= chroma

@@ -10,6 +10,7 @@ from qa_service.answering.result import Answer
 from qa_service.citations import CitationBuilder
 from qa_service.question import analyze_question
 from qa_service.turn import AnswerContext, Answered, Delta, Sources, WholeAnswerer, answer_pieces
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.task_rows import TaskActor, TaskFact
 
 CHUNK = Document(page_content="Chỉ thị số 12-CT/TW ngày 05/01/2022 của Ban Bí thư.", metadata={
@@ -37,7 +38,7 @@ def context() -> AnswerContext:
 
     task = TaskFact(doc_id="d", chunk_id="d:0", start=0, end=51, action="ban hành", sentence="x" * 51, section="",
                     actors=(TaskActor("Ban Bí thư", "assignee", "ban bi thu"),))
-    return AnswerContext(analyze_question("Chỉ thị 12 ban hành ngày nào?"), [CHUNK], [{"kind": "issuance"}],
+    return AnswerContext(analyze_question("Chỉ thị 12 ban hành ngày nào?"), [CHUNK], [SentenceFact("issuance", "x" * 51, 0, 51, chunk_id="d:0")],
                          {}, chunk_at=chunk_at, deadline=123.0, tasks=[task])
 
 

@@ -16,6 +16,7 @@ from vectorstore.backend import IndexLock, make_chroma_client, make_writer_lock
 from vectorstore.embeddings import embeddings_id
 from vectorstore.errors import IndexConfigError
 from vectorstore.registry import ChunkRecord, DocumentRecord, Registry
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.task_rows import TaskFact
 
 COLLECTION = "qa_chunks"
@@ -27,7 +28,7 @@ class PreparedDocument:
 
     record: DocumentRecord
     chunks: list[ChunkRecord]
-    facts: list[dict[str, Any]] = field(default_factory=list)  # the first build's sentence facts
+    facts: list[SentenceFact] = field(default_factory=list)  # the first build's sentence facts
     tasks: list[TaskFact] = field(default_factory=list)
 
 

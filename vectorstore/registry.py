@@ -19,6 +19,7 @@ import numpy as np
 from vectorstore.database import open_database
 from vectorstore.db import Database, Tx
 from vectorstore.registry_schema import REGISTRY_SCHEMA
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.task_rows import TaskFact, delete_tasks, insert_tasks, move_task_facts, select_tasks
 
 
@@ -171,7 +172,8 @@ class Registry:
                              (_change_key(version), _change_key(upto)))
         return {str(r[0]) for r in rows} if len(rows) == upto - version else None
 
-    def facts(self, doc_id: str | None = None, chunk_ids: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def facts(self, doc_id: str | None = None, chunk_ids: Iterable[str] | None = None) -> list[SentenceFact]:
+        """The first build's sentence facts of some chunks, of a document, or all, in insertion order."""
         if chunk_ids is not None:
             ids = list(chunk_ids)
             if not ids:
@@ -182,7 +184,7 @@ class Registry:
             rows = self.db.query("SELECT data FROM facts WHERE doc_id=? ORDER BY rowid", (doc_id,))
         else:
             rows = self.db.query("SELECT data FROM facts ORDER BY rowid")
-        return [json.loads(r[0]) for r in rows]
+        return [SentenceFact.from_json(json.loads(r[0])) for r in rows]
 
     def tasks(self, doc_id: str | None = None, chunk_ids: Iterable[str] | None = None) -> list[TaskFact]:
         """Task records (typed, from their columns) of a document, of some chunks, or all."""
@@ -195,7 +197,7 @@ class Registry:
         return {r[0]: _doc(r) for r in rows}
 
     def commit_document(
-        self, doc: DocumentRecord, chunks: list[ChunkRecord], facts: list[dict[str, Any]],
+        self, doc: DocumentRecord, chunks: list[ChunkRecord], facts: Iterable[SentenceFact] = (),
         tasks: Iterable[TaskFact] = (),
     ) -> None:
         """Replace a document, its chunks, facts and tasks in one transaction, and bump the version."""
@@ -213,7 +215,7 @@ class Registry:
             )
             tx.executemany(
                 "INSERT INTO facts (doc_id, chunk_id, data) VALUES (?,?,?)",
-                [(doc.doc_id, f["chunk_id"], json.dumps(f, ensure_ascii=False)) for f in facts],
+                [(doc.doc_id, f.chunk_id, json.dumps(f.as_json(), ensure_ascii=False)) for f in facts],
             )
             insert_tasks(tx, tasks)
             _bump(tx, doc.doc_id)

@@ -48,6 +48,7 @@ from qa_service.question import QuestionInfo
 from qa_service.tasks.register import TaskRegister, office_today
 from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.task_rows import TaskFact
 
 _ROLES = re.compile(r"\b(chu tich|pho chu tich|(?<!ban )bi thu|giam doc|truong ban|bo truong|thu tuong|tong bi thu)\b")
@@ -285,7 +286,7 @@ class ExtractiveAnswerer:
         self,
         info: QuestionInfo,
         chunks: list[Document],
-        facts: list[dict[str, Any]],
+        facts: list[SentenceFact],
         docs: dict[str, DocumentRecord],
         chunk_at: Callable[[str, int], Document | None] | None = None,
         tasks: Sequence[TaskFact] = (),

@@ -44,6 +44,7 @@ from qa_service.evidence import Sentence, best_window, collect, contains_folded
 from qa_service.question import QuestionInfo
 from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE, fold
 from vectorstore.registry import DocumentRecord
+from vectorstore.sentence_facts import SentenceFact
 
 SUMMARY_SENTENCES = 3
 _ASKS_SUMMARY = re.compile(r"\b(tom tat|noi dung chinh|nhung diem chinh)\b")
@@ -57,7 +58,7 @@ class NewsAnswerer(NewsDuties):
         self,
         info: QuestionInfo,
         chunks: list[Document],
-        facts: list[dict[str, Any]],
+        facts: list[SentenceFact],
         docs: dict[str, DocumentRecord],
         chunk_at: Callable[[str, int], Document | None] | None = None,
     ) -> Answer:
@@ -194,12 +195,12 @@ class NewsAnswerer(NewsDuties):
         parts = [f"{m.group(0).strip('() ')} [{cites.cite_span(rec, m.start(), m.end())}]" for m in lines]
         return phrase("page_sources", title=rec.title, sources="; ".join(parts))
 
-    def _issuance_fact(self, sentences: list[Sentence], min_cov: float) -> tuple[Sentence, dict[str, Any]] | None:
+    def _issuance_fact(self, sentences: list[Sentence], min_cov: float) -> tuple[Sentence, SentenceFact] | None:
         for s in sentences:
             if s.coverage < min_cov:
                 continue
             for f in s.facts:
-                if f["kind"] == "issuance" and f.get("actor"):
+                if f.kind == "issuance" and f.actor:
                     return s, f
         return None
 

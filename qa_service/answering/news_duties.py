@@ -31,6 +31,7 @@ from qa_service.evidence import Sentence, best_window, contains_folded
 from qa_service.question import QuestionInfo
 from vectorstore.analyzer import DATE_RE, DOC_NUMBER_RE, fold
 from vectorstore.registry import DocumentRecord
+from vectorstore.sentence_facts import FactDeadline, SentenceFact
 
 
 class NewsDuties:
@@ -55,14 +56,14 @@ class NewsDuties:
         if (info.doc_numbers or info.numbers) and asks_issue and not _OTHER_EVENT.search(info.folded):
             return self._issue_date(info, sentences, docs, cites)
         hard = bool(_ASKS_HARD_DEADLINE.search(info.folded))
-        best: tuple[float, Sentence, dict[str, Any]] | None = None
+        best: tuple[float, Sentence, FactDeadline] | None = None
         for s in sentences:
             for d in s.deadlines:
-                if hard and d["kind"] != "before":
+                if hard and d.kind != "before":
                     continue
-                if d["kind"] == "date" and re.search(r"[A-ZĐ]{2,}\s*$", s.text[: d["start"] - s.start].rstrip()):
+                if d.kind == "date" and re.search(r"[A-ZĐ]{2,}\s*$", s.text[: d.start - s.start].rstrip()):
                     continue  # "số 12-CT/TW ngày 05/01/2022": the date a document was issued, not a deadline
-                lo, hi = max(0, d["start"] - s.start - 220), d["end"] - s.start + 120
+                lo, hi = max(0, d.start - s.start - 220), d.end - s.start + 120
                 window = Sentence(chunk=s.chunk, text=s.text[lo:hi], start=s.start + lo, end=s.start + hi)
                 _, _, cov = best_window(window, info.content_tokens, max_chars=400, idf=info.idf)
                 if best is None or cov > best[0]:
@@ -73,7 +74,7 @@ class NewsDuties:
         clause = self._clause_around(s, d)
         n = cites.cite(s.chunk, s.start + clause[0], s.start + clause[1])
         text = s.text[clause[0] : clause[1]].strip()
-        return phrase("deadline_said", clause=_cap(text), n=n, deadline=d["text"])
+        return phrase("deadline_said", clause=_cap(text), n=n, deadline=d.text)
 
     def _issue_date(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         for num in self._named_numbers(info, docs, sentences):
@@ -89,24 +90,24 @@ class NewsDuties:
                                   n=cites.cite_sentence(s))
         return None
 
-    def _clause_around(self, s: Sentence, d: dict[str, Any]) -> tuple[int, int]:
+    def _clause_around(self, s: Sentence, d: FactDeadline) -> tuple[int, int]:
         """Relative span of the `;`-clause holding the deadline, at most ~360 characters."""
-        rel = d["start"] - s.start
+        rel = d.start - s.start
         left = s.text.rfind(";", 0, rel) + 1
         right = s.text.find(";", rel)
         right = len(s.text) if right < 0 else right
         if right - left > 360:
             lo = s.text.rfind(", ", left, max(left, rel - 200))
             left = lo + 2 if lo > 0 else max(left, rel - 200)
-            hi = s.text.find(", ", d["end"] - s.start, right)
-            right = hi if 0 < hi < rel + 200 else min(right, d["end"] - s.start + 120)
+            hi = s.text.find(", ", d.end - s.start, right)
+            right = hi if 0 < hi < rel + 200 else min(right, d.end - s.start + 120)
         while left < right and s.text[left] in " ,;":
             left += 1
         return left, right
 
     def _responsibility(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:
         good = self._good(sentences)
-        with_actor = [s for s in good if any(f.get("actor") for f in s.facts)]
+        with_actor = [s for s in good if any(f.actor for f in s.facts)]
         if not with_actor or with_actor[0].coverage < good[0].coverage - 0.02:
             return None  # the best evidence states no duty: answer from its best clause instead
         best = with_actor[0].coverage
@@ -114,21 +115,21 @@ class NewsDuties:
         for s in with_actor:
             if s.coverage < best * 0.95 or len(lines) >= 4:
                 break
-            f = next(f for f in s.facts if f.get("actor"))
+            f = next(f for f in s.facts if f.actor)
             lines.append(self._duty_sentence(f, cites.cite_sentence(s)))
         if len(lines) == 1:
             return lines[0]
         return "Theo các văn bản:\n" + "\n".join(f"- {line}" for line in lines)
 
-    def _duty_sentence(self, f: dict[str, Any], n: int) -> str:
-        actor, action = f["actor"], shorten(f.get("action") or "")
-        deadline = next((d["text"] for d in f.get("deadlines", []) if d["kind"] != "date" and d["text"] not in action), None)
+    def _duty_sentence(self, f: SentenceFact, n: int) -> str:
+        actor, action = f.actor or "", shorten(f.action or "")
+        deadline = next((d.text for d in f.deadlines if d.kind != "date" and d.text not in action), None)
         tail = phrase("duty_time", deadline=deadline) if deadline else ""
-        match f["kind"]:
-            case "request" if f.get("requested_by"):
-                return phrase("duty_requested", requester=_cap(f["requested_by"]), actor=actor, action=action, tail=tail, n=n)
+        match f.kind:
+            case "request" if f.requested_by:
+                return phrase("duty_requested", requester=_cap(f.requested_by), actor=actor, action=action, tail=tail, n=n)
             case "issuance":
-                return f"{_cap(shorten(f['sentence']))} [{n}]."
+                return f"{_cap(shorten(f.sentence))} [{n}]."
         return phrase("duty_of", actor=_cap(actor), action=action, tail=tail, n=n)
 
     def _general(self, info: QuestionInfo, sentences: list[Sentence], docs: dict[str, DocumentRecord], cites: CitationBuilder) -> str | None:

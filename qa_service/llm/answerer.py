@@ -29,6 +29,7 @@ from qa_service.llm.stream import SafeEmitter
 from qa_service.llm.verify import DEFAULT_POLICY, Policy, renumber, verify
 from qa_service.question import QuestionInfo
 from qa_service.turn import PassageAnswerer
+from vectorstore.sentence_facts import SentenceFact
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class LLMAnswerer:
         self,
         info: QuestionInfo,
         chunks: list[Document],
-        facts: list[dict[str, Any]],
+        facts: list[SentenceFact],
         docs: Any,
         chunk_at: ChunkAt | None = None,
     ) -> Answer:
@@ -116,7 +117,7 @@ class LLMAnswerer:
         self,
         info: QuestionInfo,
         chunks: list[Document],
-        facts: list[dict[str, Any]],
+        facts: list[SentenceFact],
         docs: Any,
         chunk_at: ChunkAt | None = None,
         deadline: float | None = None,
@@ -125,7 +126,7 @@ class LLMAnswerer:
         return AnswerStream(self, info, chunks, facts, docs, chunk_at, deadline)
 
     def finish(
-        self, raw: str, prep: Prepared, info: QuestionInfo, facts: list[dict[str, Any]], docs: Any,
+        self, raw: str, prep: Prepared, info: QuestionInfo, facts: list[SentenceFact], docs: Any,
         chunk_at: ChunkAt | None,
     ) -> Answer:
         """Filter and verify the model's text; renumber citations to the passages it cites."""
@@ -136,7 +137,7 @@ class LLMAnswerer:
             return self._fallback(info, prep.chunks, facts, docs, chunk_at, "verification error", {})
 
     def _finish(
-        self, raw: str, prep: Prepared, info: QuestionInfo, facts: list[dict[str, Any]], docs: Any,
+        self, raw: str, prep: Prepared, info: QuestionInfo, facts: list[SentenceFact], docs: Any,
         chunk_at: ChunkAt | None,
     ) -> Answer:
         t0 = time.perf_counter()
@@ -167,7 +168,7 @@ class LLMAnswerer:
         return Answer(text, False, cites, debug={"answerer": self.name, "verification": took()})
 
     def _fallback(
-        self, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]], docs: Any,
+        self, info: QuestionInfo, chunks: list[Document], facts: list[SentenceFact], docs: Any,
         chunk_at: ChunkAt | None, reason: str, report: dict[str, Any],
     ) -> Answer:
         answer = self.fallback.answer(info, chunks, facts, docs, chunk_at=chunk_at)
@@ -181,7 +182,7 @@ class AnswerStream:
     """Iterate for the filtered text pieces; `result` holds the verified answer afterwards."""
 
     def __init__(
-        self, answerer: LLMAnswerer, info: QuestionInfo, chunks: list[Document], facts: list[dict[str, Any]],
+        self, answerer: LLMAnswerer, info: QuestionInfo, chunks: list[Document], facts: list[SentenceFact],
         docs: Any, chunk_at: ChunkAt | None, deadline: float | None,
     ) -> None:
         self.answerer, self.info, self.chunks, self.facts, self.docs = answerer, info, chunks, facts, docs

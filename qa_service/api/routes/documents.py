@@ -208,7 +208,8 @@ def get_document(doc_id: DocId, service: ServiceDep, _: AdminAuth) -> DocumentDe
         notes=meta.get("notes") or [],
         ingested_at=datetime.fromtimestamp(rec.ingested_at, UTC).isoformat(),
         # sentence facts, then task records in their public shape (as one list since the first build)
-        facts=service.store.registry.facts(doc_id=doc_id) + [t.as_json() for t in service.store.registry.tasks(doc_id=doc_id)],
+        facts=[f.as_json() for f in service.store.registry.facts(doc_id=doc_id)]
+        + [t.as_json() for t in service.store.registry.tasks(doc_id=doc_id)],
     )
 
 
