@@ -83,7 +83,8 @@ def stage_ingest_ours(p: dict[str, Any]) -> dict[str, Any]:
     index = Path(p["index"])
     shutil.rmtree(index, ignore_errors=True)
     t0 = time.perf_counter()
-    emb = make_embeddings("e5-small") if p["embeddings"] == "e5-small" else FakeDocEmbeddings(E5_ID)
+    runtime = os.environ.get("QA_EMBEDDINGS_MODEL")  # e.g. onnx-int8p (bench/alqac_ingest.py --int8p)
+    emb = make_embeddings("e5-small", runtime) if p["embeddings"] == "e5-small" else FakeDocEmbeddings(E5_ID)
     load_s = time.perf_counter() - t0
     store = IndexStore(index, emb)  # type: ignore[arg-type]
     first = ingest_paths(store, [Path(p["corpus"])])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
@@ -189,3 +191,37 @@ def test_onnx_batching_changes_neither_vectors_nor_their_order() -> None:
     assert np.allclose(got, ref, atol=1e-5)
     assert np.allclose(got[::-1], small.passage(texts[::-1]), atol=1e-5)
     assert np.allclose(got[3], small.passage(LONG_VI), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_static_int8_graph_is_built_once_from_the_shipped_calibration(tmp_path: Path) -> None:
+    # No calibration data at run time: the SmoothQuant scales and ORT's ranges ship with the package.
+    import onnx
+
+    from vectorstore.e5_onnx import bundled_model_path
+    from vectorstore.e5_static import static_int8_model
+
+    path, secs = static_int8_model(bundled_model_path(), tmp_path)
+    assert secs > 0 and path.parent == tmp_path
+    assert static_int8_model(bundled_model_path(), tmp_path) == (path, 0.0)  # cached on disk
+    nodes = onnx.load(path).graph.node
+    assert sum(n.op_type == "Mul" and n.name.endswith(".sm") for n in nodes) == 12 * 4  # q/k/v share one
+    made_by = {o: n.op_type for n in nodes for o in n.output}
+    weight_mm = [n for n in nodes if n.op_type == "MatMul" and n.name.endswith(".mm")]
+    assert len(weight_mm) == 72 and all(made_by.get(i) == "DequantizeLinear" for n in weight_mm for i in n.input)
+
+
+@pytest.mark.slow
+def test_int8p_runtime_embeds_passages_in_int8_and_queries_in_float(
+        e5: Embeddings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_MODEL_CACHE", str(tmp_path))
+    int8p = make_embeddings("e5-small", "onnx-int8p")
+    assert embeddings_id(int8p) == embeddings_id(e5) + "+static-int8-passages"  # its own vector space
+    question = "Chỉ thị 12-CT/TW nói về gì?"
+    assert _cos(int8p.embed_query(question), e5.embed_query(question)) > 0.99999
+    texts = [*VI_DOCS, LONG_VI]
+    got = int8p.embed_documents(texts)
+    for a, b in zip(got, e5.embed_documents(texts), strict=True):
+        assert 0.995 < _cos(a, b) < 0.99999
+    # fixed activation ranges: a passage's vector does not depend on the batch it came in
+    assert np.allclose(got[1], int8p.embed_documents([VI_DOCS[1]])[0], atol=1e-5)

