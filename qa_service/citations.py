@@ -69,3 +69,21 @@ class CitationBuilder:
         if chunk is None:
             raise LookupError(f"no chunk of {rec.doc_id} covers offset {start}")
         return self.cite(chunk, start, end, section)
+
+    def widest_chunk(self, rec: DocumentRecord, start: int) -> Document | None:
+        """Of the stored chunks holding `start` (neighbours overlap), the one reaching farthest: a
+        span starting near a chunk's end is cited whole from the next chunk when that one holds it."""
+        chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
+        while chunk is not None:
+            after = self._chunk_at(rec.doc_id, int(chunk.metadata["end"])) if self._chunk_at else None
+            if after is None or int(after.metadata["start"]) > start or int(after.metadata["end"]) <= int(chunk.metadata["end"]):
+                return chunk
+            chunk = after
+        return None
+
+    def cite_within(self, rec: DocumentRecord, start: int, end: int, section: str | None = None) -> int | None:
+        """Cite a span from the chunk holding it whole (else from the chunk holding its start)."""
+        chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
+        if chunk is not None and int(chunk.metadata["end"]) < end:
+            chunk = self.widest_chunk(rec, start) or chunk
+        return None if chunk is None else self.cite(chunk, start, end, section)

@@ -69,3 +69,16 @@ def test_spans_outside_the_retrieved_chunks_are_cited_through_chunk_at() -> None
     with pytest.raises(LookupError):
         CitationBuilder().cite_span(record(), 0, 5)
     assert CitationBuilder().chunk_end(record(), 3) is None
+
+
+def test_a_span_past_its_first_chunk_is_cited_from_the_overlapping_next_one() -> None:
+    first, second, third = chunk("c1", 0, 45), chunk("c2", 30, 70), chunk("c3", 60, len(TEXT))
+
+    def chunk_at(doc_id: str, offset: int) -> Document | None:
+        return next((c for c in (first, second, third) if c.metadata["start"] <= offset < c.metadata["end"]), None)
+
+    cites = CitationBuilder(chunk_at)
+    assert cites.widest_chunk(record(), 35) is second  # the third does not hold offset 35
+    assert cites.cite_within(record(), 35, 56) == 1 and cites.citations[0].chunk_id == "c2"
+    assert cites.cite_within(record(), 5, 20) == 2 and cites.citations[1].chunk_id == "c1"
+    assert CitationBuilder().cite_within(record(), 0, 5) is None
