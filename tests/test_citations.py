@@ -82,3 +82,15 @@ def test_a_span_past_its_first_chunk_is_cited_from_the_overlapping_next_one() ->
     assert cites.cite_within(record(), 35, 56) == 1 and cites.citations[0].chunk_id == "c2"
     assert cites.cite_within(record(), 5, 20) == 2 and cites.citations[1].chunk_id == "c1"
     assert CitationBuilder().cite_within(record(), 0, 5) is None
+
+
+def test_consecutive_spans_of_one_chunk_share_a_widened_citation() -> None:
+    def chunk_at(doc_id: str, offset: int) -> Document | None:
+        return next((c for c in (A, B) if c.metadata["start"] <= offset < c.metadata["end"]), None)
+
+    cites = CitationBuilder(chunk_at)
+    assert cites.cite_joined(record(), 0, 10) == 1 and cites.cite_joined(record(), 20, 30) == 1
+    assert (cites.citations[0].start, cites.citations[0].end) == (0, 30) and cites.citations[0].snippet == TEXT[0:30]
+    assert cites.cite_joined(record(), 60, 70) == 2  # another chunk: a citation of its own
+    cites.cite(A, 40, 50)
+    assert cites.cite_joined(record(), 60, 80) == 4  # not joined across another part's citation

@@ -22,6 +22,7 @@ from vectorstore.registry import DocumentRecord
 QUOTE_CHARS = 420
 TITLE_CHARS = 160  # a cut keeps at least this much of a point when a sentence or clause ends after it
 SHORT_POINT = 160  # a point this short (its whole section) may share a line with the next ones
+MIN_PIECE = 40  # characters a line's second citation must hold
 MIN_POINT_WORDS = 8  # a shorter inline point says nothing of its own ("(iii) Hướng dẫn các địa phương thực hiện")
 Span = tuple[int, int]
 Section = dict[str, Any]
@@ -48,34 +49,40 @@ def item_span(text: str, item: Section) -> Span:
 
 def line(composer: Composer, rec: DocumentRecord, span: Span, section: str | None = None) -> str:
     """"- the span's words [n]", QUOTE_CHARS at most, cut where a sentence or clause ends. A citation
-    holds to one chunk: a span running past the chunk that holds its start goes on, cited again, in
-    the next one."""
+    holds to one chunk: a point that would keep only its title in the chunk holding its start goes
+    on, cited again, from where the next chunk starts. Consecutive lines from one chunk share its
+    citation (`CitationBuilder.cite_joined`)."""
     text, (start, end) = rec.text, span
     limit = min(end, start + QUOTE_CHARS)
     pieces: list[str] = []
     pos = start
-    for _ in range(2):
+    while True:
         chunk = composer.cites.widest_chunk(rec, pos)
         reach = int(chunk.metadata["end"]) if chunk is not None else limit
-        last = limit <= reach or bool(pieces)
-        if limit <= reach:  # the rest fits this chunk
-            stop = limit if end <= limit else cut(text, pos, limit, start)
-        else:  # the first piece ends at a word, the second where a clause ends
-            stop = cut(text, pos, reach, start, words=not pieces)
-        n = composer.cites.cite_within(rec, pos, stop, section)
-        pieces.append(_SPACES.sub(" ", text[pos:stop]).strip() + (f" [{n}]" if n else ""))
-        if last or stop <= pos:
+        probe = reach + len(text[reach:limit]) - len(text[reach:limit].lstrip())  # chunks may skip the space between
+        nxt = composer.cites.widest_chunk(rec, probe) if reach < limit and not pieces else None
+        # only a point that would keep no more than its title in this chunk goes on in the next one
+        go_on = (nxt is not None and pos < int(nxt.metadata["start"]) <= probe
+                 and cut(text, pos, reach, start) - start < TITLE_CHARS)
+        if go_on and nxt is not None:
+            stop = len(text[: int(nxt.metadata["start"])].rstrip())
+        else:
+            stop = limit if limit <= reach and end <= limit else cut(text, pos, min(limit, reach), start)
+        if pieces and stop - pos < MIN_PIECE:  # a few words past the chunk's end are not worth a citation
             break
-        pos = stop
-        while pos < limit and text[pos].isspace():
-            pos += 1
+        n = composer.cites.cite_joined(rec, pos, stop, section)
+        pieces.append(_SPACES.sub(" ", text[pos:stop]).strip() + (f" [{n}]" if n else ""))
+        if not go_on or nxt is None:
+            break
+        pos = int(nxt.metadata["start"])
     return "- " + " ".join(pieces)
 
 
 def cut(text: str, start: int, limit: int, origin: int, words: bool = False) -> int:
     """The last sentence or clause end in text[start:limit] that keeps TITLE_CHARS of the point begun
-    at `origin` (else a phrase or word end); with `words`, the last word end."""
-    window = text[start : limit + 1]  # a boundary right at `limit` counts
+    at `origin` (else a phrase or word end); with `words`, the last word end. A boundary right at
+    `limit` counts."""
+    window = text[start : limit + 1]
     for boundary, least in _CUTS[2:] if words else _CUTS:
         ends = [len(window[: m.end()].rstrip()) for m in boundary.finditer(window)]
         ends = [e for e in ends if start + e <= limit and start + e - origin >= least]
