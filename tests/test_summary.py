@@ -127,3 +127,15 @@ def test_lead_in_and_inline_points_and_short_points() -> None:
     items = [{"heading": f"{i}. Việc {i}", "start": a, "end": a + 30, "level": 0} for i, a in enumerate((0, 30, 60, 90))]
     assert point_spans("x" * 120, items, 2, lambda start: 120) == [(0, 120)]  # four short points, one line
     assert point_spans("x" * 120, items, 2, lambda start: 60 if start < 60 else 120) == [(0, 60), (60, 120)]
+
+
+def test_a_long_lead_in_is_quoted_from_its_purpose_clause_and_footnote_marks_are_dropped() -> None:
+    grounds = ", ".join(f"Chỉ thị số {n}/CT-UBND ngày 19/3/2019 của Ủy ban nhân dân tỉnh" for n in range(1, 12))
+    text = (f"Để tiếp tục thực hiện nghiêm {grounds}, và để nâng cao hiệu quả công tác xử lý lấn chiếm đất rừng, "
+            "Ủy ban nhân dân tỉnh yêu cầu:\n1. Các xã rà soát diện tích đất rừng bị lấn chiếm theo Chỉ thị[1] đã ban hành.\n"
+            "2. Sở Tài chính bố trí kinh phí cắm mốc ranh giới.\n3. Công an tỉnh xử lý nghiêm vi phạm.\n")
+    rec = record(text, "07/CT-UBND", "Chỉ thị")
+    span = lead_in(text, text.index("1. Các xã"), 0)
+    assert span is not None and text[span[0]:span[1]].startswith("để nâng cao hiệu quả")
+    answer = summarize(composer(rec, "Chỉ thị 07/CT-UBND yêu cầu những nội dung chính nào?"), rec, [])
+    assert answer is not None and "\n- Để nâng cao hiệu quả" in answer and "Chỉ thị[1]" not in answer

@@ -136,6 +136,9 @@ SUMMARY_ASPECTS = r"\b(nhiem vu|giai phap|bien phap|lo trinh|muc tieu|chi tieu|k
 # The sentence that announces a document's points, at its end ("… Ủy ban nhân dân tỉnh yêu cầu:", "… tập
 # trung thực hiện một số nhiệm vụ trọng tâm sau:", "… kết luận như sau:"): its points follow it.
 LEAD_IN = r"\b(yeu cau|de nghi|chi dao|ket luan|giao|sau|sau day|gom|bao gom|cu the|dien)\s*:\s*$"
+# Where a long lead-in's purpose clause starts ("…, và để nâng cao hiệu quả …, Ủy ban nhân dân tỉnh yêu cầu:"):
+# quoted from there when the whole sentence is too long (matched on the text with its marks).
+LEAD_IN_PURPOSE = r"(?:,\s+|;\s+)(?:và\s+)?(?=[Đđ]ể\s)"
 # Points written in running text after a lead-in: "(i) …; (ii) …", "(1) …".
 INLINE_POINT = r"\((?:[ivx]{1,5}|\d{1,2})\)\s"
 

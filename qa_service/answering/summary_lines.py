@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from qa_service.answering.compose import Composer
-from qa_service.answering.lexicon import INLINE_POINT, LEAD_IN
+from qa_service.answering.compose import Composer, cap
+from qa_service.answering.lexicon import INLINE_POINT, LEAD_IN, LEAD_IN_PURPOSE
 from vectorstore.analyzer import fold
 from vectorstore.registry import DocumentRecord
 
@@ -29,6 +29,8 @@ Section = dict[str, Any]
 
 _LEAD_IN = re.compile(LEAD_IN)
 _INLINE = re.compile(INLINE_POINT)
+_PURPOSE = re.compile(LEAD_IN_PURPOSE)
+_FOOTNOTE = re.compile(r"(?<=\S)\[\d{1,3}\]")  # "Chính phủ[1]": a footnote mark, not one of the answer's
 _SPACES = re.compile(r"\s+")
 # (boundary, least characters kept): a sentence or clause end, else a phrase, else a word
 _CUTS = ((re.compile(r"[.;](?=\s)|\n"), TITLE_CHARS), (re.compile(r",(?=\s)"), 40), (re.compile(r"\s"), 1))
@@ -71,11 +73,11 @@ def line(composer: Composer, rec: DocumentRecord, span: Span, section: str | Non
         if pieces and stop - pos < MIN_PIECE:  # a few words past the chunk's end are not worth a citation
             break
         n = composer.cites.cite_joined(rec, pos, stop, section)
-        pieces.append(_SPACES.sub(" ", text[pos:stop]).strip() + (f" [{n}]" if n else ""))
+        pieces.append(_SPACES.sub(" ", _FOOTNOTE.sub("", text[pos:stop])).strip() + (f" [{n}]" if n else ""))
         if not go_on or nxt is None:
             break
         pos = int(nxt.metadata["start"])
-    return "- " + " ".join(pieces)
+    return "- " + cap(" ".join(pieces))
 
 
 def cut(text: str, start: int, limit: int, origin: int, words: bool = False) -> int:
@@ -116,9 +118,10 @@ def lead_in(text: str, before: int, floor: int) -> Span | None:
         return None
     end = floor + len(head)
     start = floor + max(head.rfind(". ") + 2, head.rfind("\n") + 1, 0)
-    if end - start > QUOTE_CHARS:
+    if end - start > QUOTE_CHARS:  # from its purpose clause ("…, và để nâng cao …"), else its last clauses
+        purpose = [m.end() for m in _PURPOSE.finditer(text, start, end) if end - m.end() <= QUOTE_CHARS]
         comma = text.find(", ", end - QUOTE_CHARS)
-        start = comma + 2 if 0 <= comma < end else end - QUOTE_CHARS
+        start = purpose[0] if purpose else comma + 2 if 0 <= comma < end else end - QUOTE_CHARS
     return (start, end) if len(text[start:end].split()) >= 5 else None
 
 
