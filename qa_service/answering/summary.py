@@ -7,7 +7,7 @@ question that names aspects ("những biện pháp và lộ trình chính") gets
 them, each with its first points; a point that only announces sub-points ("1. Trước ngày 01 tháng
 01 năm 2030:") gives them the lines its part has to spare. Points written in running text after the
 announcing sentence ("(i) …; (ii) …") are the points of a page without numbered headings. Every line
-is an exact, cited span (`summary_lines`), SUMMARY_LINES of them at most.
+is an exact, cited span (`summary_lines`); SUMMARY_LINES lines and cited passages at most.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from vectorstore.registry import DocumentRecord
 SUMMARY_LINES = 6
 MAX_PARTS = 2  # parts named by the question, at most
 Section = dict[str, Any]
+_CITED = re.compile(r"\[(\d+)\]")
 
 
 def summarize(composer: Composer, rec: DocumentRecord, cands: list[Candidate]) -> str | None:
@@ -57,7 +58,14 @@ def summarize(composer: Composer, rec: DocumentRecord, cands: list[Candidate]) -
     reach = _reach(composer, rec)
     for g in groups:
         spans += point_spans(text, _fill(sections, g, share), share, reach)
-    lines = [line(composer, rec, s) for s in ([head] if head and spans else []) + spans]
+    lines: list[str] = []
+    cited: set[str] = set()
+    for span in ([head] if head and spans else []) + spans:  # SUMMARY_LINES passages cited at most
+        made = line(composer, rec, span)
+        if len(cited | set(_CITED.findall(made))) > SUMMARY_LINES:
+            break
+        lines.append(made)
+        cited |= set(_CITED.findall(made))
     if len(lines) < 3:
         mine = [c for c in cands if c.doc_id == rec.doc_id and not c.text.lstrip().startswith("Căn cứ")]
         lines += [f"- {composer.quote(c)}" for c in sorted(mine[: SUMMARY_LINES - len(lines)], key=lambda c: c.start)]
