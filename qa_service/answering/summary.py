@@ -4,10 +4,11 @@ A directive or plan says what matters in its structure: the points of its "Nhi�
 part, or, when its top level is the points themselves ("1. Giảm tối đa số trẻ bị bỏ rơi mới",
 "2. …"), those, after the sentence that announces them ("… Ủy ban nhân dân tỉnh yêu cầu:"). A
 question that names aspects ("những biện pháp và lộ trình chính") gets the parts whose headings say
-them, each with its first points; a point that only announces sub-points ("1. Trước ngày 01 tháng
-01 năm 2030:") gives them the lines its part has to spare. Points written in running text after the
-announcing sentence ("(i) …; (ii) …") are the points of a page without numbered headings. Every line
-is an exact, cited span (`summary_lines`); SUMMARY_LINES lines and cited passages at most.
+them, each with its first points; there a point that only announces sub-points ("1. Trước ngày 01
+tháng 01 năm 2030:") gives them the lines its part has to spare (a document's top-level points are
+enough on their own). Points written in running text after the announcing sentence ("(i) …; (ii)
+…") are the points of a page without numbered headings. Every line is an exact, cited span
+(`summary_lines`); SUMMARY_LINES lines and cited passages at most.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def summarize(composer: Composer, rec: DocumentRecord, cands: list[Candidate]) -
     share = max(2, (SUMMARY_LINES - (head is not None)) // max(1, len(groups)))
     reach = _reach(composer, rec)
     for g in groups:
-        spans += point_spans(text, _fill(sections, g, share), share, reach)
+        spans += point_spans(text, _fill(sections, g, share) if parts else g, share, reach)
     lines: list[str] = []
     cited: set[str] = set()
     for span in ([head] if head and spans else []) + spans:  # SUMMARY_LINES passages cited at most
