@@ -22,9 +22,10 @@ class CitationBuilder:
         self.citations: list[Citation] = []
         self._chunk_at = chunk_at
         self._keys: dict[tuple[str, int, int], int] = {}
+        self._joinable: int | None = None  # the last citation `cite_joined` made
 
     def reset(self) -> None:
-        self.citations, self._keys = [], {}
+        self.citations, self._keys, self._joinable = [], {}, None
 
     def cite(self, chunk: Document, start: int | None = None, end: int | None = None, section: str | None = None) -> int:
         s = int(chunk.metadata["start"]) if start is None else start
@@ -69,3 +70,38 @@ class CitationBuilder:
         if chunk is None:
             raise LookupError(f"no chunk of {rec.doc_id} covers offset {start}")
         return self.cite(chunk, start, end, section)
+
+    def widest_chunk(self, rec: DocumentRecord, start: int) -> Document | None:
+        """Of the stored chunks holding `start` (neighbours overlap), the one reaching farthest: a
+        span starting near a chunk's end is cited whole from the next chunk when that one holds it."""
+        chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
+        while chunk is not None:
+            after = self._chunk_at(rec.doc_id, int(chunk.metadata["end"])) if self._chunk_at else None
+            if after is None or int(after.metadata["start"]) > start or int(after.metadata["end"]) <= int(chunk.metadata["end"]):
+                return chunk
+            chunk = after
+        return None
+
+    def cite_within(self, rec: DocumentRecord, start: int, end: int, section: str | None = None) -> int | None:
+        """Cite a span from the chunk holding it whole (else from the chunk holding its start)."""
+        chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
+        if chunk is not None and int(chunk.metadata["end"]) < end:
+            chunk = self.widest_chunk(rec, start) or chunk
+        return None if chunk is None else self.cite(chunk, start, end, section)
+
+    def cite_joined(self, rec: DocumentRecord, start: int, end: int, section: str | None = None) -> int | None:
+        """`cite_within`, except that a span from the chunk of the citation just made by this method
+        widens that citation: consecutive points of one passage cite it once."""
+        chunk = self._chunk_at(rec.doc_id, start) if self._chunk_at else None
+        if chunk is not None and int(chunk.metadata["end"]) < end:
+            chunk = self.widest_chunk(rec, start) or chunk
+        last = self.citations[-1] if self.citations else None
+        if chunk is None or last is None or last.index != self._joinable or last.chunk_id != chunk.metadata["chunk_id"]:
+            self._joinable = None if chunk is None else self.cite(chunk, start, end, section)
+            return self._joinable
+        wider = Citation.from_chunk(last.index, chunk, start=min(last.start, start), end=max(last.end, end))
+        wider.section = last.section
+        self._keys = {k: v for k, v in self._keys.items() if v != last.index} | {
+            (wider.chunk_id, wider.start, wider.end): last.index}
+        self.citations[-1] = wider
+        return last.index

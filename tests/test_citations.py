@@ -69,3 +69,28 @@ def test_spans_outside_the_retrieved_chunks_are_cited_through_chunk_at() -> None
     with pytest.raises(LookupError):
         CitationBuilder().cite_span(record(), 0, 5)
     assert CitationBuilder().chunk_end(record(), 3) is None
+
+
+def test_a_span_past_its_first_chunk_is_cited_from_the_overlapping_next_one() -> None:
+    first, second, third = chunk("c1", 0, 45), chunk("c2", 30, 70), chunk("c3", 60, len(TEXT))
+
+    def chunk_at(doc_id: str, offset: int) -> Document | None:
+        return next((c for c in (first, second, third) if c.metadata["start"] <= offset < c.metadata["end"]), None)
+
+    cites = CitationBuilder(chunk_at)
+    assert cites.widest_chunk(record(), 35) is second  # the third does not hold offset 35
+    assert cites.cite_within(record(), 35, 56) == 1 and cites.citations[0].chunk_id == "c2"
+    assert cites.cite_within(record(), 5, 20) == 2 and cites.citations[1].chunk_id == "c1"
+    assert CitationBuilder().cite_within(record(), 0, 5) is None
+
+
+def test_consecutive_spans_of_one_chunk_share_a_widened_citation() -> None:
+    def chunk_at(doc_id: str, offset: int) -> Document | None:
+        return next((c for c in (A, B) if c.metadata["start"] <= offset < c.metadata["end"]), None)
+
+    cites = CitationBuilder(chunk_at)
+    assert cites.cite_joined(record(), 0, 10) == 1 and cites.cite_joined(record(), 20, 30) == 1
+    assert (cites.citations[0].start, cites.citations[0].end) == (0, 30) and cites.citations[0].snippet == TEXT[0:30]
+    assert cites.cite_joined(record(), 60, 70) == 2  # another chunk: a citation of its own
+    cites.cite(A, 40, 50)
+    assert cites.cite_joined(record(), 60, 80) == 4  # not joined across another part's citation

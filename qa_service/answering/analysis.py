@@ -16,6 +16,7 @@ from qa_service.answering.lexicon import (
     ASKING_QUANTITY,
     DUTY_TIME_WORDS,
     ISSUED_INSTRUMENT,
+    ISSUER_BEFORE,
     ISSUING_WORDS,
     NOT_A_DOC_NUMBER_AFTER,
     NOT_A_UNIT,
@@ -55,6 +56,7 @@ class Analysis:
     # thành … là khi nào"): what a sentence must say to be about the asked action
     action_tokens: list[str] = field(default_factory=list)
     doer_keys: list[str] = field(default_factory=list)  # the asked bodies that do the asked task
+    issuer_keys: list[str] = field(default_factory=list)  # bodies named as the document's author ("… của Thủ tướng")
     quantities: int = 1  # how many numbers a quantity question asks for
 
     @property
@@ -134,6 +136,8 @@ def analyze(info: QuestionInfo) -> Analysis:
     analysis.relation = asked_relation(info.folded) if "reference" in analysis.types else ()
     analysis.action_tokens = action_tokens(info, bodies)
     analysis.doer_keys = list(dict.fromkeys(doer_keys(info.text, bodies)))
+    folded = fold_aligned(info.text)
+    analysis.issuer_keys = [a.key for a in bodies if re.search(ISSUER_BEFORE, folded[: a.start])]
     analysis.doc_refs = [(None, n) for n in info.doc_numbers]
     kind_refs = [(m.group(1), m.group(2) or m.group(3)) for m in _KIND_NUMBER.finditer(info.folded)]
     analysis.doc_refs += [(k, ref) for k, ref in kind_refs if not any(fold(n).startswith(ref) for n in info.doc_numbers)]

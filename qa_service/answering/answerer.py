@@ -145,9 +145,11 @@ class OfficialAnswerer:
         used: set[int] = set()
         for t in types:
             # "Công điện 81 yêu cầu Bộ Công an những việc chính nào": the named body's tasks are the summary
-            if t in ("action", "summary") and analysis.bodies and rec is not None and doc_tasks:
+            # (a summary's body named as the document's author, "… của Thủ tướng", asks for no tasks of its own)
+            asked = [k for k in analysis.body_keys if t == "action" or k not in analysis.issuer_keys]
+            if t in ("action", "summary") and asked and rec is not None and doc_tasks:
                 by_start = {c.start: c for c in cands if c.doc_id == rec.doc_id}
-                listed = composer.tasks_of(rec, doc_tasks, by_start)
+                listed = composer.tasks_of(rec, doc_tasks, by_start, asked)
                 if listed:
                     parts.append(listed)
                     continue

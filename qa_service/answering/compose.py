@@ -195,9 +195,11 @@ class Composer:
             line = line.removesuffix(".") + note + stop
         return line
 
-    def tasks_of(self, rec: DocumentRecord, tasks: list[TaskFact], cands: dict[int, Candidate]) -> str | None:
+    def tasks_of(self, rec: DocumentRecord, tasks: list[TaskFact], cands: dict[int, Candidate],
+                 keys: list[str] | None = None) -> str | None:
         """"Sở Tài chính phải làm gì?": the body's tasks in the document, each cited, with deadlines."""
-        mine = own_tasks(tasks, self.analysis.body_keys)
+        keys = self.analysis.body_keys if keys is None else keys
+        mine = own_tasks(tasks, keys)
         if not mine:
             return None
         lines = []
@@ -211,28 +213,8 @@ class Composer:
             lines.append(line)
         if not lines:
             return None
-        body = self.analysis.bodies[0]
+        body = self.analysis.bodies[self.analysis.body_keys.index(keys[0])]
         return phrase("body_tasks", body=body, label=doc_label(rec)) + "\n" + "\n".join(f"- {ln}" for ln in lines)
-
-    def item_line(self, rec: DocumentRecord, item: dict[str, Any]) -> str:
-        """"- heading: its leading sentence [n]" — the item's first line of content, cited."""
-        text = rec.text
-        line_end = text.find("\n", item["start"])
-        line_end = item["end"] if line_end < 0 else min(line_end, item["end"])
-        span = (item["start"], line_end)
-        if line_end - item["start"] <= len(item["heading"]) + 3:  # a bare heading: add what follows it
-            nxt = text.find("\n", line_end + 1)
-            while 0 <= nxt < item["end"] and not text[line_end:nxt].strip():
-                line_end, nxt = nxt, text.find("\n", nxt + 1)
-            span = (item["start"], min(item["end"], nxt if nxt > 0 else item["end"]))
-        start, end = span
-        limit = min(start + QUOTE_CHARS, self.cites.chunk_end(rec, start) or end)
-        if end > limit:  # end at the last clause (or word) that fits the chunk
-            cut = max(text.rfind("; ", start, limit), text.rfind(". ", start, limit))
-            end = cut + 1 if cut > start + 40 else max(start + 1, text.rfind(" ", start, limit))
-        n = self.cite_span(rec, start, end)
-        body = _SPACES.sub(" ", text[start:end]).strip()
-        return f"- {body}{' [' + str(n) + ']' if n else ''}"
 
 
 _ADDRESSED = re.compile(r"Kính\s+gửi\s*:?", re.IGNORECASE)

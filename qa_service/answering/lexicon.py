@@ -130,6 +130,17 @@ AIMS_HEADINGS = r"\b(muc tieu|muc dich)\b"
 # Headings that are a document's frame, not its points: parts, chapters, articles, aims, tasks, organisation.
 STRUCTURAL_HEADINGS = (r"^(?:[ivxlc]+[.)]|chuong\b|phan\b|muc\b|dieu\b)|" + SUBSTANCE_HEADINGS + "|" + AIMS_HEADINGS
                        + r"|\b(yeu cau|phu luc|hieu luc)\b")
+# The aspects a summary question may name ("những biện pháp và lộ trình chính"): a second part is shown only
+# for an aspect the question names and the first part's heading does not say ("nội dung" names none).
+SUMMARY_ASPECTS = r"\b(nhiem vu|giai phap|bien phap|lo trinh|muc tieu|chi tieu|kinh phi|trach nhiem|phan cong)\b"
+# The sentence that announces a document's points, at its end ("… Ủy ban nhân dân tỉnh yêu cầu:", "… tập
+# trung thực hiện một số nhiệm vụ trọng tâm sau:", "… kết luận như sau:"): its points follow it.
+LEAD_IN = r"\b(yeu cau|de nghi|chi dao|ket luan|giao|sau|sau day|gom|bao gom|cu the|dien)\s*:\s*$"
+# Where a long lead-in's purpose clause starts ("…, và để nâng cao hiệu quả …, Ủy ban nhân dân tỉnh yêu cầu:"):
+# quoted from there when the whole sentence is too long (matched on the text with its marks).
+LEAD_IN_PURPOSE = r"(?:,\s+|;\s+)(?:và\s+)?(?=[Đđ]ể\s)"
+# Points written in running text after a lead-in: "(i) …; (ii) …", "(1) …".
+INLINE_POINT = r"\((?:[ivx]{1,5}|\d{1,2})\)\s"
 
 # --- Questions about the task register (across all documents, not one passage) -------------------------------
 # A register question asks for a list of tasks by status or by when they fall due; it is answered from the
@@ -184,4 +195,7 @@ NOT_ASKED_DOER_VERB_REACH = 12  # an action verb this close before the body make
 # ("Kết luận 123"), and the generic "văn bản". Without "số", a number followed by a unit is a length,
 # not a document's number ("báo cáo 6 tháng", "kế hoạch 5 năm"; "Quyết định số 2623 ngày …" names one).
 QUESTION_DOC_KINDS = (*NUMBERED_KINDS, "Kết luận", DOCUMENT_WORDS[0])
+# "Chỉ thị 26/CT-TTg … của Thủ tướng", "Công điện 96/CĐ-BXD của Bộ Xây dựng": a body right after "của"
+# following the named document is its author, not a body the question asks about (folded, before the body).
+ISSUER_BEFORE = r"\d[\w/.-]*\b[^?]{0,80}\bcua\s*$"
 NOT_A_DOC_NUMBER_AFTER = r"(?:(?:thang|nam|tuan|quy|gio|phut|lan|nguoi|ty|trieu)\b|%)"
