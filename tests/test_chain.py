@@ -84,7 +84,7 @@ def test_context_holds_the_chunks_facts_and_documents_the_answerer_reads(chain: 
     ctx = chain.context(s, deadline=42.0)
     ids = {c.metadata["chunk_id"] for c in s.chunks}
     assert ctx.info is s.info and ctx.chunks == s.chunks and ctx.deadline == 42.0
-    assert ctx.facts and all(f["chunk_id"] in ids for f in ctx.facts)
+    assert ctx.facts and all(f.chunk_id in ids for f in ctx.facts)
     assert ctx.tasks and all(t.chunk_id in ids for t in ctx.tasks)
     assert any(a.key == "so tai chinh" for t in ctx.tasks for a in t.actors)
     assert set(ctx.docs) == {c.metadata["doc_id"] for c in s.chunks} | set(s.named)

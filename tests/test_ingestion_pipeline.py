@@ -66,8 +66,8 @@ def test_ingest_sample_folder(core_store: IndexStore, sample_copy: Path, countin
         assert rec.text[chunk.start : chunk.end] == chunk.text
         assert chunk.tokens
     facts = core_store.registry.facts(doc_id=rec.doc_id)
-    assert any(f["kind"] == "responsibility" for f in facts)
-    assert all(f["chunk_id"] in ids for f in facts)
+    assert any(f.kind == "responsibility" for f in facts)
+    assert all(f.chunk_id in ids for f in facts)
 
 
 def test_reingest_unchanged_does_nothing(core_store: IndexStore, sample_copy: Path, counting_embeddings: Any) -> None:

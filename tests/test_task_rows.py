@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from vectorstore.registry import ChunkRecord, DocumentRecord, Registry
+from vectorstore.sentence_facts import SentenceFact
 from vectorstore.task_rows import TaskActor, TaskDeadline, TaskFact, move_task_facts, task_id
 
 TEXT = ("2. Sở Tài chính:\n- Chủ trì, phối hợp với Sở Nội vụ tổng hợp báo cáo trước ngày 25/12 hằng năm.\n"
@@ -96,7 +97,8 @@ def test_replacing_or_deleting_a_document_leaves_no_orphan_task(registry: Regist
 
 def test_task_facts_of_an_earlier_release_move_to_their_columns_once(registry: Registry) -> None:
     tasks = _tasks("a")
-    registry.commit_document(_doc("a"), _chunks("a"), [{"chunk_id": "a:0", "kind": "request", "actor": "Sở"}])
+    said = SentenceFact("request", TEXT[:17], 0, 17, actor="Sở", chunk_id="a:0")
+    registry.commit_document(_doc("a"), _chunks("a"), [said])
     with registry.db.tx() as tx:  # as an earlier release wrote them: JSON rows of `facts`
         tx.executemany("INSERT INTO facts (doc_id, chunk_id, data) VALUES (?,?,?)",
                        [("a", t.chunk_id, json.dumps(t.as_json(), ensure_ascii=False)) for t in tasks])
@@ -109,7 +111,7 @@ def test_task_facts_of_an_earlier_release_move_to_their_columns_once(registry: R
         assert reopened.tasks(doc_id="a") == tasks
     finally:
         reopened.close()
-    assert [f["kind"] for f in registry.facts(doc_id="a")] == ["request", "request"]
+    assert [f.kind for f in registry.facts(doc_id="a")] == ["request", "request"]
     assert move_task_facts(registry.db) == 0 and registry.tasks(doc_id="a") == tasks
 
 
