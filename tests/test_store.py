@@ -237,6 +237,32 @@ def test_reconcile_deletes_extra_ids_and_restores_missing_ones(
     assert core_store.reconcile() == {"deleted": 0, "restored": 0}
 
 
+def test_a_repair_that_leaves_vectors_unreachable_rebuilds_the_collection_from_the_cache(
+    core_store: IndexStore, counting_embeddings: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    doc = _doc("a", TEXTS)
+    _write(core_store, doc)
+    ids = {c.chunk_id for c in doc.chunks}
+    assert core_store.dense_reach() == (len(ids), len(ids))  # a healthy collection: a query for all finds all
+    core_store.collection.add(ids=["orphan"], embeddings=np.ones((1, 64), dtype=np.float32), documents=["x"])
+    counting_embeddings.reset()
+    real = core_store.dense_reach
+    calls: list[int] = []
+
+    def short_once() -> tuple[int, int]:  # as chromadb#7758 leaves a few live vectors unreachable
+        calls.append(1)
+        found, stored = real()
+        return (found - 1, stored) if len(calls) == 1 else (found, stored)
+
+    monkeypatch.setattr(core_store, "dense_reach", short_once)
+    with caplog.at_level("WARNING"):
+        report = core_store.reconcile()
+    assert report == {"deleted": 0, "restored": len(ids)} and "rebuilding the collection" in caplog.text
+    assert _chroma_ids(core_store) == ids and real() == (len(ids), len(ids))
+    assert counting_embeddings.texts_embedded == 0  # rebuilt from the embedding cache
+    assert core_store.registry.get_meta("dirty") == "0"
+
+
 def test_open_for_writing_reconciles_only_a_dirty_index(core_store: IndexStore) -> None:
     _write(core_store, _doc("a", TEXTS[:1]))
     core_store.collection.add(ids=["orphan"], embeddings=np.ones((1, 64), dtype=np.float32), documents=["x"])

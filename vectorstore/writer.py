@@ -28,6 +28,8 @@ from vectorstore.index_parts import (
 from vectorstore.registry import ChunkRecord, DocumentRecord
 
 log = logging.getLogger(__name__)
+# After a repair, dense search is checked to reach every vector (one query for all) up to this many.
+VERIFY_MAX_VECTORS = 50_000
 # Texts per embedding call, shortest first (see _upsert_vectors): calls of 64 sorted by characters let
 # the e5 runtime sort each call by tokens again (bench/e5_batching.py, 1 thread, medians of 5 rounds:
 # 9.2 passages/s in arrival calls of 16, 12.0 sorted in calls of 16, 12.7 in calls of 64).
@@ -121,9 +123,10 @@ class IndexWriter(IndexParts):
             )
         return embedded
 
-    def reconcile(self) -> dict[str, int]:
+    def reconcile(self, verify: bool = True) -> dict[str, int]:
         """Make Chroma agree with the registry: drop vectors of uncommitted or removed chunks,
-        re-add vectors of committed chunks that are missing."""
+        re-add vectors of committed chunks that are missing. When that changed anything (`verify`),
+        check that dense search still reaches every vector and rebuild the collection if not."""
         registered = set(self.registry.chunk_ids())
         stored = set(self.collection.get(include=[])["ids"])
         extra = sorted(stored - registered)
@@ -137,8 +140,29 @@ class IndexWriter(IndexParts):
             batch = [(rec, chunks) for doc_id, chunks in by_doc.items()
                      if (rec := self.registry.get_document(doc_id)) is not None]
             self._upsert_vectors(batch)
+        if verify and (extra or missing) and (reach := self.dense_reach())[0] < reach[1]:
+            # chromadb 1.5's HNSW can leave live vectors unreachable by query() after deletes and
+            # upserts (chroma-core/chroma#7758); a fresh collection from the embedding cache has none
+            log.warning("dense search reaches %d of %d vectors after the repair; rebuilding the collection", *reach)
+            return self._rebuild_collection()
         self.registry.set_meta("dirty", "0")
         return {"deleted": len(extra), "restored": len(missing)}
+
+    def dense_reach(self) -> tuple[int, int]:
+        """(vectors a query for all of them returns, vectors stored); not checked past VERIFY_MAX_VECTORS."""
+        stored = self.collection.count()
+        if stored == 0 or stored > VERIFY_MAX_VECTORS:
+            return stored, stored
+        embeddings = self.collection.get(limit=1, include=["embeddings"])["embeddings"]
+        probe = np.asarray([embeddings[0] if embeddings is not None else []], dtype=np.float32)
+        found = self.collection.query(query_embeddings=probe, n_results=stored, include=[])["ids"][0]
+        return len(found), stored
+
+    def _rebuild_collection(self) -> dict[str, int]:
+        self.client.delete_collection(COLLECTION)
+        self.vectorstore = self._chroma()
+        self.registry.set_meta("dirty", "1")
+        return self.reconcile(verify=False)  # every vector is cached by its text: no model call
 
     def open_for_writing(self) -> None:
         """Called with the writer lock held: repair what an interrupted writer left behind."""
