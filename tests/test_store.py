@@ -263,6 +263,24 @@ def test_a_repair_that_leaves_vectors_unreachable_rebuilds_the_collection_from_t
     assert core_store.registry.get_meta("dirty") == "0"
 
 
+def test_a_reader_follows_a_rebuilt_collection(core_store: IndexStore, tmp_path: Path, counting_embeddings: Any) -> None:
+    doc = _doc("a", TEXTS)
+    _write(core_store, doc)
+    reader = IndexStore(tmp_path / "index", counting_embeddings, lock_timeout=0.5)  # another worker's view
+    try:
+        vector = core_store.vectors([doc.chunks[0].chunk_id])[doc.chunks[0].chunk_id].tolist()
+        before = reader.dense_search(vector, 3)
+        with core_store.writer_lock:
+            core_store._rebuild_collection()
+        assert reader.dense_search(vector, 3) == before  # the old handle's collection is gone: reopened once
+        with core_store.writer_lock:
+            core_store._rebuild_collection()
+        _write(core_store, _doc("b", TEXTS[:1]))  # a new version: the count is read again, from the new one
+        assert reader.vector_count() == len(TEXTS) + 1 and len(reader.dense_search(vector, 3)) == 3
+    finally:
+        reader.close()
+
+
 def test_open_for_writing_reconciles_only_a_dirty_index(core_store: IndexStore) -> None:
     _write(core_store, _doc("a", TEXTS[:1]))
     core_store.collection.add(ids=["orphan"], embeddings=np.ones((1, 64), dtype=np.float32), documents=["x"])

@@ -116,7 +116,12 @@ class IndexReader(IndexParts):
         """Chroma's `count()` costs ms per call (more over HTTP): cached by registry version, as it changes with it."""
         version = self.registry.version()
         if self._count_cache[0] != version:
-            self._count_cache = (version, self.collection.count())
+            try:
+                count = self.collection.count()
+            except chromadb.errors.NotFoundError:  # rebuilt by a writer: open the new collection
+                self.vectorstore = self._chroma()
+                count = self.collection.count()
+            self._count_cache = (version, count)
         return self._count_cache[1]
 
     def dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
@@ -124,7 +129,12 @@ class IndexReader(IndexParts):
         if count == 0:
             return []
         query = np.asarray([vector], dtype=np.float32)
-        res = self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"])
+        try:
+            res = self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"])
+        except chromadb.errors.NotFoundError:
+            # a writer rebuilt the collection (`IndexWriter.reconcile`, `reembed`): open the new one once
+            self.vectorstore = self._chroma()
+            res = self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"])
         distances = res["distances"] or [[]]
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], distances[0], strict=True)]
 
