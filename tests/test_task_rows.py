@@ -113,6 +113,8 @@ def test_task_facts_of_an_earlier_release_move_to_their_columns_once(registry: R
         reopened.close()
     assert [f.kind for f in registry.facts(doc_id="a")] == ["request", "request"]
     assert move_task_facts(registry.db) == 0 and registry.tasks(doc_id="a") == tasks
+    # moved once: later starts read the mark instead of scanning every fact again
+    assert registry.get_meta("tasks_in_columns") == "1"
 
 
 def test_opening_an_empty_registry_writes_nothing(db_location: Path | str) -> None:

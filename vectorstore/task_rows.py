@@ -127,27 +127,29 @@ def select_tasks(db: Database, doc_id: str | None = None, chunk_ids: Iterable[st
     """Tasks of one document, of some chunks, or all of them; in document then text order."""
     if chunk_ids is not None:
         ids = sorted(set(chunk_ids))
-        where, params = [f"chunk_id IN ({','.join('?' * len(ids[i:i + 500]))})" for i in range(0, len(ids), 500)], \
-            [ids[i:i + 500] for i in range(0, len(ids), 500)]
-    elif doc_id is not None:
-        where, params = ["doc_id=?"], [[doc_id]]
+        rows = [r for part in _batches(ids)
+                for r in db.query(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE chunk_id IN ({_marks(part)})", part)]
+        task_ids = [r[0] for r in rows]
+        actor_rows = [r for part in _batches(task_ids)
+                      for r in db.query(f"SELECT {_ACTOR_COLUMNS} FROM task_actors WHERE task_id IN ({_marks(part)})", part)]
     else:
-        where, params = ["1=1"], [[]]
-    out: list[TaskFact] = []
-    for clause, values in zip(where, params, strict=True):
-        rows = db.query(f"SELECT {_TASK_COLUMNS} FROM tasks WHERE {clause}", values)
-        actors = _actors(db, [r[0] for r in rows])
-        out += [_task(r, actors.get(r[0], ())) for r in rows]
-    return sorted(out, key=lambda t: (t.doc_id, t.start, t.end))
+        where, params = ("WHERE doc_id=?", (doc_id,)) if doc_id is not None else ("", ())
+        rows = db.query(f"SELECT {_TASK_COLUMNS} FROM tasks {where}", params)
+        actor_rows = db.query(f"SELECT {_ACTOR_COLUMNS} FROM task_actors {where}", params)
+    actors = _actors(actor_rows)
+    return sorted((_task(r, actors.get(r[0], ())) for r in rows), key=lambda t: (t.doc_id, t.start, t.end))
 
 
 def move_task_facts(db: Database) -> int:
-    """Task facts an earlier release kept as JSON in `facts` move to their columns (at a registry's
-    first open by this release). The rows are taken by a DELETE: a second process doing the same at the
-    same moment waits on them and then finds none (no marker row: an empty database stays empty)."""
-    if db.one(f"SELECT 1 FROM facts WHERE data LIKE '{_TASK_JSON}' LIMIT 1") is None:
+    """Task facts an earlier release kept as JSON in `facts` move to their columns, once per registry
+    (then a `meta` mark spares every later start the scan). The mark is inserted first, in the same
+    transaction: a second process doing the same at the same moment waits on it and finds it taken.
+    A registry without facts is left untouched (`qa migrate` needs an empty target to stay empty)."""
+    if db.one(f"SELECT 1 FROM meta WHERE key='{_MOVED}'") or db.one("SELECT 1 FROM facts LIMIT 1") is None:
         return 0
     with db.tx() as tx:
+        if not tx.execute(f"INSERT INTO meta(key, value) VALUES ('{_MOVED}', '1') ON CONFLICT(key) DO NOTHING RETURNING key"):
+            return 0
         rows = tx.execute(f"DELETE FROM facts WHERE data LIKE '{_TASK_JSON}' RETURNING doc_id, chunk_id, data")
         parsed = [(r, json.loads(r[2])) for r in rows]
         moved = {(t := TaskFact.from_json(d, r[0])).task_id: t for r, d in parsed if d.get("kind") == "task"}
@@ -158,20 +160,26 @@ def move_task_facts(db: Database) -> int:
     return len(moved)
 
 
+_MOVED = "tasks_in_columns"
 _TASK_JSON = '%"kind": "task"%'  # how json.dumps wrote a task fact's kind
+
+
+def _batches(ids: list[str], size: int = 500) -> list[list[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _marks(part: list[str]) -> str:
+    return ",".join("?" * len(part))
 
 
 def _deadline_row(d: TaskDeadline | None) -> tuple[Any, ...]:
     return (None,) * 5 if d is None else (d.text, d.date, d.recurrence, d.start, d.end)
 
 
-def _actors(db: Database, task_ids: list[str]) -> dict[str, tuple[TaskActor, ...]]:
+def _actors(rows: list[tuple[Any, ...]]) -> dict[str, tuple[TaskActor, ...]]:
     out: dict[str, list[tuple[int, TaskActor]]] = {}
-    for i in range(0, len(task_ids), 500):
-        part = task_ids[i:i + 500]
-        for r in db.query(f"SELECT {_ACTOR_COLUMNS} FROM task_actors WHERE task_id IN ({','.join('?' * len(part))})", part):
-            out.setdefault(r[0], []).append((r[2], TaskActor(name=r[3], role=r[4], key=r[5], start=r[6], end=r[7],
-                                                               written=r[8])))
+    for r in rows:
+        out.setdefault(r[0], []).append((r[2], TaskActor(name=r[3], role=r[4], key=r[5], start=r[6], end=r[7], written=r[8])))
     return {k: tuple(a for _, a in sorted(v, key=lambda x: x[0])) for k, v in out.items()}
 
 
