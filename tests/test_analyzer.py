@@ -80,11 +80,9 @@ def test_fold_strips_every_mark_and_d_bar() -> None:
     assert fold("NGƯỜI") == "nguoi"
 
 
-def test_fold_is_nfd_without_any_combining_mark_even_beyond_the_basic_plane() -> None:
-    # one fold for the index, the questions and the LLM guard: its fast path must not change a token
-    text = "".join(chr(cp) for cp in range(0x20, 0x20000) if not 0xD800 <= cp < 0xE000) + "a\U0001d165b Đà Nẵng"
-    expected = "".join(ch for ch in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(ch))
-    assert fold(text) == expected.replace("đ", "d")
+def test_fold_strips_marks_outside_the_vietnamese_range_too() -> None:
+    # one fold for the index, the questions and the LLM guard (whose own copy stripped U+0300–U+036F only)
+    assert fold("a\u1dc4b\u20d7c Đà") == "abc da"
 
 
 def test_has_diacritics() -> None:

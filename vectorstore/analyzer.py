@@ -8,7 +8,6 @@ same tokens as the text it should find.
 from __future__ import annotations
 
 import re
-import sys
 import unicodedata
 from functools import lru_cache
 
@@ -37,20 +36,10 @@ def has_diacritics(text: str) -> bool:
     return fold(text) != text.lower()
 
 
-# Every combining mark of this Python's Unicode tables (built once at import, ~0.1 s). The marks of
-# the Basic Multilingual Plane are one regex class, which SRE checks with a bitmap: over long texts
-# several times faster than testing each character; the rare marks beyond it are dropped one by one.
-_MARKS = [cp for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))]
-_BMP_MARKS = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _MARKS if cp <= 0xFFFF) + "]")
-_ASTRAL_MARKS = frozenset(chr(cp) for cp in _MARKS if cp > 0xFFFF)
-
-
 def fold(text: str) -> str:
     """Lowercase and strip every diacritic (every combining mark after NFD); `đ` becomes `d`."""
-    stripped = _BMP_MARKS.sub("", unicodedata.normalize("NFD", text.lower()))
-    if stripped and max(stripped) > "\uffff":
-        stripped = "".join(ch for ch in stripped if ch not in _ASTRAL_MARKS)
-    return stripped.replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("đ", "d")
 
 
 def _tone_position(base: str) -> int | None:
