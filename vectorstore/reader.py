@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import chromadb.errors
 import numpy as np
@@ -18,6 +18,8 @@ import numpy as np
 from vectorstore.index_parts import IndexParts, embedding_text
 from vectorstore.lexical import LexicalIndex
 from vectorstore.registry import DocumentRecord
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +118,7 @@ class IndexReader(IndexParts):
         """Chroma's `count()` costs ms per call (more over HTTP): cached by registry version, as it changes with it."""
         version = self.registry.version()
         if self._count_cache[0] != version:
-            try:
-                count = self.collection.count()
-            except chromadb.errors.NotFoundError:  # rebuilt by a writer: open the new collection
-                self.vectorstore = self._chroma()
-                count = self.collection.count()
-            self._count_cache = (version, count)
+            self._count_cache = (version, self._reopened(lambda: self.collection.count()))
         return self._count_cache[1]
 
     def dense_search(self, vector: list[float], k: int) -> list[tuple[str, float]]:
@@ -129,14 +126,18 @@ class IndexReader(IndexParts):
         if count == 0:
             return []
         query = np.asarray([vector], dtype=np.float32)
-        try:
-            res = self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"])
-        except chromadb.errors.NotFoundError:
-            # a writer rebuilt the collection (`IndexWriter.reconcile`, `reembed`): open the new one once
-            self.vectorstore = self._chroma()
-            res = self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"])
+        res = self._reopened(
+            lambda: self.collection.query(query_embeddings=query, n_results=min(k, count), include=["distances"]))
         distances = res["distances"] or [[]]
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], distances[0], strict=True)]
+
+    def _reopened(self, call: Callable[[], T]) -> T:
+        """`call()`, once more on a reopened collection if a writer replaced it (crash repair, `reembed`)."""
+        try:
+            return call()
+        except chromadb.errors.NotFoundError:
+            self.vectorstore = self._chroma()
+            return call()
 
     def vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         if not chunk_ids:

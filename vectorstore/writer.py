@@ -159,6 +159,8 @@ class IndexWriter(IndexParts):
         return len(found), stored
 
     def _rebuild_collection(self) -> dict[str, int]:
+        """A fresh collection holding every registered chunk's vector (from the embedding cache when it
+        has them under the current model; readers elsewhere reopen it, `IndexReader._reopened`)."""
         self.client.delete_collection(COLLECTION)
         self.vectorstore = self._chroma()
         self.registry.set_meta("dirty", "1")
@@ -172,8 +174,5 @@ class IndexWriter(IndexParts):
 
     def reembed(self) -> int:
         """Re-embed every chunk with the current model (after a model change)."""
-        self.client.delete_collection(COLLECTION)
-        self.vectorstore = self._chroma()
         self.registry.set_meta("embeddings_id", self.embeddings_id)
-        self.registry.set_meta("dirty", "1")
-        return self.reconcile()["restored"]
+        return self._rebuild_collection()["restored"]
